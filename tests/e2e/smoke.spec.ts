@@ -1,0 +1,9 @@
+import { expect, test } from "@playwright/test";
+
+test("the Worker serves the app and the API on one origin", async ({ page, request }) => {
+  const health = await request.get("/api/health");
+  expect(health.status()).toBe(200);
+  expect(await health.json()).toEqual({ ok: true });
+  await page.goto("/");
+  await expect(page).toHaveTitle(/Say What Want/);
+});

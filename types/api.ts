@@ -1,0 +1,106 @@
+import { z } from "zod";
+import { LIMITS, messageIdSchema, messageSchema, messageTypeSchema } from "./message";
+
+/** Every error body the API returns. */
+export const apiErrorSchema = z.object({
+  error: z.string(),
+  issues: z.array(z.unknown()).optional(),
+});
+export type ApiError = z.infer<typeof apiErrorSchema>;
+
+const intParam = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** Query of `GET /api/comments`. */
+export const commentsQuerySchema = z.object({
+  cursor: intParam(0, Number.MAX_SAFE_INTEGER).optional(),
+  before: intParam(1, Number.MAX_SAFE_INTEGER).optional(),
+  after: intParam(0, Number.MAX_SAFE_INTEGER).optional(),
+  limit: intParam(1, LIMITS.pageMax).default(LIMITS.pageDefault),
+  type: z.enum(["human", "AI", "ALL"]).default("ALL"),
+  /** `name:color+name:color` (a `+` may arrive decoded as a space). */
+  u: z.string().max(2000).optional(),
+});
+export type CommentsQuery = z.infer<typeof commentsQuerySchema>;
+
+export const commentsPageSchema = z.object({
+  comments: z.array(messageSchema),
+  cursor: z.number().int(),
+  hasMore: z.boolean(),
+});
+export type CommentsPage = z.infer<typeof commentsPageSchema>;
+
+/** `GET /api/comments/status?ids=a,b`: the current state of a few messages (queue status). */
+export const statusQuerySchema = z.object({
+  ids: z
+    .string()
+    .transform((s) => s.split(",").filter(Boolean))
+    .pipe(z.array(messageIdSchema).min(1).max(100)),
+});
+export const statusResponseSchema = z.object({ comments: z.array(messageSchema) });
+
+export const userFilterSchema = z.object({ username: z.string(), color: z.string() });
+export type UserFilter = z.infer<typeof userFilterSchema>;
+
+/** Parses `name:color+name:color`; the color is the text after the last `:`. */
+export function parseUserFilters(raw: string | undefined): UserFilter[] {
+  if (!raw) return [];
+  return raw
+    .split(/[+ ]/)
+    .map((part) => {
+      const at = part.lastIndexOf(":");
+      if (at <= 0) return null;
+      return { username: part.slice(0, at), color: part.slice(at + 1) };
+    })
+    .filter((f): f is UserFilter => f !== null && f.username.length > 0 && f.color.length > 0);
+}
+
+export const entitySeenSchema = z.object({ id: z.string(), lastPolledAt: z.number().int() });
+export const entitiesResponseSchema = z.object({ entities: z.array(entitySeenSchema) });
+export type EntitySeen = z.infer<typeof entitySeenSchema>;
+
+const statusCounts = z.object({
+  pending: z.number().int(),
+  processing: z.number().int(),
+  complete: z.number().int(),
+  failed: z.number().int(),
+});
+
+export const statsSchema = z.object({
+  room: z.string(),
+  messages: z.object({ total: z.number().int(), human: z.number().int(), AI: z.number().int() }),
+  headSeq: z.number().int(),
+  queue: statusCounts.extend({
+    oldestPendingAgeMs: z.number().int().nullable(),
+    byEntity: z.record(z.string(), statusCounts.extend({ oldestPendingAgeMs: z.number().int().nullable() })),
+  }),
+  leases: z.array(
+    z.object({
+      messageId: z.string(),
+      entity: z.string(),
+      claimedBy: z.string(),
+      expiresAt: z.number().int(),
+      attempts: z.number().int(),
+    }),
+  ),
+  bots: z.array(z.object({ workerId: z.string(), lastPolledAt: z.number().int() })),
+  recentFailures: z.array(
+    z.object({ messageId: z.string(), entity: z.string(), error: z.string(), attempts: z.number().int() }),
+  ),
+  storage: z.object({
+    kvReads: z.number().int(),
+    kvWrites: z.number().int(),
+    rowsRead: z.number().int(),
+    rowsWritten: z.number().int(),
+    snapshotWrites: z.number().int(),
+    since: z.number().int(),
+  }),
+  storagePerMinute: z.object({
+    kvReads: z.number(),
+    kvWrites: z.number(),
+    rowsRead: z.number(),
+    rowsWritten: z.number(),
+  }),
+});
+export type Stats = z.infer<typeof statsSchema>;
+
+export const channelSchema = z.union([messageTypeSchema, z.literal("ALL")]);

@@ -1,0 +1,109 @@
+import { z } from "zod";
+
+/** Limits shared by every side of the wire. */
+export const LIMITS = {
+  idMax: 64,
+  textMax: 1000,
+  /** What the composer lets a person type; the API accepts up to textMax (bots write longer). */
+  composerMax: 240,
+  usernameMax: 16,
+  contextMax: 200,
+  contextLineMax: 2000,
+  pageDefault: 200,
+  pageMax: 500,
+  bodyMaxBytes: 64 * 1024,
+  priorityDefault: 50,
+  priorityMax: 99,
+} as const;
+
+export const messageIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 characters of A-Z, a-z, 0-9, _ or -");
+
+export const roomSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, "room must be 1-64 characters of A-Z, a-z, 0-9, _ or -");
+
+/** `RRRGGGBBB`, each channel 000-255, optionally `-` + 10 alphanumerics. */
+export const colorSchema = z
+  .string()
+  .regex(/^\d{9}(-[A-Za-z0-9]{10})?$/, "color must be RRRGGGBBB (e.g. 255128000)")
+  .refine((c) => [0, 3, 6].every((i) => Number(c.slice(i, i + 3)) <= 255), "each color channel must be 000-255");
+
+export const usernameSchema = z
+  .string()
+  .min(1, "username is required")
+  .max(LIMITS.usernameMax, `username is at most ${LIMITS.usernameMax} characters`)
+  .regex(/^\S+$/, "username cannot contain whitespace");
+
+export const messageTypeSchema = z.enum(["human", "AI"]);
+export type MessageType = z.infer<typeof messageTypeSchema>;
+
+export const queueStatusSchema = z.enum(["pending", "processing", "complete", "failed"]);
+export type QueueStatus = z.infer<typeof queueStatusSchema>;
+
+export const prioritySchema = z.number().int().min(0).max(LIMITS.priorityMax);
+
+/** What a client may send in `botParams`. Server-owned fields are accepted and ignored. */
+export const botParamsInputSchema = z.object({
+  entity: z.string().min(1).max(64),
+  priority: prioritySchema.optional(),
+  model: z.string().min(1).max(128).optional(),
+  /** Reply identity `name:color` or `name:random`. */
+  ais: z.string().min(1).max(64).optional(),
+});
+export type BotParamsInput = z.infer<typeof botParamsInputSchema>;
+
+/** `botParams` as stored and returned by the server. */
+export const botParamsSchema = botParamsInputSchema.extend({
+  priority: prioritySchema,
+  status: queueStatusSchema,
+  attempts: z.number().int().min(0),
+  claimedBy: z.string().nullable(),
+  leaseExpiresAt: z.number().int().nullable(),
+  error: z.string().nullable(),
+  processed: z.boolean().optional(),
+});
+export type BotParams = z.infer<typeof botParamsSchema>;
+
+/** Body of `POST /api/comments`. Unknown fields are ignored (older clients send extra ones). */
+export const messageInputSchema = z.object({
+  id: messageIdSchema.optional(),
+  text: z
+    .string()
+    .trim()
+    .min(1, "text is required")
+    .max(LIMITS.textMax, `text is at most ${LIMITS.textMax} characters`),
+  username: usernameSchema,
+  color: colorSchema,
+  domain: z.string().max(253).optional(),
+  "message-type": messageTypeSchema.optional(),
+  replyTo: messageIdSchema.optional(),
+  context: z.array(z.string().max(LIMITS.contextLineMax)).max(LIMITS.contextMax).optional(),
+  botParams: botParamsInputSchema.optional(),
+  /** A client clock reading, kept only as `clientTimestamp`; never used for ordering. */
+  timestamp: z.number().finite().optional(),
+});
+export type MessageInput = z.infer<typeof messageInputSchema>;
+
+export const messageSchema = z.object({
+  id: messageIdSchema,
+  seq: z.number().int().positive(),
+  timestamp: z.number().int(),
+  clientTimestamp: z.number().optional(),
+  text: z.string(),
+  username: z.string(),
+  color: z.string(),
+  domain: z.string(),
+  "message-type": messageTypeSchema,
+  replyTo: z.string().optional(),
+  context: z.array(z.string()).optional(),
+  botParams: botParamsSchema.optional(),
+});
+export type Message = z.infer<typeof messageSchema>;
+
+/** `PATCH /api/comments/:id`: the documented update, nothing else. */
+export const messagePatchSchema = z.object({
+  botParams: z.object({ processed: z.boolean() }),
+});
+export type MessagePatch = z.infer<typeof messagePatchSchema>;

@@ -1,0 +1,92 @@
+import { z } from "zod";
+import { colorSchema, LIMITS, messageIdSchema, messageSchema, usernameSchema } from "./message";
+
+export const LEASE = { minSeconds: 5, maxSeconds: 600, defaultSeconds: 60, maxWaitSeconds: 25 } as const;
+
+export const workerIdSchema = z.string().min(1).max(128);
+export const leaseSecondsSchema = z.number().int().min(LEASE.minSeconds).max(LEASE.maxSeconds);
+export const waitSecondsSchema = z.number().min(0).max(LEASE.maxWaitSeconds);
+export const leaseTokenSchema = z.string().min(1).max(128);
+
+export const leaseSchema = z.object({ token: z.string(), expiresAt: z.number().int() });
+export type Lease = z.infer<typeof leaseSchema>;
+
+export const pendingQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(LIMITS.pageMax).default(50),
+  entity: z.string().min(1).max(64).optional(),
+  wait: z.coerce.number().min(0).max(LEASE.maxWaitSeconds).default(0),
+  workerId: workerIdSchema.optional(),
+});
+export const pendingResponseSchema = z.object({ pending: z.array(messageSchema) });
+
+export const claimRequestSchema = z.object({
+  messageId: messageIdSchema,
+  workerId: workerIdSchema,
+  leaseSeconds: leaseSecondsSchema.optional(),
+});
+export type ClaimRequest = z.infer<typeof claimRequestSchema>;
+
+export const claimNextRequestSchema = z.object({
+  workerId: workerIdSchema,
+  entities: z.array(z.string().min(1).max(64)).max(100).optional(),
+  wait: waitSecondsSchema.optional(),
+  leaseSeconds: leaseSecondsSchema.optional(),
+});
+export type ClaimNextRequest = z.infer<typeof claimNextRequestSchema>;
+
+export const claimResponseSchema = z.object({
+  success: z.literal(true),
+  message: messageSchema,
+  lease: leaseSchema,
+});
+export type ClaimResponse = z.infer<typeof claimResponseSchema>;
+
+export const heartbeatRequestSchema = z.object({
+  messageId: messageIdSchema,
+  leaseToken: leaseTokenSchema,
+  leaseSeconds: leaseSecondsSchema.optional(),
+});
+export type HeartbeatRequest = z.infer<typeof heartbeatRequestSchema>;
+export const heartbeatResponseSchema = z.object({ success: z.literal(true), lease: leaseSchema });
+
+export const replyInputSchema = z.object({
+  text: z.string().trim().min(1, "reply text is required").max(LIMITS.textMax),
+  username: usernameSchema.optional(),
+  color: colorSchema.optional(),
+});
+export type ReplyInput = z.infer<typeof replyInputSchema>;
+
+export const completeRequestSchema = z.object({
+  messageId: messageIdSchema,
+  leaseToken: leaseTokenSchema.optional(),
+  /** Absent: complete without posting (an entity that chose to stay silent). */
+  reply: replyInputSchema.optional(),
+});
+export type CompleteRequest = z.infer<typeof completeRequestSchema>;
+export const completeResponseSchema = z.object({
+  success: z.literal(true),
+  reply: messageSchema.nullable(),
+});
+
+export const failRequestSchema = z.object({
+  messageId: messageIdSchema,
+  leaseToken: leaseTokenSchema,
+  error: z.string().min(1).max(500),
+  retryable: z.boolean().optional(),
+});
+export type FailRequest = z.infer<typeof failRequestSchema>;
+export const failResponseSchema = z.object({
+  success: z.literal(true),
+  status: z.enum(["pending", "failed"]),
+  attempts: z.number().int(),
+});
+
+export const releaseRequestSchema = z.object({ messageId: messageIdSchema, leaseToken: leaseTokenSchema });
+export type ReleaseRequest = z.infer<typeof releaseRequestSchema>;
+
+/** Operator actions from the monitor (admin token). */
+export const adminRequeueSchema = z.object({ messageId: messageIdSchema });
+export const adminFailSchema = z.object({
+  messageId: messageIdSchema,
+  error: z.string().min(1).max(500).default("failed by an operator"),
+});

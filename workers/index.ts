@@ -1,0 +1,94 @@
+import { Hono } from "hono";
+import { cors } from "hono/cors";
+import type { AppEnv } from "./app-env";
+import { identify } from "./auth";
+import { roomName } from "./context";
+import { HttpError } from "./errors";
+import { RequestMetrics } from "./metrics";
+import { comments } from "./routes/comments";
+import { meta } from "./routes/meta";
+import { queue } from "./routes/queue";
+
+export { RateLimiter } from "./limiter";
+export { Room } from "./room";
+
+const app = new Hono<AppEnv>();
+
+app.use("/api/*", async (c, next) => {
+  c.set("metrics", new RequestMetrics());
+  c.set("caller", identify(c));
+  await next();
+  c.header("Server-Timing", c.var.metrics.header());
+});
+
+app.use(
+  "/api/*",
+  cors({
+    origin: (origin, c) => (allowedOrigins(c.env.ALLOWED_ORIGINS, c.req.url).has(origin) ? origin : null),
+    allowHeaders: ["Content-Type", "Authorization"],
+    allowMethods: ["GET", "POST", "PATCH", "OPTIONS"],
+    exposeHeaders: ["Server-Timing"],
+    maxAge: 600,
+  }),
+);
+
+app.use("/api/*", async (c, next) => {
+  c.set("room", roomName(c));
+  await next();
+});
+
+app.route("/", meta);
+app.route("/", comments);
+app.route("/", queue);
+
+/** Known paths answer 405 to other methods; registered after the real handlers so those win. */
+const ROUTES: Record<string, string[]> = {
+  "/api/comments": ["GET", "POST"],
+  "/api/comments/status": ["GET"],
+  "/api/comments/:id": ["PATCH"],
+  "/api/queue/pending": ["GET"],
+  "/api/queue/claim": ["POST"],
+  "/api/queue/claim-next": ["POST"],
+  "/api/queue/heartbeat": ["POST"],
+  "/api/queue/complete": ["POST"],
+  "/api/queue/fail": ["POST"],
+  "/api/queue/release": ["POST"],
+  "/api/admin/requeue": ["POST"],
+  "/api/admin/fail": ["POST"],
+  "/api/entities": ["GET"],
+  "/api/stats": ["GET"],
+  "/api/heartbeat": ["GET"],
+  "/api/health": ["GET"],
+};
+for (const [path, methods] of Object.entries(ROUTES)) {
+  app.all(path, (c) => {
+    c.header("Allow", methods.join(", "));
+    throw new HttpError(405, `${c.req.method} is not allowed on ${path}; use ${methods.join(" or ")}`);
+  });
+}
+
+app.all("/api/*", (c) => {
+  throw new HttpError(404, `No API route ${c.req.method} ${new URL(c.req.url).pathname}`);
+});
+
+// Everything else is the static app (only reached when assets did not answer first).
+app.all("*", (c) => c.env.ASSETS.fetch(c.req.raw));
+
+app.onError((error, c) => {
+  if (error instanceof HttpError) {
+    for (const [k, v] of Object.entries(error.headers ?? {})) c.header(k, v);
+    return c.json({ error: error.message, ...(error.issues ? { issues: error.issues } : {}) }, error.status);
+  }
+  console.error(`[worker] ${c.req.method} ${c.req.url} failed`, error);
+  return c.json({ error: "Internal error; it has been logged" }, 500);
+});
+
+function allowedOrigins(configured: string | undefined, requestUrl: string): Set<string> {
+  const list = (configured ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return new Set([new URL(requestUrl).origin, ...list]);
+}
+
+export default app satisfies ExportedHandler<AppEnv["Bindings"]>;

@@ -1,0 +1,38 @@
+import type { StorageUsage } from "./errors";
+
+/** Storage work done for one request, reported in `Server-Timing` (successor of `[KVr:1 KVw:0]`). */
+export class RequestMetrics {
+  kvReads = 0;
+  kvWrites = 0;
+  rowsRead = 0;
+  rowsWritten = 0;
+  private readonly startedAt = Date.now();
+
+  addUsage(usage: StorageUsage): void {
+    this.rowsRead += usage.rowsRead;
+    this.rowsWritten += usage.rowsWritten;
+  }
+
+  header(): string {
+    return [
+      `kv_read;desc=${this.kvReads}`,
+      `kv_write;desc=${this.kvWrites}`,
+      `rows_read;desc=${this.rowsRead}`,
+      `rows_written;desc=${this.rowsWritten}`,
+      `total;dur=${Date.now() - this.startedAt}`,
+    ].join(", ");
+  }
+}
+
+/** Parses a Server-Timing header written by {@link RequestMetrics} (tests and benchmarks use it). */
+export function parseServerTiming(header: string | null): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const part of (header ?? "").split(",")) {
+    const [name, ...params] = part.trim().split(";");
+    for (const p of params) {
+      const [k, v] = p.split("=");
+      if ((k === "desc" || k === "dur") && name) out[name] = Number(v);
+    }
+  }
+  return out;
+}

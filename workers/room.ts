@@ -1,0 +1,315 @@
+import { DurableObject } from "cloudflare:workers";
+import type {
+  ClaimNextRequest,
+  ClaimRequest,
+  CommentsPage,
+  CompleteRequest,
+  EntitySeen,
+  FailRequest,
+  HeartbeatRequest,
+  Lease,
+  Message,
+  MessageInput,
+  ReleaseRequest,
+  Stats,
+} from "../types";
+import { LEASE } from "../types";
+import type { Bindings } from "./app-env";
+import { RoomError, type RoomResult } from "./errors";
+import { Counts } from "./room/counts";
+import { Db, usageSince } from "./room/db";
+import { Messages, type PageFilter } from "./room/messages";
+import { Pollers } from "./room/pollers";
+import { type Claim, Queue } from "./room/queue";
+import { SnapshotWriter } from "./room/snapshot-writer";
+import { roomStats, StorageTotals } from "./room/stats";
+import { Waiters } from "./room/waiters";
+import { SNAPSHOT_SIZE, type Snapshot, snapshotKey } from "./snapshot";
+
+const newId = () => crypto.randomUUID();
+
+/**
+ * One chat room: the single owner of its messages, queue and leases (SQLite), and the only
+ * writer of its KV snapshot. Methods are called over RPC by the Worker; each is one transaction.
+ */
+export class Room extends DurableObject<Bindings> {
+  private readonly db: Db;
+  private messages!: Messages;
+  private queue!: Queue;
+  private pollers!: Pollers;
+  private counts!: Counts;
+  private readonly waiters = new Waiters();
+  private readonly snapshot: SnapshotWriter;
+  private readonly storage = new StorageTotals();
+  private name = "";
+  private alarmAt: number | null = null;
+
+  constructor(ctx: DurableObjectState, env: Bindings) {
+    super(ctx, env);
+    this.db = new Db(ctx.storage);
+    this.snapshot = new SnapshotWriter(env.SNAPSHOTS, () => snapshotKey(this.name));
+    ctx.blockConcurrencyWhile(async () => {
+      this.db.migrate(Date.now());
+      this.counts = new Counts(this.db);
+      this.messages = new Messages(this.db, this.counts);
+      this.queue = new Queue(this.db, this.messages, this.counts, {
+        maxAttempts: Math.max(1, Number(env.MAX_ATTEMPTS) || 3),
+        newToken: newId,
+        newId,
+      });
+      this.pollers = new Pollers(this.db);
+      this.name = this.db.one<{ value: string }>("SELECT value FROM meta WHERE key = 'name'")?.value ?? "";
+      this.alarmAt = await ctx.storage.getAlarm();
+    });
+  }
+
+  // ── messages ────────────────────────────────────────────────────────────────────────────
+
+  post(room: string, input: MessageInput, domainFallback: string): RoomResult<Message> {
+    return this.run(room, () => {
+      const result = this.messages.post(input, { now: Date.now(), domainFallback, newId });
+      if (result.created) {
+        this.changed();
+        if (result.message.botParams) this.waiters.wakeAll();
+      }
+      return { value: result.message, status: result.created ? 201 : 200 };
+    });
+  }
+
+  after(room: string, cursor: number, limit: number, filter: PageFilter): RoomResult<CommentsPage> {
+    return this.run(room, () => ({ value: this.messages.after(cursor, limit, filter) }));
+  }
+
+  latest(room: string, limit: number, filter: PageFilter, before: number | null): RoomResult<CommentsPage> {
+    return this.run(room, () => ({ value: this.messages.latest(limit, filter, before) }));
+  }
+
+  /**
+   * The recent-window read when KV had no usable snapshot: answer from SQLite (an indexed
+   * LIMIT, never a scan) and schedule a rewrite of the snapshot.
+   */
+  latestAndRepair(room: string, limit: number, kvReads: number): RoomResult<CommentsPage> {
+    return this.run(room, () => {
+      this.storage.kvReads += kvReads;
+      this.changed();
+      return { value: this.messages.latest(limit, { type: "ALL", users: [] }) };
+    });
+  }
+
+  /** Messages committed after the snapshot the Worker read from KV (counts that KV read). */
+  afterSnapshot(room: string, seq: number, limit: number, kvReads: number): RoomResult<CommentsPage> {
+    return this.run(room, () => {
+      this.storage.kvReads += kvReads;
+      return { value: this.messages.after(seq, limit, { type: "ALL", users: [] }) };
+    });
+  }
+
+  sinceTimestamp(room: string, ms: number, limit: number, type: PageFilter["type"]): RoomResult<Message[]> {
+    return this.run(room, () => ({ value: this.messages.sinceTimestamp(ms, limit, type) }));
+  }
+
+  byIds(room: string, ids: string[]): RoomResult<Message[]> {
+    return this.run(room, () => ({ value: this.messages.byIds(ids) }));
+  }
+
+  setProcessed(room: string, id: string, processed: boolean): RoomResult<Message> {
+    return this.run(room, () => {
+      const value = this.messages.setProcessed(id, processed);
+      this.changed();
+      return { value };
+    });
+  }
+
+  lastPostAt(room: string): RoomResult<number> {
+    return this.run(room, () => ({ value: this.messages.lastTimestamp }));
+  }
+
+  // ── queue ───────────────────────────────────────────────────────────────────────────────
+
+  async pending(
+    room: string,
+    q: { entity?: string; limit: number; wait: number; workerId?: string },
+  ): Promise<RoomResult<Message[]>> {
+    const deadline = Date.now() + q.wait * 1000;
+    for (;;) {
+      const result = this.run(room, () => {
+        this.pollers.record(q.workerId, q.entity ? [q.entity] : undefined, Date.now());
+        this.expireLeases();
+        return { value: this.queue.pending(q.entity, q.limit) };
+      });
+      if (!result.ok || result.value.length > 0 || Date.now() >= deadline) return result;
+      await this.waiters.wait(deadline - Date.now());
+    }
+  }
+
+  claim(room: string, req: ClaimRequest): RoomResult<Claim> {
+    return this.run(room, () => {
+      this.expireLeases();
+      const value = this.queue.claim(req.messageId, req.workerId, leaseSeconds(req.leaseSeconds), Date.now());
+      this.changed();
+      return { value };
+    });
+  }
+
+  /** Claims the most urgent pending message, long-polling up to `wait` seconds. 204 when none. */
+  async claimNext(room: string, req: ClaimNextRequest): Promise<RoomResult<Claim | null>> {
+    const deadline = Date.now() + (req.wait ?? 0) * 1000;
+    for (;;) {
+      const result = this.run(room, () => {
+        const now = Date.now();
+        this.pollers.record(req.workerId, req.entities, now);
+        this.expireLeases();
+        const claim = this.queue.claimNext(req.workerId, req.entities, leaseSeconds(req.leaseSeconds), now);
+        if (claim) this.changed();
+        return claim ? { value: claim } : { value: null, status: 204 as const };
+      });
+      if (!result.ok || result.value || Date.now() >= deadline) return result;
+      await this.waiters.wait(deadline - Date.now());
+    }
+  }
+
+  heartbeat(room: string, req: HeartbeatRequest): RoomResult<Lease> {
+    return this.run(room, () => {
+      this.expireLeases();
+      // A later expiry needs no new alarm: the earlier one finds nothing expired and re-arms.
+      const value = this.queue.heartbeat(req.messageId, req.leaseToken, leaseSeconds(req.leaseSeconds), Date.now());
+      return { value };
+    });
+  }
+
+  complete(room: string, req: CompleteRequest): RoomResult<Message | null> {
+    return this.run(room, () => {
+      this.expireLeases();
+      const value = this.queue.complete(req.messageId, req.leaseToken, req.reply, Date.now());
+      this.changed();
+      return { value };
+    });
+  }
+
+  fail(room: string, req: FailRequest): RoomResult<{ status: "pending" | "failed"; attempts: number }> {
+    return this.run(room, () => {
+      this.expireLeases();
+      const value = this.queue.fail(req.messageId, req.leaseToken, req.error, req.retryable ?? false);
+      this.changed();
+      if (value.status === "pending") this.waiters.wakeAll();
+      return { value };
+    });
+  }
+
+  release(room: string, req: ReleaseRequest): RoomResult<null> {
+    return this.run(room, () => {
+      this.expireLeases();
+      this.queue.release(req.messageId, req.leaseToken);
+      this.changed();
+      this.waiters.wakeAll();
+      return { value: null };
+    });
+  }
+
+  requeue(room: string, messageId: string): RoomResult<Message> {
+    return this.run(room, () => {
+      const value = this.queue.requeue(messageId);
+      this.changed();
+      this.waiters.wakeAll();
+      return { value };
+    });
+  }
+
+  failByHand(room: string, messageId: string, error: string): RoomResult<Message> {
+    return this.run(room, () => {
+      const value = this.queue.failByHand(messageId, error);
+      this.changed();
+      return { value };
+    });
+  }
+
+  entities(room: string): RoomResult<EntitySeen[]> {
+    return this.run(room, () => ({ value: this.pollers.entities() }));
+  }
+
+  stats(room: string): RoomResult<Stats> {
+    return this.run(room, () => ({
+      value: roomStats({
+        room,
+        db: this.db,
+        counts: this.counts.all(),
+        headSeq: this.messages.head,
+        bots: this.pollers.bots(),
+        storage: this.storage.read(this.db.totals(), this.snapshot.writes),
+        now: Date.now(),
+      }),
+    }));
+  }
+
+  // ── alarm: lease expiry and the coalesced snapshot write ───────────────────────────────────
+
+  override async alarm(): Promise<void> {
+    this.alarmAt = null;
+    this.expireLeases();
+    try {
+      await this.snapshot.flush(() => this.buildSnapshot(), Date.now());
+    } catch (error) {
+      console.error(`[room ${this.name}] snapshot write failed; will retry`, error);
+    }
+    this.scheduleAlarm();
+  }
+
+  private buildSnapshot(): Snapshot {
+    const page = this.messages.latest(SNAPSHOT_SIZE, { type: "ALL", users: [] });
+    return { v: 1, seq: page.cursor, comments: page.comments };
+  }
+
+  // ── plumbing ────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Runs one synchronous unit of work: remembers the room's name (the alarm needs it to find
+   * the KV key), measures the rows it touched, and turns a RoomError into a value.
+   */
+  private run<T>(room: string, fn: () => { value: T; status?: 200 | 201 | 204 }): RoomResult<T> {
+    if (room !== this.name) this.rememberName(room);
+    const before = this.db.totals();
+    try {
+      const { value, status } = fn();
+      return { ok: true, value, status, usage: usageSince(before, this.db.totals()) };
+    } catch (error) {
+      const usage = usageSince(before, this.db.totals());
+      if (error instanceof RoomError) return { ok: false, status: error.status, error: error.message, usage };
+      throw error;
+    }
+  }
+
+  private rememberName(room: string): void {
+    this.name = room;
+    this.db.run(
+      "INSERT INTO meta (key, value) VALUES ('name', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      room,
+    );
+  }
+
+  private expireLeases(): void {
+    if (this.queue.expireLeases(Date.now()) > 0) {
+      this.changed();
+      this.waiters.wakeAll();
+    }
+  }
+
+  /** Something visible changed: the snapshot needs rewriting (coalesced by the alarm). */
+  private changed(): void {
+    this.snapshot.markDirty();
+    this.scheduleAlarm();
+  }
+
+  /** Keeps one alarm set at the earliest of: the next lease expiry, the next snapshot write. */
+  private scheduleAlarm(): void {
+    const candidates = [this.queue.nextLeaseExpiry(), this.snapshot.dueAt()].filter((t): t is number => t !== null);
+    if (candidates.length === 0) return;
+    const next = Math.max(Date.now(), Math.min(...candidates));
+    if (this.alarmAt !== null && this.alarmAt <= next) return;
+    this.alarmAt = next;
+    void this.ctx.storage.setAlarm(next);
+  }
+}
+
+function leaseSeconds(requested: number | undefined): number {
+  return requested ?? LEASE.defaultSeconds;
+}

@@ -1,0 +1,65 @@
+import type { StorageUsage } from "../errors";
+import { MIGRATIONS, MIGRATIONS_TABLE } from "./schema";
+
+type SqlValue = string | number | null | ArrayBuffer;
+type Row = Record<string, SqlValue>;
+
+/**
+ * A thin layer over the Durable Object's SQLite that counts the rows each statement read and
+ * wrote, so every response can say what storage work it cost.
+ */
+export class Db {
+  private readRows = 0;
+  private writtenRows = 0;
+
+  constructor(private readonly storage: DurableObjectStorage) {}
+
+  all<T extends Row>(query: string, ...args: SqlValue[]): T[] {
+    const cursor = this.storage.sql.exec<T>(query, ...args);
+    const rows = cursor.toArray();
+    this.readRows += cursor.rowsRead;
+    this.writtenRows += cursor.rowsWritten;
+    return rows;
+  }
+
+  one<T extends Row>(query: string, ...args: SqlValue[]): T | undefined {
+    return this.all<T>(query, ...args)[0];
+  }
+
+  run(query: string, ...args: SqlValue[]): void {
+    this.all(query, ...args);
+  }
+
+  /** Runs `fn` atomically: everything it wrote commits together or not at all. */
+  transaction<T>(fn: () => T): T {
+    return this.storage.transactionSync(fn);
+  }
+
+  /** Total rows read and written since the object started (monotonic). */
+  totals(): StorageUsage {
+    return { rowsRead: this.readRows, rowsWritten: this.writtenRows };
+  }
+
+  migrate(now: number): void {
+    this.storage.sql.exec(MIGRATIONS_TABLE);
+    const applied = new Set(
+      this.storage.sql
+        .exec<{ version: number }>("SELECT version FROM schema_migrations")
+        .toArray()
+        .map((r) => r.version),
+    );
+    MIGRATIONS.forEach((sql, index) => {
+      const version = index + 1;
+      if (applied.has(version)) return;
+      this.storage.transactionSync(() => {
+        this.storage.sql.exec(sql);
+        this.storage.sql.exec("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)", version, now);
+      });
+    });
+  }
+}
+
+/** Usage between two readings of {@link Db.totals}. */
+export function usageSince(before: StorageUsage, after: StorageUsage): StorageUsage {
+  return { rowsRead: after.rowsRead - before.rowsRead, rowsWritten: after.rowsWritten - before.rowsWritten };
+}

@@ -1,0 +1,247 @@
+import { type CommentsPage, LIMITS, type Message, type MessageInput, type UserFilter } from "../../types";
+import { RoomError } from "../errors";
+import type { Counts } from "./counts";
+import type { Db } from "./db";
+import { type MessageRow, toMessage } from "./rows";
+
+export type Channel = "human" | "AI" | "ALL";
+
+export interface PageFilter {
+  type: Channel;
+  users: UserFilter[];
+}
+
+export interface PostOptions {
+  now: number;
+  /** Host the request came from, used when the client sent no `domain`. */
+  domainFallback: string;
+  newId: () => string;
+}
+
+export interface PostResult {
+  created: boolean;
+  message: Message;
+  /** The addressed message this AI post answered, if any (its status changed). */
+  answered: boolean;
+}
+
+/**
+ * The room's messages: append-only rows ordered by a server-assigned `seq`. Every read is an
+ * indexed range with a LIMIT, so its cost follows what it returns, never the size of the room.
+ */
+export class Messages {
+  /** Highest committed seq; kept in memory so an empty poll touches no rows. */
+  head: number;
+  lastTimestamp: number;
+
+  constructor(
+    private readonly db: Db,
+    private readonly counts: Counts,
+  ) {
+    const row = db.one<{ seq: number | null; ts: number | null }>(
+      "SELECT seq, ts FROM messages ORDER BY seq DESC LIMIT 1",
+    );
+    this.head = row?.seq ?? 0;
+    this.lastTimestamp = row?.ts ?? 0;
+  }
+
+  byId(id: string): MessageRow | undefined {
+    return this.db.one<MessageRow>("SELECT * FROM messages WHERE id = ?", id);
+  }
+
+  /** Stores a message once per `id`; a replay returns the stored one unchanged. */
+  post(input: MessageInput, opts: PostOptions): PostResult {
+    return this.db.transaction(() => {
+      if (input.id) {
+        const existing = this.byId(input.id);
+        if (existing) return { created: false, message: toMessage(existing), answered: false };
+      }
+      const id = input.id ?? opts.newId();
+      const type = input["message-type"] ?? "human";
+      const answered = type === "AI" && input.replyTo ? this.answerParent(input.replyTo, id) : false;
+      if (input.replyTo && !answered && !this.byId(input.replyTo)) {
+        throw new RoomError(404, `replyTo "${input.replyTo}" names no message in this room`);
+      }
+      const row = this.insert({
+        id,
+        now: opts.now,
+        clientTimestamp: input.timestamp ?? null,
+        text: input.text,
+        username: input.username,
+        color: input.color,
+        domain: input.domain ?? opts.domainFallback,
+        type,
+        replyTo: input.replyTo ?? null,
+        context: input.context ?? null,
+        bot: input.botParams
+          ? {
+              entity: input.botParams.entity,
+              priority: input.botParams.priority ?? LIMITS.priorityDefault,
+              model: input.botParams.model ?? null,
+              ais: input.botParams.ais ?? null,
+            }
+          : null,
+      });
+      return { created: true, message: toMessage(row), answered };
+    });
+  }
+
+  /**
+   * An AI post that names an addressed message completes it (the documented post-then-complete
+   * flow). Returns whether it did; throws 409 when that message already has its reply.
+   */
+  private answerParent(parentId: string, replyId: string): boolean {
+    const parent = this.byId(parentId);
+    if (!parent || parent.entity === null) return false;
+    if (parent.reply_id !== null || parent.status === "complete") {
+      throw new RoomError(409, `message "${parentId}" has already been answered`);
+    }
+    this.markAnswered(parent, replyId, null);
+    return true;
+  }
+
+  /** Completes an addressed message, recording which reply (if any) and which lease answered it. */
+  markAnswered(parent: MessageRow, replyId: string | null, leaseToken: string | null): void {
+    this.db.run(
+      `UPDATE messages SET status = 'complete', reply_id = ?, answered_token = ?, claimed_by = NULL,
+         lease_expires_at = NULL, error = NULL WHERE seq = ?`,
+      replyId,
+      leaseToken,
+      parent.seq,
+    );
+    this.counts.moveQueue(parent.entity ?? "", parent.status, "complete");
+  }
+
+  insert(m: {
+    id: string;
+    now: number;
+    clientTimestamp: number | null;
+    text: string;
+    username: string;
+    color: string;
+    domain: string;
+    type: "human" | "AI";
+    replyTo: string | null;
+    context: string[] | null;
+    bot: { entity: string; priority: number; model: string | null; ais: string | null } | null;
+  }): MessageRow {
+    const seq = this.head + 1;
+    // Server time, never behind the previous message, so `after=` (timestamp) polling stays ordered.
+    const ts = Math.max(m.now, this.lastTimestamp);
+    const row = this.db.one<MessageRow>(
+      `INSERT INTO messages (seq, id, ts, client_ts, text, username, color, domain, type, reply_to,
+         context, entity, priority, model, ais, status, attempts)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0) RETURNING *`,
+      seq,
+      m.id,
+      ts,
+      m.clientTimestamp,
+      m.text,
+      m.username,
+      m.color,
+      m.domain,
+      m.type,
+      m.replyTo,
+      m.context ? JSON.stringify(m.context) : null,
+      m.bot?.entity ?? null,
+      m.bot?.priority ?? null,
+      m.bot?.model ?? null,
+      m.bot?.ais ?? null,
+      m.bot ? "pending" : null,
+    );
+    if (!row) throw new Error("INSERT … RETURNING returned no row");
+    this.counts.bump(`type:${m.type}`, 1);
+    if (m.bot) this.counts.moveQueue(m.bot.entity, null, "pending");
+    // Only advance in-memory state once the statements succeeded; a throw rolls both back.
+    this.head = seq;
+    this.lastTimestamp = ts;
+    return row;
+  }
+
+  /** Messages with seq > cursor, ascending (the polling path). */
+  after(cursor: number, limit: number, filter: PageFilter): CommentsPage {
+    // Nothing committed past the cursor: answer from memory without touching storage.
+    if (cursor >= this.head) return { comments: [], cursor: Math.max(cursor, this.head), hasMore: false };
+    const rows = this.range(filter, { above: cursor, below: null, order: "ASC", limit: limit + 1 });
+    const hasMore = rows.length > limit;
+    const page = rows.slice(0, limit);
+    const last = page.at(-1)?.seq;
+    // With no more rows every seq up to head was considered, so the cursor can jump to head.
+    return { comments: page.map(toMessage), cursor: hasMore && last ? last : this.head, hasMore };
+  }
+
+  /** The newest `limit` messages (seq ≤ head) or those before `before`, returned ascending. */
+  latest(limit: number, filter: PageFilter, before: number | null = null): CommentsPage {
+    const rows = this.range(filter, { above: null, below: before, order: "DESC", limit: limit + 1 });
+    const hasMore = rows.length > limit;
+    const page = rows.slice(0, limit).reverse();
+    const cursor = before === null ? this.head : (page[0]?.seq ?? before);
+    return { comments: page.map(toMessage), cursor, hasMore };
+  }
+
+  /** Legacy `after=<ms>` polling: a bare array, newest first. */
+  sinceTimestamp(ms: number, limit: number, type: Channel): Message[] {
+    const rows =
+      type === "ALL"
+        ? this.db.all<MessageRow>("SELECT * FROM messages WHERE ts > ? ORDER BY ts DESC, seq DESC LIMIT ?", ms, limit)
+        : this.db.all<MessageRow>(
+            "SELECT * FROM messages WHERE ts > ? AND type = ? ORDER BY ts DESC, seq DESC LIMIT ?",
+            ms,
+            type,
+            limit,
+          );
+    return rows.map(toMessage);
+  }
+
+  byIds(ids: string[]): Message[] {
+    const rows = ids.map((id) => this.byId(id)).filter((r): r is MessageRow => r !== undefined);
+    return rows.sort((a, b) => a.seq - b.seq).map(toMessage);
+  }
+
+  /** `PATCH /api/comments/:id`: the documented `processed` flag, nothing else. */
+  setProcessed(id: string, processed: boolean): Message {
+    const row = this.db.one<MessageRow>(
+      "UPDATE messages SET processed = ? WHERE id = ? RETURNING *",
+      processed ? 1 : 0,
+      id,
+    );
+    if (!row) throw new RoomError(404, `No message with id "${id}"`);
+    return toMessage(row);
+  }
+
+  /**
+   * One indexed range scan per user filter (or one for none), merged. Separate scans keep each
+   * on the (username, color, seq) index with its own LIMIT instead of sorting an OR'd result.
+   */
+  private range(
+    filter: PageFilter,
+    r: { above: number | null; below: number | null; order: "ASC" | "DESC"; limit: number },
+  ): MessageRow[] {
+    const bounds: string[] = [];
+    const boundArgs: number[] = [];
+    if (r.above !== null) {
+      bounds.push("seq > ?");
+      boundArgs.push(r.above);
+    }
+    if (r.below !== null) {
+      bounds.push("seq < ?");
+      boundArgs.push(r.below);
+    }
+    const typeClause = filter.type === "ALL" ? [] : ["type = ?"];
+    const typeArgs = filter.type === "ALL" ? [] : [filter.type];
+    const scan = (userClause: string[], userArgs: string[]) => {
+      const where = [...userClause, ...typeClause, ...bounds];
+      const sql = `SELECT * FROM messages ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+        ORDER BY seq ${r.order} LIMIT ?`;
+      return this.db.all<MessageRow>(sql, ...userArgs, ...typeArgs, ...boundArgs, r.limit);
+    };
+    if (filter.users.length === 0) return scan([], []);
+    const bySeq = new Map<number, MessageRow>();
+    for (const u of filter.users) {
+      for (const row of scan(["username = ?", "color = ?"], [u.username, u.color])) bySeq.set(row.seq, row);
+    }
+    const merged = [...bySeq.values()];
+    merged.sort((a, b) => (r.order === "ASC" ? a.seq - b.seq : b.seq - a.seq));
+    return merged.slice(0, r.limit);
+  }
+}

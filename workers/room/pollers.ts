@@ -1,0 +1,45 @@
+import type { EntitySeen } from "../../types";
+import type { Db } from "./db";
+
+/** Don't rewrite a poller's row more often than this: bots long-poll constantly. */
+const WRITE_EVERY_MS = 5_000;
+
+/** Who polls the queue, and for which entities: the basis of "is this entity served?". */
+export class Pollers {
+  private readonly lastWritten = new Map<string, number>();
+
+  constructor(private readonly db: Db) {}
+
+  record(workerId: string | undefined, entities: string[] | undefined, now: number): void {
+    if (workerId) this.touch("bot", workerId, now);
+    for (const entity of entities ?? []) this.touch("entity", entity, now);
+  }
+
+  entities(): EntitySeen[] {
+    return this.list("entity").map((r) => ({ id: r.name, lastPolledAt: r.last_polled_at }));
+  }
+
+  bots(): { workerId: string; lastPolledAt: number }[] {
+    return this.list("bot").map((r) => ({ workerId: r.name, lastPolledAt: r.last_polled_at }));
+  }
+
+  private touch(kind: "bot" | "entity", name: string, now: number): void {
+    const key = `${kind}:${name}`;
+    if (now - (this.lastWritten.get(key) ?? 0) < WRITE_EVERY_MS) return;
+    this.lastWritten.set(key, now);
+    this.db.run(
+      `INSERT INTO pollers (kind, name, last_polled_at) VALUES (?, ?, ?)
+       ON CONFLICT (kind, name) DO UPDATE SET last_polled_at = excluded.last_polled_at`,
+      kind,
+      name,
+      now,
+    );
+  }
+
+  private list(kind: string) {
+    return this.db.all<{ name: string; last_polled_at: number }>(
+      "SELECT name, last_polled_at FROM pollers WHERE kind = ? ORDER BY last_polled_at DESC LIMIT 200",
+      kind,
+    );
+  }
+}

@@ -1,0 +1,61 @@
+import type { Message, QueueStatus } from "../../types";
+
+/** A `messages` row as SQLite returns it. */
+export interface MessageRow extends Record<string, string | number | null> {
+  seq: number;
+  id: string;
+  ts: number;
+  client_ts: number | null;
+  text: string;
+  username: string;
+  color: string;
+  domain: string;
+  type: string;
+  reply_to: string | null;
+  context: string | null;
+  entity: string | null;
+  priority: number | null;
+  model: string | null;
+  ais: string | null;
+  status: string | null;
+  attempts: number;
+  claimed_by: string | null;
+  lease_token: string | null;
+  lease_expires_at: number | null;
+  error: string | null;
+  processed: number | null;
+  reply_id: string | null;
+  answered_token: string | null;
+}
+
+/** Shapes a stored row into the wire format (field names of the documented API). */
+export function toMessage(row: MessageRow): Message {
+  const message: Message = {
+    id: row.id,
+    seq: row.seq,
+    timestamp: row.ts,
+    text: row.text,
+    username: row.username,
+    color: row.color,
+    domain: row.domain,
+    "message-type": row.type === "AI" ? "AI" : "human",
+  };
+  if (row.client_ts !== null) message.clientTimestamp = row.client_ts;
+  if (row.reply_to !== null) message.replyTo = row.reply_to;
+  if (row.context !== null) message.context = JSON.parse(row.context) as string[];
+  if (row.entity !== null) {
+    message.botParams = {
+      entity: row.entity,
+      priority: row.priority ?? 50,
+      status: (row.status ?? "pending") as QueueStatus,
+      attempts: row.attempts,
+      claimedBy: row.claimed_by,
+      leaseExpiresAt: row.lease_expires_at,
+      error: row.error,
+      ...(row.model !== null ? { model: row.model } : {}),
+      ...(row.ais !== null ? { ais: row.ais } : {}),
+      ...(row.processed !== null ? { processed: row.processed === 1 } : {}),
+    };
+  }
+  return message;
+}

@@ -1,0 +1,55 @@
+/**
+ * The Room's SQLite schema as an ordered list of migrations. Each runs once, in a transaction,
+ * and is recorded in `schema_migrations`, so an object created by any earlier version upgrades
+ * itself on first use.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE messages (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    ts INTEGER NOT NULL,
+    client_ts REAL,
+    text TEXT NOT NULL,
+    username TEXT NOT NULL,
+    color TEXT NOT NULL,
+    domain TEXT NOT NULL,
+    type TEXT NOT NULL,
+    reply_to TEXT,
+    context TEXT,
+    entity TEXT,
+    priority INTEGER,
+    model TEXT,
+    ais TEXT,
+    status TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    claimed_by TEXT,
+    lease_token TEXT,
+    lease_expires_at INTEGER,
+    error TEXT,
+    processed INTEGER,
+    reply_id TEXT,
+    answered_token TEXT
+  );
+  CREATE INDEX messages_by_user ON messages (username, color, seq);
+  CREATE INDEX messages_by_type ON messages (type, seq);
+  CREATE INDEX messages_by_time ON messages (ts);
+  CREATE INDEX queue_by_entity ON messages (entity, status, priority, seq) WHERE entity IS NOT NULL;
+  CREATE INDEX queue_by_status ON messages (status, priority, seq) WHERE status IS NOT NULL;
+  CREATE INDEX leases_by_expiry ON messages (lease_expires_at) WHERE status = 'processing';
+  CREATE TABLE pollers (
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    last_polled_at INTEGER NOT NULL,
+    PRIMARY KEY (kind, name)
+  );
+  CREATE TABLE counts (key TEXT PRIMARY KEY, n INTEGER NOT NULL);
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  `,
+];
+
+export const MIGRATIONS_TABLE = `
+  CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    applied_at INTEGER NOT NULL
+  )`;

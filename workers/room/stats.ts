@@ -1,0 +1,101 @@
+import type { Stats } from "../../types";
+import type { StorageUsage } from "../errors";
+import type { Db } from "./db";
+
+const STATUSES = ["pending", "processing", "complete", "failed"] as const;
+type StatusCounts = Record<(typeof STATUSES)[number], number>;
+
+/** Storage work since the object started, with a rolling per-minute rate. */
+export class StorageTotals {
+  kvReads = 0;
+  private readonly since = Date.now();
+  private windowStart = Date.now();
+  private windowBase = { kvReads: 0, kvWrites: 0, rowsRead: 0, rowsWritten: 0 };
+  private lastMinute = { kvReads: 0, kvWrites: 0, rowsRead: 0, rowsWritten: 0 };
+
+  read(rows: StorageUsage, kvWrites: number): Pick<Stats, "storage" | "storagePerMinute"> {
+    const now = Date.now();
+    const current = { kvReads: this.kvReads, kvWrites, rowsRead: rows.rowsRead, rowsWritten: rows.rowsWritten };
+    if (now - this.windowStart >= 60_000) {
+      const minutes = (now - this.windowStart) / 60_000;
+      this.lastMinute = {
+        kvReads: (current.kvReads - this.windowBase.kvReads) / minutes,
+        kvWrites: (current.kvWrites - this.windowBase.kvWrites) / minutes,
+        rowsRead: (current.rowsRead - this.windowBase.rowsRead) / minutes,
+        rowsWritten: (current.rowsWritten - this.windowBase.rowsWritten) / minutes,
+      };
+      this.windowStart = now;
+      this.windowBase = current;
+    }
+    return {
+      storage: { ...current, snapshotWrites: kvWrites, since: this.since },
+      storagePerMinute: this.lastMinute,
+    };
+  }
+}
+
+/** Assembles `/api/stats` from running counts and indexed queries (queue-sized, never room-sized). */
+export function roomStats(input: {
+  room: string;
+  db: Db;
+  counts: Map<string, number>;
+  headSeq: number;
+  bots: Stats["bots"];
+  storage: Pick<Stats, "storage" | "storagePerMinute">;
+  now: number;
+}): Stats {
+  const { db, counts, now } = input;
+  const byEntity: Stats["queue"]["byEntity"] = {};
+  const totals: StatusCounts = { pending: 0, processing: 0, complete: 0, failed: 0 };
+  for (const [key, n] of counts) {
+    const match = /^q:(.*):(pending|processing|complete|failed)$/.exec(key);
+    if (!match) continue;
+    const [, entity = "", status] = match as unknown as [string, string, keyof StatusCounts];
+    byEntity[entity] ??= { pending: 0, processing: 0, complete: 0, failed: 0, oldestPendingAgeMs: null };
+    byEntity[entity][status] += n;
+    totals[status] += n;
+  }
+  const oldest = db.all<{ entity: string; ts: number }>(
+    "SELECT entity, MIN(ts) AS ts FROM messages WHERE status = 'pending' GROUP BY entity",
+  );
+  let oldestPendingAgeMs: number | null = null;
+  for (const { entity, ts } of oldest) {
+    const age = now - ts;
+    const slot = byEntity[entity];
+    if (slot) slot.oldestPendingAgeMs = age;
+    oldestPendingAgeMs = Math.max(oldestPendingAgeMs ?? 0, age);
+  }
+  const leases = db
+    .all<{ id: string; entity: string; claimed_by: string; lease_expires_at: number; attempts: number }>(
+      `SELECT id, entity, claimed_by, lease_expires_at, attempts FROM messages
+       WHERE status = 'processing' ORDER BY lease_expires_at LIMIT 100`,
+    )
+    .map((r) => ({
+      messageId: r.id,
+      entity: r.entity,
+      claimedBy: r.claimed_by,
+      expiresAt: r.lease_expires_at,
+      attempts: r.attempts,
+    }));
+  const recentFailures = db
+    .all<{ id: string; entity: string; error: string | null; attempts: number }>(
+      `SELECT id, entity, error, attempts FROM messages WHERE status = 'failed'
+       ORDER BY priority, seq DESC LIMIT 20`,
+    )
+    .map((r) => ({ messageId: r.id, entity: r.entity, error: r.error ?? "", attempts: r.attempts }));
+  return {
+    room: input.room,
+    messages: {
+      total: (counts.get("type:human") ?? 0) + (counts.get("type:AI") ?? 0),
+      human: counts.get("type:human") ?? 0,
+      AI: counts.get("type:AI") ?? 0,
+    },
+    headSeq: input.headSeq,
+    queue: { ...totals, oldestPendingAgeMs, byEntity },
+    leases,
+    bots: input.bots,
+    recentFailures,
+    storage: input.storage.storage,
+    storagePerMinute: input.storage.storagePerMinute,
+  };
+}

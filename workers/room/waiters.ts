@@ -1,0 +1,27 @@
+/**
+ * Long-poll support: callers park here until work may be available or their time is up.
+ * Wake-ups are hints; a woken caller re-checks storage, so a missed or extra wake-up is harmless.
+ */
+export class Waiters {
+  private readonly parked = new Set<() => void>();
+
+  wait(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.parked.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, ms));
+      this.parked.add(done);
+    });
+  }
+
+  wakeAll(): void {
+    for (const wake of [...this.parked]) wake();
+  }
+
+  get size(): number {
+    return this.parked.size;
+  }
+}

@@ -1,0 +1,77 @@
+import { type Context, Hono } from "hono";
+import {
+  type CommentsPage,
+  commentsQuerySchema,
+  messageIdSchema,
+  messageInputSchema,
+  messagePatchSchema,
+  parseUserFilters,
+  statusQuerySchema,
+} from "../../types";
+import type { AppEnv } from "../app-env";
+import { requireCaller } from "../auth";
+import { roomStub } from "../context";
+import { HttpError } from "../errors";
+import { readJson, readQuery, unwrap } from "../http";
+import { enforcePostLimit } from "../rate-limit";
+import { readSnapshot, SNAPSHOT_SIZE } from "../snapshot";
+
+export const comments = new Hono<AppEnv>();
+
+comments.get("/api/comments", async (c) => {
+  const q = readQuery(c, commentsQuerySchema);
+  const stub = roomStub(c);
+  const room = c.var.room;
+  const filter = { type: q.type, users: parseUserFilters(q.u) };
+
+  if (q.after !== undefined) {
+    // Legacy timestamp polling from the documented contract: a bare array, newest first.
+    return c.json(unwrap(c, await stub.sinceTimestamp(room, q.after, q.limit, q.type)));
+  }
+  if (q.cursor !== undefined) return c.json(unwrap(c, await stub.after(room, q.cursor, q.limit, filter)));
+  if (q.before !== undefined) return c.json(unwrap(c, await stub.latest(room, q.limit, filter, q.before)));
+
+  const unfiltered = filter.type === "ALL" && filter.users.length === 0;
+  if (!unfiltered || q.limit > SNAPSHOT_SIZE) return c.json(unwrap(c, await stub.latest(room, q.limit, filter, null)));
+  return c.json(await recentWindow(c, q.limit));
+});
+
+/**
+ * The recent window: the KV snapshot plus whatever the room committed after the snapshot's seq.
+ * A stale snapshot costs a few extra rows; a missing or corrupt one falls through to SQLite and
+ * is rewritten by the room. Never a scan, never a lost message.
+ */
+async function recentWindow(c: Context<AppEnv>, limit: number): Promise<CommentsPage> {
+  const stub = roomStub(c);
+  const room = c.var.room;
+  const snapshot = await readSnapshot(c.env.SNAPSHOTS, room);
+  c.var.metrics.kvReads++;
+  if (!snapshot) return unwrap(c, await stub.latestAndRepair(room, limit, 1));
+  const delta = unwrap(c, await stub.afterSnapshot(room, snapshot.seq, SNAPSHOT_SIZE, 1));
+  if (delta.hasMore) return unwrap(c, await stub.latest(room, limit, { type: "ALL", users: [] }, null));
+  const window = [...snapshot.comments.filter((m) => m.seq <= snapshot.seq), ...delta.comments].slice(-limit);
+  return { comments: window, cursor: delta.cursor, hasMore: (window[0]?.seq ?? 1) > 1 };
+}
+
+comments.get("/api/comments/status", async (c) => {
+  const { ids } = readQuery(c, statusQuerySchema);
+  return c.json({ comments: unwrap(c, await roomStub(c).byIds(c.var.room, ids)) });
+});
+
+comments.post("/api/comments", async (c) => {
+  const input = await readJson(c, messageInputSchema);
+  // Nobody speaks as an entity, or answers a queued message, without the bot token.
+  if (input["message-type"] === "AI" || input.replyTo) requireCaller(c, "bot");
+  if (c.var.caller === "anonymous") await enforcePostLimit(c);
+  const result = await roomStub(c).post(c.var.room, input, new URL(c.req.url).hostname);
+  const message = unwrap(c, result);
+  return c.json(message, result.ok && result.status === 201 ? 201 : 200);
+});
+
+comments.patch("/api/comments/:id", async (c) => {
+  requireCaller(c, "bot");
+  const id = messageIdSchema.safeParse(c.req.param("id"));
+  if (!id.success) throw new HttpError(400, "Invalid message id", id.error.issues);
+  const patch = await readJson(c, messagePatchSchema);
+  return c.json(unwrap(c, await roomStub(c).setProcessed(c.var.room, id.data, patch.botParams.processed)));
+});

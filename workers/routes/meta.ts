@@ -1,0 +1,16 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../app-env";
+import { roomStub } from "../context";
+import { unwrap } from "../http";
+
+/** Liveness, presence of entities, and the numbers behind the queue monitor. */
+export const meta = new Hono<AppEnv>();
+
+meta.get("/api/health", (c) => c.json({ ok: true }));
+
+/** Documented contract: the time of the last post, as text (ms since the epoch; 0 if none). */
+meta.get("/api/heartbeat", async (c) => c.text(String(unwrap(c, await roomStub(c).lastPostAt(c.var.room)))));
+
+meta.get("/api/entities", async (c) => c.json({ entities: unwrap(c, await roomStub(c).entities(c.var.room)) }));
+
+meta.get("/api/stats", async (c) => c.json(unwrap(c, await roomStub(c).stats(c.var.room))));
