@@ -1,9 +1,24 @@
 import type { RequestMetrics } from "./metrics";
 
-/** Secrets are not in wrangler.toml, so the generated Env does not list them. */
-export interface Bindings extends Env {
+type Configured =
+  | "BOT_TOKEN"
+  | "ADMIN_TOKEN"
+  | "RATE_LIMIT_PER_MINUTE"
+  | "MAX_ATTEMPTS"
+  | "ALLOWED_ORIGINS"
+  | "BENCH_ROUTES";
+
+/**
+ * The generated Env types vars as their wrangler.toml literals and secrets as always present;
+ * both can be overridden (`--var`, secrets may be missing), so they are plain optional strings here.
+ */
+export interface Bindings extends Omit<Env, Configured> {
   BOT_TOKEN?: string;
   ADMIN_TOKEN?: string;
+  RATE_LIMIT_PER_MINUTE?: string;
+  MAX_ATTEMPTS?: string;
+  ALLOWED_ORIGINS?: string;
+  BENCH_ROUTES?: string;
 }
 
 export type Caller = "admin" | "bot" | "anonymous";

@@ -5,10 +5,12 @@ import { identify } from "./auth";
 import { roomName } from "./context";
 import { HttpError } from "./errors";
 import { RequestMetrics } from "./metrics";
+import { bench } from "./routes/bench";
 import { comments } from "./routes/comments";
 import { meta } from "./routes/meta";
 import { queue } from "./routes/queue";
 
+export { BenchBaseline } from "./bench-baseline";
 export { RateLimiter } from "./limiter";
 export { Room } from "./room";
 
@@ -40,6 +42,7 @@ app.use("/api/*", async (c, next) => {
 app.route("/", meta);
 app.route("/", comments);
 app.route("/", queue);
+app.route("/", bench);
 
 /** Known paths answer 405 to other methods; registered after the real handlers so those win. */
 const ROUTES: Record<string, string[]> = {
