@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { LIMITS, messageIdSchema, messageSchema, messageTypeSchema } from "./message";
+import { LIMITS, messageIdSchema, messageSchema, messageTypeSchema } from "./message.ts";
 
 /** Every error body the API returns. */
 export const apiErrorSchema = z.object({

@@ -1,3 +1,3 @@
-export * from "./api";
-export * from "./message";
-export * from "./queue";
+export * from "./api.ts";
+export * from "./message.ts";
+export * from "./queue.ts";

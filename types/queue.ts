@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { colorSchema, LIMITS, messageIdSchema, messageSchema, usernameSchema } from "./message";
+import { colorSchema, LIMITS, messageIdSchema, messageSchema, usernameSchema } from "./message.ts";
 
 export const LEASE = { minSeconds: 5, maxSeconds: 600, defaultSeconds: 60, maxWaitSeconds: 25 } as const;
 

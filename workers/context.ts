@@ -20,3 +20,8 @@ export function roomStub(c: Context<AppEnv>): DurableObjectStub<Room> {
   const ns = c.env.ROOM as unknown as DurableObjectNamespace<Room>;
   return ns.get(ns.idFromName(c.var.room));
 }
+
+/** The client's IP as Cloudflare reports it; locally (no header) every client is "local". */
+export function clientAddress(c: Context<AppEnv>): string {
+  return c.req.header("cf-connecting-ip") ?? "local";
+}

@@ -17,7 +17,7 @@ export class HttpError extends Error {
  */
 export type RoomResult<T> =
   | { ok: true; value: T; status?: 200 | 201 | 204; usage: StorageUsage }
-  | { ok: false; status: 400 | 404 | 409; error: string; usage: StorageUsage };
+  | { ok: false; status: 400 | 404 | 409 | 429; error: string; retryAfter?: number; usage: StorageUsage };
 
 export interface StorageUsage {
   rowsRead: number;
@@ -27,8 +27,9 @@ export interface StorageUsage {
 /** A domain failure inside the Room; caught at the RPC edge and returned as a value. */
 export class RoomError extends Error {
   constructor(
-    readonly status: 400 | 404 | 409,
+    readonly status: 400 | 404 | 409 | 429,
     message: string,
+    readonly retryAfter?: number,
   ) {
     super(message);
     this.name = "RoomError";

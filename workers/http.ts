@@ -44,6 +44,9 @@ function tooLarge(): HttpError {
 /** Unwraps a Room result: records its storage work and turns a domain failure into HttpError. */
 export function unwrap<T>(c: Context<AppEnv>, result: RoomResult<T>): T {
   c.var.metrics.addUsage(result.usage);
-  if (!result.ok) throw new HttpError(result.status, result.error);
+  if (!result.ok) {
+    const headers = result.retryAfter ? { "Retry-After": String(result.retryAfter) } : undefined;
+    throw new HttpError(result.status, result.error, undefined, headers);
+  }
   return result.value;
 }

@@ -11,7 +11,6 @@ import { meta } from "./routes/meta";
 import { queue } from "./routes/queue";
 
 export { BenchBaseline } from "./bench-baseline";
-export { RateLimiter } from "./limiter";
 export { Room } from "./room";
 
 const app = new Hono<AppEnv>();

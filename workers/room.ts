@@ -21,6 +21,7 @@ import { Db, usageSince } from "./room/db";
 import { Messages, type PageFilter } from "./room/messages";
 import { Pollers } from "./room/pollers";
 import { type Claim, Queue } from "./room/queue";
+import { RateBuckets } from "./room/rate-buckets";
 import { SnapshotWriter } from "./room/snapshot-writer";
 import { roomStats, StorageTotals } from "./room/stats";
 import { Waiters } from "./room/waiters";
@@ -39,6 +40,7 @@ export class Room extends DurableObject<Bindings> {
   private pollers!: Pollers;
   private counts!: Counts;
   private readonly waiters = new Waiters();
+  private readonly rateBuckets = new RateBuckets();
   private readonly snapshot: SnapshotWriter;
   private readonly storage = new StorageTotals();
   private name = "";
@@ -65,8 +67,28 @@ export class Room extends DurableObject<Bindings> {
 
   // ── messages ────────────────────────────────────────────────────────────────────────────
 
-  post(room: string, input: MessageInput, domainFallback: string): RoomResult<Message> {
+  /**
+   * Stores a post. `limit` (absent for the bot and admin) rate-limits the client: checked here,
+   * in the object that stores the post, so it costs no extra round trip. A replay of a stored id
+   * is answered before the limit is charged.
+   */
+  post(
+    room: string,
+    input: MessageInput,
+    domainFallback: string,
+    limit: { client: string; perMinute: number } | null,
+  ): RoomResult<Message> {
     return this.run(room, () => {
+      if (limit && !(input.id && this.messages.byId(input.id))) {
+        const retryAfter = this.rateBuckets.take(limit.client, limit.perMinute, Date.now());
+        if (retryAfter > 0) {
+          throw new RoomError(
+            429,
+            `Too many messages: the limit is ${limit.perMinute} a minute. Try again in ${retryAfter} s.`,
+            retryAfter,
+          );
+        }
+      }
       const result = this.messages.post(input, { now: Date.now(), domainFallback, newId });
       if (result.created) {
         this.changed();
@@ -273,7 +295,9 @@ export class Room extends DurableObject<Bindings> {
       return { ok: true, value, status, usage: usageSince(before, this.db.totals()) };
     } catch (error) {
       const usage = usageSince(before, this.db.totals());
-      if (error instanceof RoomError) return { ok: false, status: error.status, error: error.message, usage };
+      if (error instanceof RoomError) {
+        return { ok: false, status: error.status, error: error.message, retryAfter: error.retryAfter, usage };
+      }
       throw error;
     }
   }

@@ -46,6 +46,12 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE counts (key TEXT PRIMARY KEY, n INTEGER NOT NULL);
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   `,
+  // Lease sweeps run on every queue call: lead with status so the planner picks this index and
+  // stops at the first unexpired lease instead of walking every processing row.
+  `
+  DROP INDEX leases_by_expiry;
+  CREATE INDEX leases_by_expiry ON messages (status, lease_expires_at) WHERE status = 'processing';
+  `,
 ];
 
 export const MIGRATIONS_TABLE = `

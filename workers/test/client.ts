@@ -1,0 +1,87 @@
+import { exports } from "cloudflare:workers";
+import type { Message } from "../../types";
+import { parseServerTiming } from "../metrics";
+
+export const BOT_TOKEN = "test-bot-token";
+export const ADMIN_TOKEN = "test-admin-token";
+
+export interface CallOptions {
+  body?: unknown;
+  /** Sent as-is instead of JSON-encoding `body`. */
+  rawBody?: string;
+  token?: string;
+  headers?: Record<string, string>;
+}
+
+export interface CallResult<T = unknown> {
+  status: number;
+  body: T;
+  headers: Headers;
+  timing: Record<string, number>;
+}
+
+/** Calls the Worker's own fetch handler inside workerd, as a client over HTTP would. */
+export async function call<T = any>(method: string, path: string, opts: CallOptions = {}): Promise<CallResult<T>> {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  let body: string | undefined = opts.rawBody;
+  if (body === undefined && opts.body !== undefined) body = JSON.stringify(opts.body);
+  if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === "content-type")) {
+    headers["content-type"] = "application/json";
+  }
+  const res = await exports.default.fetch(new Request(`https://sww.test${path}`, { method, headers, body }));
+  const text = await res.text();
+  let parsed: unknown = text;
+  if ((res.headers.get("content-type") ?? "").includes("json") && text) parsed = JSON.parse(text);
+  return {
+    status: res.status,
+    body: parsed as T,
+    headers: res.headers,
+    timing: parseServerTiming(res.headers.get("server-timing")),
+  };
+}
+
+let roomCounter = 0;
+/** A fresh room per test: each room is its own Durable Object, so tests never share state. */
+export function freshRoom(label = "t"): string {
+  roomCounter += 1;
+  return `${label}-${Date.now().toString(36)}-${roomCounter}`;
+}
+
+export const human = (over: Record<string, unknown> = {}) => ({
+  text: "hello there",
+  username: "Alice",
+  color: "200100050",
+  domain: "saywhatwant.app",
+  "message-type": "human",
+  ...over,
+});
+
+export async function postMessage(room: string, over: Record<string, unknown> = {}, token?: string): Promise<Message> {
+  const res = await call<Message>("POST", `/api/comments?room=${room}`, { body: human(over), token });
+  if (res.status !== 201 && res.status !== 200)
+    throw new Error(`post failed ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+export async function claimNext(room: string, workerId: string, extra: Record<string, unknown> = {}) {
+  return call<{ success: true; message: Message; lease: { token: string; expiresAt: number } }>(
+    "POST",
+    `/api/queue/claim-next?room=${room}`,
+    { body: { workerId, ...extra }, token: BOT_TOKEN },
+  );
+}
+
+export async function allMessages(room: string): Promise<Message[]> {
+  const out: Message[] = [];
+  let cursor = 0;
+  for (;;) {
+    const page = await call<{ comments: Message[]; cursor: number; hasMore: boolean }>(
+      "GET",
+      `/api/comments?room=${room}&cursor=${cursor}&limit=500`,
+    );
+    out.push(...page.body.comments);
+    cursor = page.body.cursor;
+    if (!page.body.hasMore) return out;
+  }
+}

@@ -1,0 +1,260 @@
+import { describe, expect, it } from "vitest";
+import { commentsPageSchema, messageSchema } from "../../types";
+import { ADMIN_TOKEN, allMessages, BOT_TOKEN, call, freshRoom, human, postMessage } from "./client";
+
+describe("POST /api/comments", () => {
+  it("stores a message with a server seq and timestamp and returns 201 with it", async () => {
+    const room = freshRoom();
+    const res = await call("POST", `/api/comments?room=${room}`, {
+      body: human({ id: "m-1", text: "  hi\nthere  ", timestamp: 42, language: "en", misc: "x", seq: 999 }),
+    });
+    expect(res.status).toBe(201);
+    const message = messageSchema.parse(res.body);
+    expect(message).toMatchObject({
+      id: "m-1",
+      seq: 1,
+      text: "hi\nthere",
+      clientTimestamp: 42,
+      "message-type": "human",
+    });
+    expect(message.timestamp).toBeGreaterThan(1_700_000_000_000);
+    expect(res.body).not.toHaveProperty("language");
+  });
+
+  it("a replay of the same id returns 200 and the stored message, never a second one", async () => {
+    const room = freshRoom();
+    const first = await call("POST", `/api/comments?room=${room}`, { body: human({ id: "same" }) });
+    const again = await call("POST", `/api/comments?room=${room}`, { body: human({ id: "same", text: "changed" }) });
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+    expect(await allMessages(room)).toHaveLength(1);
+  });
+
+  it("generates an id when none is sent", async () => {
+    const message = await postMessage(freshRoom(), {});
+    expect(message.id).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
+  });
+
+  it("queues an addressed message as pending with default priority 50 (and keeps priority 0)", async () => {
+    const room = freshRoom();
+    const a = await postMessage(room, { botParams: { entity: "eve", status: "complete", attempts: 7 } });
+    const b = await postMessage(room, { botParams: { entity: "eve", priority: 0 } });
+    expect(a.botParams).toMatchObject({ entity: "eve", priority: 50, status: "pending", attempts: 0 });
+    expect(b.botParams?.priority).toBe(0);
+  });
+
+  it("defaults domain to the host the message was posted to", async () => {
+    const m = await postMessage(freshRoom(), { domain: undefined });
+    expect(m.domain).toBe("sww.test");
+  });
+
+  describe("rejects bad input with a clear error and stores nothing", () => {
+    const cases: [string, Partial<{ body: unknown; rawBody: string; headers: Record<string, string> }>, number][] = [
+      ["missing text", { body: human({ text: undefined }) }, 400],
+      ["blank text", { body: human({ text: "   " }) }, 400],
+      ["text over 1000 chars", { body: human({ text: "x".repeat(1001) }) }, 400],
+      ["mistyped text", { body: human({ text: 42 }) }, 400],
+      ["missing username", { body: human({ username: undefined }) }, 400],
+      ["username with a space", { body: human({ username: "a b" }) }, 400],
+      ["username over 16", { body: human({ username: "x".repeat(17) }) }, 400],
+      ["bad color", { body: human({ color: "red" }) }, 400],
+      ["color channel over 255", { body: human({ color: "256000000" }) }, 400],
+      ["bad id", { body: human({ id: "has space" }) }, 400],
+      ["priority out of range", { body: human({ botParams: { entity: "e", priority: 100 } }) }, 400],
+      ["context too long", { body: human({ context: Array(201).fill("a: b") }) }, 400],
+      ["invalid JSON", { rawBody: "{not json" }, 400],
+      ["a JSON array", { rawBody: "[1,2]" }, 400],
+      ["wrong content type", { rawBody: "text=hi", headers: { "content-type": "text/plain" } }, 415],
+      ["a 1 MB body", { rawBody: JSON.stringify(human({ text: "x".repeat(1024 * 1024) })) }, 413],
+    ];
+    for (const [name, opts, status] of cases) {
+      it(`${name} → ${status}`, async () => {
+        const room = freshRoom();
+        await postMessage(room, { id: "kept" });
+        const res = await call<{ error: string; issues?: unknown[] }>("POST", `/api/comments?room=${room}`, opts);
+        expect(res.status).toBe(status);
+        expect(typeof res.body.error).toBe("string");
+        expect(res.body.error.length).toBeGreaterThan(5);
+        if (status === 400 && opts.body) expect(Array.isArray(res.body.issues)).toBe(true);
+        const stored = await allMessages(room);
+        expect(stored.map((m) => m.id)).toEqual(["kept"]);
+      });
+    }
+  });
+
+  it("an AI message or a replyTo needs the bot token (401 without, 403 with a wrong one)", async () => {
+    const room = freshRoom();
+    const parent = await postMessage(room, { id: "p" });
+    const ai = human({ "message-type": "AI", username: "Eve" });
+    expect((await call("POST", `/api/comments?room=${room}`, { body: ai })).status).toBe(401);
+    expect((await call("POST", `/api/comments?room=${room}`, { body: ai, token: "wrong" })).status).toBe(403);
+    const reply = human({ replyTo: parent.id });
+    expect((await call("POST", `/api/comments?room=${room}`, { body: reply })).status).toBe(401);
+    expect((await allMessages(room)).map((m) => m.id)).toEqual(["p"]);
+    expect((await call("POST", `/api/comments?room=${room}`, { body: ai, token: BOT_TOKEN })).status).toBe(201);
+    expect((await call("POST", `/api/comments?room=${room}`, { body: ai, token: ADMIN_TOKEN })).status).toBe(201);
+  });
+
+  it("a replyTo that names no message is 404 and stores nothing", async () => {
+    const room = freshRoom();
+    const res = await call("POST", `/api/comments?room=${room}`, {
+      body: human({ "message-type": "AI", replyTo: "nope" }),
+      token: BOT_TOKEN,
+    });
+    expect(res.status).toBe(404);
+    expect(await allMessages(room)).toHaveLength(0);
+  });
+
+  it("an invalid room name is 400", async () => {
+    const res = await call("POST", "/api/comments?room=../etc", { body: human() });
+    expect(res.status).toBe(400);
+  });
+});
+
+describe("GET /api/comments", () => {
+  it("cursor polling returns seq > N ascending, with the next cursor and hasMore", async () => {
+    const room = freshRoom();
+    for (let i = 1; i <= 5; i++) await postMessage(room, { id: `m${i}`, text: `n${i}` });
+    const first = await call("GET", `/api/comments?room=${room}&cursor=0&limit=3`);
+    expect(commentsPageSchema.parse(first.body)).toMatchObject({ cursor: 3, hasMore: true });
+    expect(first.body.comments.map((m: { seq: number }) => m.seq)).toEqual([1, 2, 3]);
+    const next = await call("GET", `/api/comments?room=${room}&cursor=3&limit=3`);
+    expect(next.body).toMatchObject({ cursor: 5, hasMore: false });
+    expect(next.body.comments.map((m: { id: string }) => m.id)).toEqual(["m4", "m5"]);
+    const empty = await call("GET", `/api/comments?room=${room}&cursor=5`);
+    expect(empty.body).toEqual({ comments: [], cursor: 5, hasMore: false });
+  });
+
+  it("an empty poll reads no KV and no rows (Server-Timing)", async () => {
+    const room = freshRoom();
+    for (let i = 0; i < 20; i++) await postMessage(room);
+    const res = await call("GET", `/api/comments?room=${room}&cursor=20`);
+    expect(res.timing).toMatchObject({ kv_read: 0, kv_write: 0, rows_read: 0, rows_written: 0 });
+  });
+
+  it("without a cursor returns the recent window ascending with the head as cursor", async () => {
+    const room = freshRoom();
+    for (let i = 1; i <= 12; i++) await postMessage(room, { id: `w${i}` });
+    const res = await call("GET", `/api/comments?room=${room}&limit=5`);
+    expect(res.status).toBe(200);
+    expect(res.body.comments.map((m: { id: string }) => m.id)).toEqual(["w8", "w9", "w10", "w11", "w12"]);
+    expect(res.body).toMatchObject({ cursor: 12, hasMore: true });
+  });
+
+  it("before=N loads older history ascending with hasMore", async () => {
+    const room = freshRoom();
+    for (let i = 1; i <= 10; i++) await postMessage(room, { id: `h${i}` });
+    const res = await call("GET", `/api/comments?room=${room}&before=6&limit=3`);
+    expect(res.body.comments.map((m: { seq: number }) => m.seq)).toEqual([3, 4, 5]);
+    expect(res.body.hasMore).toBe(true);
+    const oldest = await call("GET", `/api/comments?room=${room}&before=3&limit=3`);
+    expect(oldest.body.comments.map((m: { seq: number }) => m.seq)).toEqual([1, 2]);
+    expect(oldest.body.hasMore).toBe(false);
+  });
+
+  it("filters by user pairs (name:color+name:color) and by type on the server", async () => {
+    const room = freshRoom();
+    await postMessage(room, { id: "a1", username: "Alice", color: "200100050" });
+    await postMessage(room, { id: "b1", username: "Bob", color: "050100200" });
+    await postMessage(room, { id: "a-other-color", username: "Alice", color: "000000000" });
+    await postMessage(room, { id: "c1", username: "Carol", color: "100100100" });
+    await call("POST", `/api/comments?room=${room}`, {
+      body: human({ id: "ai1", username: "Eve", color: "255000255", "message-type": "AI" }),
+      token: BOT_TOKEN,
+    });
+    const u = encodeURIComponent("Alice:200100050+Bob:050100200");
+    const both = await call("GET", `/api/comments?room=${room}&u=${u}`);
+    expect(both.body.comments.map((m: { id: string }) => m.id)).toEqual(["a1", "b1"]);
+    const polled = await call("GET", `/api/comments?room=${room}&u=${u}&cursor=1`);
+    expect(polled.body.comments.map((m: { id: string }) => m.id)).toEqual(["b1"]);
+    const ai = await call("GET", `/api/comments?room=${room}&type=AI`);
+    expect(ai.body.comments.map((m: { id: string }) => m.id)).toEqual(["ai1"]);
+    const humans = await call("GET", `/api/comments?room=${room}&type=human&cursor=0`);
+    expect(humans.body.comments).toHaveLength(4);
+  });
+
+  it("legacy after=<ms> returns a bare array, newest first", async () => {
+    const room = freshRoom();
+    const first = await postMessage(room, { id: "old" });
+    await postMessage(room, { id: "new1" });
+    await postMessage(room, { id: "new2" });
+    const res = await call("GET", `/api/comments?room=${room}&after=${first.timestamp - 1}`);
+    expect(Array.isArray(res.body)).toBe(true);
+    expect(res.body.map((m: { id: string }) => m.id)).toEqual(["new2", "new1", "old"]);
+  });
+
+  it("rejects bad query parameters with 400", async () => {
+    for (const q of ["cursor=-1", "cursor=abc", "limit=0", "limit=501", "type=robots", "before=0"]) {
+      const res = await call("GET", `/api/comments?${q}`);
+      expect(res.status, q).toBe(400);
+      expect(res.body.error).toMatch(/Invalid query/);
+    }
+  });
+
+  it("status?ids= returns the current state of those messages", async () => {
+    const room = freshRoom();
+    await postMessage(room, { id: "s1", botParams: { entity: "eve" } });
+    await postMessage(room, { id: "s2" });
+    const res = await call("GET", `/api/comments/status?room=${room}&ids=s1,s2,missing`);
+    expect(res.status).toBe(200);
+    expect(res.body.comments.map((m: { id: string }) => m.id)).toEqual(["s1", "s2"]);
+    expect(res.body.comments[0].botParams.status).toBe("pending");
+    expect((await call("GET", `/api/comments/status?room=${room}`)).status).toBe(400);
+  });
+});
+
+describe("PATCH /api/comments/:id", () => {
+  it("sets botParams.processed with the bot token and returns the message", async () => {
+    const room = freshRoom();
+    await postMessage(room, { id: "x", botParams: { entity: "eve" } });
+    const res = await call("PATCH", `/api/comments/x?room=${room}`, {
+      body: { botParams: { processed: true } },
+      token: BOT_TOKEN,
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.botParams.processed).toBe(true);
+    expect(res.body.botParams.status).toBe("pending");
+  });
+
+  it("401 without a token, 404 for an unknown id, 400 for another body", async () => {
+    const room = freshRoom();
+    await postMessage(room, { id: "x" });
+    const body = { botParams: { processed: true } };
+    expect((await call("PATCH", `/api/comments/x?room=${room}`, { body })).status).toBe(401);
+    expect((await call("PATCH", `/api/comments/nope?room=${room}`, { body, token: BOT_TOKEN })).status).toBe(404);
+    expect(
+      (await call("PATCH", `/api/comments/x?room=${room}`, { body: { text: "y" }, token: BOT_TOKEN })).status,
+    ).toBe(400);
+  });
+});
+
+describe("routing", () => {
+  it("unknown API routes are 404 JSON; wrong methods are 405 JSON with Allow", async () => {
+    const missing = await call("GET", "/api/nothing-here");
+    expect(missing.status).toBe(404);
+    expect(missing.body.error).toMatch(/No API route/);
+    const wrong = await call("DELETE", "/api/comments");
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.get("allow")).toBe("GET, POST");
+    expect(wrong.body.error).toMatch(/not allowed/);
+    expect((await call("GET", "/api/queue/claim", { token: BOT_TOKEN })).status).toBe(405);
+  });
+
+  it("health and heartbeat answer; every response carries Server-Timing", async () => {
+    const room = freshRoom();
+    const health = await call("GET", "/api/health");
+    expect(health.body).toEqual({ ok: true });
+    expect(health.headers.get("server-timing")).toMatch(/rows_read/);
+    expect((await call("GET", `/api/heartbeat?room=${room}`)).body).toBe("0");
+    const m = await postMessage(room);
+    expect((await call("GET", `/api/heartbeat?room=${room}`)).body).toBe(String(m.timestamp));
+  });
+
+  it("CORS allows configured origins only", async () => {
+    const ok = await call("GET", "/api/health", { headers: { origin: "http://localhost:3000" } });
+    expect(ok.headers.get("access-control-allow-origin")).toBe("http://localhost:3000");
+    const no = await call("GET", "/api/health", { headers: { origin: "https://evil.example" } });
+    expect(no.headers.get("access-control-allow-origin")).toBeNull();
+  });
+});
