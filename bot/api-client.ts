@@ -1,0 +1,123 @@
+import type { z } from "zod";
+import { commentsPageSchema } from "../types/api.ts";
+import type { Message } from "../types/message.ts";
+import {
+  type ClaimNextRequest,
+  type ClaimResponse,
+  type CompleteRequest,
+  claimResponseSchema,
+  completeResponseSchema,
+  type FailRequest,
+  failResponseSchema,
+  type HeartbeatRequest,
+  heartbeatResponseSchema,
+  type Lease,
+  type ReleaseRequest,
+} from "../types/queue.ts";
+import type { Identity } from "./identity.ts";
+
+/**
+ * A failed API call. `status` null: the API was not reached (or did not answer in time). 409 on a
+ * lease call means the job is no longer ours: it expired and another worker holds or answered it.
+ */
+export class ApiError extends Error {
+  override name = "ApiError";
+  readonly status: number | null;
+  constructor(status: number | null, message: string) {
+    super(message);
+    this.status = status;
+  }
+  get leaseLost(): boolean {
+    return this.status === 409 || this.status === 404;
+  }
+}
+
+export interface ApiClientOptions {
+  baseUrl: string;
+  token: string;
+  room: string;
+  /** Bound on every call except the long-poll, which gets its wait on top. */
+  callTimeoutMs?: number;
+}
+
+export type ApiClient = ReturnType<typeof createApiClient>;
+
+/** The queue and history routes of the comments API, typed by the shared zod contract. */
+export function createApiClient(options: ApiClientOptions) {
+  const callTimeoutMs = options.callTimeoutMs ?? 15_000;
+
+  async function call<S extends z.ZodType>(
+    method: "GET" | "POST",
+    path: string,
+    schema: S | null,
+    init: { body?: unknown; query?: Record<string, string>; signal?: AbortSignal; timeoutMs?: number } = {},
+  ): Promise<z.infer<S> | null> {
+    const url = new URL(`${options.baseUrl}${path}`);
+    url.searchParams.set("room", options.room);
+    for (const [k, v] of Object.entries(init.query ?? {})) url.searchParams.set(k, v);
+    const timeout = AbortSignal.timeout(init.timeoutMs ?? callTimeoutMs);
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers: {
+          authorization: `Bearer ${options.token}`,
+          ...(init.body !== undefined && { "content-type": "application/json" }),
+        },
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+        signal: init.signal ? AbortSignal.any([init.signal, timeout]) : timeout,
+      });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause?.code;
+      throw new ApiError(null, `${method} ${path}: API unreachable (${cause ?? (error as Error).message})`);
+    }
+    if (response.status === 204) return null;
+    const text = await response.text();
+    if (!response.ok) {
+      let reason = text;
+      try {
+        reason = (JSON.parse(text) as { error?: string }).error ?? text;
+      } catch {}
+      throw new ApiError(response.status, `${method} ${path} → ${response.status}: ${reason}`);
+    }
+    if (!schema) return null;
+    const parsed = schema.safeParse(JSON.parse(text));
+    if (!parsed.success) throw new ApiError(response.status, `${method} ${path}: unexpected response shape`);
+    return parsed.data;
+  }
+
+  return {
+    /** The most urgent pending message for `entities`, long-polling up to `wait` seconds; null if none. */
+    async claimNext(request: ClaimNextRequest, signal?: AbortSignal): Promise<ClaimResponse | null> {
+      return call("POST", "/api/queue/claim-next", claimResponseSchema, {
+        body: request,
+        signal,
+        timeoutMs: (request.wait ?? 0) * 1000 + callTimeoutMs,
+      });
+    },
+    async heartbeat(request: HeartbeatRequest, timeoutMs?: number): Promise<Lease> {
+      const body = await call("POST", "/api/queue/heartbeat", heartbeatResponseSchema, { body: request, timeoutMs });
+      return body!.lease;
+    },
+    /** Stores the reply (or, without one, completes silently); repeating it with the same lease is harmless. */
+    async complete(request: CompleteRequest): Promise<Message | null> {
+      const body = await call("POST", "/api/queue/complete", completeResponseSchema, { body: request });
+      return body!.reply;
+    },
+    async fail(request: FailRequest): Promise<{ status: "pending" | "failed"; attempts: number }> {
+      const body = await call("POST", "/api/queue/fail", failResponseSchema, { body: request });
+      return { status: body!.status, attempts: body!.attempts };
+    },
+    async release(request: ReleaseRequest): Promise<void> {
+      await call("POST", "/api/queue/release", null, { body: request });
+    },
+    /** The latest `limit` messages of these people before `beforeSeq`, ascending. */
+    async conversation(people: Identity[], beforeSeq: number, limit: number): Promise<Message[]> {
+      const u = people.map((p) => `${p.username}:${p.color}`).join("+");
+      const page = await call("GET", "/api/comments", commentsPageSchema, {
+        query: { u, before: String(beforeSeq), limit: String(limit) },
+      });
+      return page!.comments;
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { EntitiesFileError, parseEntities } from "./entities.ts";
+
+const valid = {
+  id: "sage",
+  username: "Sage",
+  color: "120200150",
+  model: "llama-3.2-3b-instruct",
+  systemPrompt: "You are Sage.",
+};
+
+function parse(file: unknown): ReturnType<typeof parseEntities> {
+  return parseEntities(JSON.stringify(file), "entities.json");
+}
+
+function errorOf(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(EntitiesFileError);
+    return (error as Error).message;
+  }
+  throw new Error("expected the entities file to be rejected");
+}
+
+describe("parseEntities", () => {
+  it("fills in the documented defaults", () => {
+    expect(parse({ entities: [valid] })).toEqual([
+      { ...valid, contextMessages: 20, filterOut: [], trimAfter: [], enabled: true },
+    ]);
+  });
+
+  it("names the bad field, with the entity's id, in the error", () => {
+    const message = errorOf(() => parse({ entities: [valid, { ...valid, id: "echo", color: "red" }] }));
+    expect(message).toContain('entities[1] (id "echo").color');
+    expect(message).toContain("RRRGGGBBB");
+  });
+
+  it("reports a misspelt option instead of ignoring it", () => {
+    const message = errorOf(() => parse({ entities: [{ ...valid, temprature: 0.7 }] }));
+    expect(message).toContain('entities[0] (id "sage")');
+    expect(message).toContain("temprature");
+  });
+
+  it("rejects a missing required field and duplicate ids", () => {
+    const { systemPrompt: _, ...withoutPrompt } = valid;
+    expect(errorOf(() => parse({ entities: [withoutPrompt] }))).toContain('entities[0] (id "sage").systemPrompt');
+    expect(errorOf(() => parse({ entities: [valid, valid] }))).toContain('duplicate id "sage"');
+  });
+
+  it("says when the file is not JSON at all", () => {
+    expect(errorOf(() => parseEntities("{ entities: [", "bot/entities.json"))).toMatch(
+      /^bot\/entities\.json is not valid JSON/,
+    );
+  });
+
+  it("accepts the example personas shipped in bot/entities.json", () => {
+    const file = join(import.meta.dirname, "..", "entities.json");
+    const entities = parseEntities(readFileSync(file, "utf8"), file);
+    expect(entities.length).toBeGreaterThanOrEqual(3);
+    expect(entities.some((e) => e.enabled)).toBe(true);
+  });
+});

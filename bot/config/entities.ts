@@ -1,0 +1,66 @@
+import { z } from "zod";
+import { colorSchema, LIMITS, prioritySchema, usernameSchema } from "../../types/message.ts";
+
+/** One AI persona. Unknown keys are errors, so a misspelt option is reported instead of silently ignored. */
+export const entitySchema = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "id must be 1-64 characters of A-Z, a-z, 0-9, _ or -"),
+  username: usernameSchema,
+  color: colorSchema,
+  model: z.string().min(1, "model is required").max(128),
+  systemPrompt: z.string().min(1, "systemPrompt is required"),
+  temperature: z.number().min(0).max(2).optional(),
+  maxTokens: z.number().int().min(1).optional(),
+  topP: z.number().gt(0).max(1).optional(),
+  /** Conversation messages in the prompt, the one being answered included. */
+  contextMessages: z.number().int().min(1).max(LIMITS.contextMax).default(20),
+  filterOut: z.array(z.string().min(1)).default([]),
+  trimAfter: z.array(z.string().min(1)).default([]),
+  /** The priority a client should give messages to this entity (the queue uses each message's own). */
+  defaultPriority: prioritySchema.optional(),
+  enabled: z.boolean().default(true),
+});
+export type Entity = z.infer<typeof entitySchema>;
+
+export const entitiesFileSchema = z
+  .object({ entities: z.array(entitySchema).min(1, "list at least one entity") })
+  .superRefine((file, ctx) => {
+    const seen = new Set<string>();
+    file.entities.forEach((entity, index) => {
+      if (seen.has(entity.id)) {
+        ctx.addIssue({ code: "custom", path: ["entities", index, "id"], message: `duplicate id "${entity.id}"` });
+      }
+      seen.add(entity.id);
+    });
+  });
+
+export class EntitiesFileError extends Error {
+  override name = "EntitiesFileError";
+}
+
+/** Parses the entities file's text; the error names the file and every bad field. */
+export function parseEntities(text: string, fileName: string): Entity[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new EntitiesFileError(`${fileName} is not valid JSON: ${(error as Error).message}`);
+  }
+  const parsed = entitiesFileSchema.safeParse(json);
+  if (parsed.success) return parsed.data.entities;
+  const problems = parsed.error.issues.map((issue) => `  ${fieldName(issue.path, json)}: ${issue.message}`);
+  throw new EntitiesFileError(`${fileName} is invalid:\n${problems.join("\n")}`);
+}
+
+/** `entities[1] (id "sage").color`: the path as a person would look for it in the file. */
+function fieldName(path: PropertyKey[], json: unknown): string {
+  if (path.length === 0) return "(file)";
+  let name = "";
+  let node: unknown = json;
+  for (const key of path) {
+    name += typeof key === "number" ? `[${key}]` : `${name ? "." : ""}${String(key)}`;
+    node = node && typeof node === "object" ? (node as Record<PropertyKey, unknown>)[key] : undefined;
+    const id = node && typeof node === "object" ? (node as { id?: unknown }).id : undefined;
+    if (typeof key === "number" && typeof id === "string") name += ` (id "${id}")`;
+  }
+  return name;
+}

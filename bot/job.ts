@@ -1,0 +1,223 @@
+import type { Message } from "../types/message.ts";
+import type { Lease } from "../types/queue.ts";
+import { type ApiClient, ApiError } from "./api-client.ts";
+import { type BackoffPolicy, backoffDelay, sleep } from "./backoff.ts";
+import type { Entity } from "./config/entities.ts";
+import { type Identity, replyIdentity } from "./identity.ts";
+import { keepLeaseAlive } from "./lease-keeper.ts";
+import { classifyLlmError } from "./llm.ts";
+import { type JobRecord, type JobTally, type Logger, logJob, type Outcome } from "./log.ts";
+import type { OutageGate } from "./outage.ts";
+import { postprocess } from "./postprocess.ts";
+import { buildPrompt } from "./prompt.ts";
+import type { ChatRequest, ChatResult, Responder } from "./responder.ts";
+
+export interface JobContext {
+  api: ApiClient;
+  responder: Responder;
+  outage: OutageGate;
+  log: Logger;
+  tally: JobTally;
+  leaseSeconds: number;
+  outageReleaseMs: number;
+  backoff: BackoffPolicy;
+  /** Aborts when the bot is shutting down: a job waiting out an LLM outage gives its message back. */
+  stopping: AbortSignal;
+  /** Aborts when jobs must end now (grace period over, or a second signal): they give their messages back. */
+  abortAll: AbortSignal;
+  now?: () => number;
+}
+
+export interface ClaimedJob {
+  message: Message;
+  lease: Lease;
+  entity: Entity;
+  claimedAt: number;
+}
+
+/** What the LLM phase ended with. */
+type Generated =
+  | ({ kind: "text" } & ChatResult)
+  | { kind: "rejected"; reason: string }
+  | { kind: "give-back"; reason: string }
+  | { kind: "lost" };
+
+/** The API bounds the reason a message shows when it fails. */
+const REASON_MAX = 500;
+
+/**
+ * One claimed message, start to end: keep its lease alive, build the prompt, ask the LLM (riding
+ * out outages), then complete, fail or release it. Never throws; returns how it ended.
+ */
+export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<Outcome> {
+  const now = ctx.now ?? Date.now;
+  const { message, entity } = job;
+  const leaseToken = job.lease.token;
+  const keeper = keepLeaseAlive(
+    ctx.api,
+    { messageId: message.id, leaseToken, leaseSeconds: ctx.leaseSeconds },
+    ctx.log,
+  );
+  const record: JobRecord = {
+    entity: entity.id,
+    messageId: message.id,
+    queueWaitMs: job.claimedAt - message.timestamp,
+    llmMs: 0,
+    outcome: "lost",
+  };
+  const end = (outcome: Outcome, reason?: string): Outcome => {
+    record.outcome = outcome;
+    record.reason = reason;
+    logJob(ctx.log, record);
+    ctx.tally.add({ ...record });
+    return outcome;
+  };
+  const retrying = <T>(call: () => Promise<T>) => withApiRetries(call, ctx, keeper.lost);
+
+  try {
+    const speaker = replyIdentity(entity, message.botParams?.ais, message);
+    const history = message.context ? [] : await retrying(() => fetchHistory(ctx.api, message, speaker, entity));
+    const request: ChatRequest = {
+      model: message.botParams?.model ?? entity.model,
+      messages: buildPrompt({
+        systemPrompt: entity.systemPrompt,
+        contextMessages: entity.contextMessages,
+        message,
+        entityId: entity.id,
+        speaker,
+        history,
+      }),
+      temperature: entity.temperature,
+      maxTokens: entity.maxTokens,
+      topP: entity.topP,
+    };
+
+    const llmStartedAt = now();
+    const generated = await generate(request, ctx, keeper.lost);
+    record.llmMs = now() - llmStartedAt;
+
+    switch (generated.kind) {
+      case "lost":
+        return end("lost", "the lease was lost while the LLM worked; another worker has the message");
+      case "give-back":
+        await retrying(() => ctx.api.release({ messageId: message.id, leaseToken }));
+        return end("released", generated.reason);
+      case "rejected":
+        return end(...(await failJob(ctx, message.id, leaseToken, generated.reason, retrying)));
+      case "text": {
+        record.promptTokens = generated.promptTokens;
+        record.completionTokens = generated.completionTokens;
+        const processed = postprocess(generated.text, entity);
+        if (processed.kind === "empty") {
+          const reason = `${entity.username}'s model returned an empty reply`;
+          return end(...(await failJob(ctx, message.id, leaseToken, reason, retrying)));
+        }
+        const reply =
+          processed.kind === "reply"
+            ? { text: processed.text, username: speaker.username, color: speaker.color }
+            : undefined;
+        await retrying(() => ctx.api.complete({ messageId: message.id, leaseToken, reply }));
+        return end(processed.kind === "reply" ? "replied" : "skipped");
+      }
+    }
+  } catch (error) {
+    if (error instanceof ApiError && error.leaseLost) {
+      return end("lost", `${error.message} (this worker's result was discarded)`);
+    }
+    // The API stayed unreachable: hand the message back if we can; otherwise its lease expires.
+    const released = await ctx.api.release({ messageId: message.id, leaseToken }).then(
+      () => true,
+      () => false,
+    );
+    const reason = (error as Error).message;
+    return end(released ? "released" : "lost", released ? reason : `${reason}; the lease will expire`);
+  } finally {
+    keeper.stop();
+  }
+}
+
+/**
+ * Asks the LLM until it answers, the lease is lost, or the job has to give its message back. An
+ * outage (refused, reset, timeout, 429, 5xx) keeps the job and its lease: nothing is wrong with the
+ * message, so no attempt should be spent on it. Only an outage longer than `outageReleaseMs`, or
+ * shutting down during one, hands the message back.
+ */
+async function generate(request: ChatRequest, ctx: JobContext, lost: AbortSignal): Promise<Generated> {
+  const now = ctx.now ?? Date.now;
+  let outageStartedAt: number | null = null;
+  for (let attempt = 0; ; attempt++) {
+    if (lost.aborted) return { kind: "lost" };
+    if (ctx.abortAll.aborted) return { kind: "give-back", reason: "the bot is stopping; released unfinished" };
+    if (outageStartedAt !== null && ctx.stopping.aborted) {
+      return { kind: "give-back", reason: "the bot is stopping during an LLM outage" };
+    }
+    const signal = AbortSignal.any([lost, ctx.abortAll]);
+    try {
+      const result = await ctx.responder.chat(request, signal);
+      ctx.outage.reportHealthy();
+      return { kind: "text", ...result };
+    } catch (error) {
+      // Cancelled by us: the checks at the top of the loop say why and end the job.
+      if (signal.aborted) continue;
+      const failure = classifyLlmError(error);
+      if (failure.kind === "rejected") {
+        ctx.outage.reportHealthy();
+        return { kind: "rejected", reason: `the LLM server rejected the request: ${failure.message}` };
+      }
+      ctx.outage.reportOutage(failure.message);
+      outageStartedAt ??= now();
+      const elapsed = now() - outageStartedAt;
+      if (elapsed >= ctx.outageReleaseMs) {
+        return {
+          kind: "give-back",
+          reason: `LLM server unavailable for ${Math.round(elapsed / 1000)} s: ${failure.message}`,
+        };
+      }
+      const wait = Math.min(backoffDelay(attempt, ctx.backoff), ctx.outageReleaseMs - elapsed);
+      await sleep(wait, AbortSignal.any([lost, ctx.stopping, ctx.abortAll]));
+    }
+  }
+}
+
+async function fetchHistory(api: ApiClient, message: Message, speaker: Identity, entity: Entity): Promise<Message[]> {
+  const earlier = entity.contextMessages - 1;
+  if (earlier <= 0) return [];
+  const asker = { username: message.username, color: message.color };
+  return api.conversation([asker, speaker], message.seq, earlier);
+}
+
+/** Fails the message with a reason the person sees; the server counts the attempt and may queue it again. */
+async function failJob(
+  ctx: JobContext,
+  messageId: string,
+  leaseToken: string,
+  reason: string,
+  retrying: <T>(call: () => Promise<T>) => Promise<T>,
+): Promise<[Outcome, string]> {
+  const error =
+    Array.from(reason).length > REASON_MAX
+      ? `${Array.from(reason)
+          .slice(0, REASON_MAX - 1)
+          .join("")}…`
+      : reason;
+  const result = await retrying(() => ctx.api.fail({ messageId, leaseToken, error, retryable: true }));
+  return [result.status === "failed" ? "failed" : "retry", `${reason} (attempt ${result.attempts})`];
+}
+
+/**
+ * Retries an API call that did not reach the server or hit a server error, while the lease lasts.
+ * Answers such as 409 (lease lost) or 400 are final and thrown at once.
+ */
+async function withApiRetries<T>(call: () => Promise<T>, ctx: JobContext, lost: AbortSignal): Promise<T> {
+  const attempts = 6;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      const transient = error instanceof ApiError && (error.status === null || error.status >= 500);
+      if (!transient || attempt + 1 >= attempts || lost.aborted) throw error;
+      ctx.log.warn("api", `${(error as Error).message}; retrying`);
+      await sleep(backoffDelay(attempt, ctx.backoff), AbortSignal.any([lost, ctx.abortAll]));
+    }
+  }
+}

@@ -1,0 +1,113 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { type FakeLlm, startFakeLlm } from "../tests/support/fake-llm.ts";
+import { freePort } from "../tests/support/worker-process.ts";
+import { createLlmResponder } from "./llm.ts";
+import { findLlmServer, probeCandidates } from "./probe.ts";
+import { LlmError } from "./responder.ts";
+
+let fake: FakeLlm | undefined;
+afterEach(async () => {
+  await fake?.close();
+  fake = undefined;
+});
+
+const request = {
+  model: "fake-model",
+  messages: [
+    { role: "system" as const, content: "Be brief." },
+    { role: "user" as const, content: "hello" },
+  ],
+};
+
+function responder(baseUrl: string, requestTimeoutMs = 5_000) {
+  return createLlmResponder({ baseUrl, apiKey: null, requestTimeoutMs, connectTimeoutMs: 1_000 });
+}
+
+async function failureOf(promise: Promise<unknown>): Promise<LlmError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(LlmError);
+  return error as LlmError;
+}
+
+describe("LLM responder", () => {
+  it("sends the chat request with the entity's sampling options and returns text and token counts", async () => {
+    fake = await startFakeLlm();
+    const result = await responder(fake.url).chat(
+      { ...request, temperature: 0.4, maxTokens: 64, topP: 0.9 },
+      new AbortController().signal,
+    );
+    expect(result.text).toBe("echo: hello");
+    expect(result.completionTokens).toBeGreaterThan(0);
+    expect(fake.requests[0]!.body).toMatchObject({
+      model: "fake-model",
+      messages: request.messages,
+      temperature: 0.4,
+      max_tokens: 64,
+      top_p: 0.9,
+      stream: false,
+    });
+  });
+
+  it("calls refused connections, 503s, 429s and timeouts an outage, and other 4xx a rejection", async () => {
+    fake = await startFakeLlm();
+    const llm = responder(fake.url, 500);
+    const signal = new AbortController().signal;
+
+    await fake.setBehavior({ errorStatus: 503 });
+    expect(await failureOf(llm.chat(request, signal))).toMatchObject({ kind: "outage", status: 503 });
+    await fake.setBehavior({ errorStatus: 429 });
+    expect(await failureOf(llm.chat(request, signal))).toMatchObject({ kind: "outage", status: 429 });
+    await fake.setBehavior({ errorStatus: 400 });
+    expect(await failureOf(llm.chat(request, signal))).toMatchObject({ kind: "rejected", status: 400 });
+
+    await fake.setBehavior({ errorStatus: null, latencyMs: 2_000 });
+    const timeout = await failureOf(llm.chat(request, signal));
+    expect(timeout.kind).toBe("outage");
+    expect(timeout.message).toContain("did not answer in time");
+
+    await fake.setBehavior({ latencyMs: 0, down: "refuse" });
+    const refused = await failureOf(llm.chat(request, signal));
+    expect(refused).toMatchObject({ kind: "outage" });
+    expect(refused.message).toContain("ECONNREFUSED");
+
+    await fake.setBehavior({ down: "close" });
+    expect((await failureOf(llm.chat(request, signal))).kind).toBe("outage");
+  });
+
+  it("waits for a slow answer as long as the request timeout allows (a model loading)", async () => {
+    fake = await startFakeLlm({ slowFirstRequestMs: 1_500 });
+    const result = await responder(fake.url, 10_000).chat(request, new AbortController().signal);
+    expect(result.text).toBe("echo: hello");
+  });
+
+  it("reports a request we cancelled as aborted", async () => {
+    fake = await startFakeLlm({ latencyMs: 5_000 });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    expect((await failureOf(responder(fake.url).chat(request, controller.signal))).kind).toBe("aborted");
+  });
+});
+
+describe("finding an LLM server", () => {
+  it("tries the configured URL first, then LM Studio, Ollama and llama.cpp ports", () => {
+    expect(probeCandidates("http://gpu:1234/v1")).toEqual([
+      "http://gpu:1234/v1",
+      "http://127.0.0.1:1234/v1",
+      "http://127.0.0.1:11434/v1",
+      "http://127.0.0.1:8080/v1",
+    ]);
+    expect(probeCandidates("http://127.0.0.1:1234/v1")).toHaveLength(3);
+  });
+
+  it("returns the first candidate in order that answers /models, quickly", async () => {
+    fake = await startFakeLlm();
+    const nobody = `http://127.0.0.1:${await freePort()}/v1`;
+    const started = Date.now();
+    expect(await findLlmServer([nobody, fake.url])).toEqual({ url: fake.url, models: ["fake-model"] });
+    expect(await findLlmServer([nobody])).toBeNull();
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+});

@@ -1,0 +1,88 @@
+import type { Message } from "../types/message.ts";
+import type { Identity } from "./identity.ts";
+
+/** One chat turn as OpenAI-compatible servers take it. */
+export interface ChatTurn {
+  role: "system" | "user" | "assistant";
+  content: string;
+}
+
+export interface PromptInput {
+  systemPrompt: string;
+  /** How many conversation messages the prompt carries, the message being answered included. */
+  contextMessages: number;
+  /** The human message being answered. */
+  message: Pick<Message, "seq" | "text" | "username" | "color" | "context">;
+  /** The entity answering; people's messages addressed to another entity belong to that conversation. */
+  entityId: string;
+  /** Who the entity speaks as in this conversation (its turns become `assistant`). */
+  speaker: Identity;
+  /** Earlier messages of the asker and the speaker, in any order (ignored when `message.context` is set). */
+  history: HistoryMessage[];
+}
+
+export type HistoryMessage = Pick<Message, "seq" | "text" | "username" | "color" | "message-type"> & {
+  botParams?: { entity: string };
+};
+
+/**
+ * The `messages` array for the LLM: the system prompt, then the conversation as alternating
+ * user/assistant turns ending with the human's message. Chat templates of local models reject a
+ * conversation that opens with the assistant or repeats a role, so neighbours of one role are joined
+ * and a leading assistant turn is dropped.
+ */
+export function buildPrompt(input: PromptInput): ChatTurn[] {
+  const earlier = input.message.context
+    ? turnsFromContext(input.message.context, input.message, input.speaker)
+    : turnsFromHistory(input.history, input);
+  const budget = Math.max(0, input.contextMessages - 1);
+  const kept = budget === 0 ? [] : earlier.slice(-budget);
+  const conversation = alternate([...kept, { role: "user", content: input.message.text }]);
+  return [{ role: "system", content: input.systemPrompt }, ...conversation];
+}
+
+type Turn = { role: "user" | "assistant"; content: string };
+
+function turnsFromHistory(history: HistoryMessage[], input: PromptInput): Turn[] {
+  const fromSpeaker = (m: HistoryMessage) => m["message-type"] === "AI" && sameIdentity(m, input.speaker);
+  return history
+    .filter((m) => m.seq < input.message.seq)
+    .filter((m) => fromSpeaker(m) || !m.botParams || m.botParams.entity === input.entityId)
+    .sort((a, b) => a.seq - b.seq)
+    .map((m) => ({ role: fromSpeaker(m) ? "assistant" : "user", content: m.text }));
+}
+
+/**
+ * `context` lines are `username: text` as a client chose to send them. The speaker's lines are the
+ * assistant's; the asker's are plain user turns; anyone else keeps their name so the model can tell
+ * people apart.
+ */
+function turnsFromContext(lines: string[], message: PromptInput["message"], speaker: Identity): Turn[] {
+  const turns = lines.map((line): Turn => {
+    const split = line.indexOf(": ");
+    const name = split > 0 ? line.slice(0, split) : null;
+    const text = split > 0 ? line.slice(split + 2) : line;
+    if (name === speaker.username) return { role: "assistant", content: text };
+    if (name === message.username) return { role: "user", content: text };
+    return { role: "user", content: line };
+  });
+  // Clients often end the context with the message itself; it is added once, as the last turn.
+  const last = lines.at(-1);
+  if (last !== undefined && last === `${message.username}: ${message.text}`) turns.pop();
+  return turns;
+}
+
+function alternate(turns: Turn[]): Turn[] {
+  const merged: Turn[] = [];
+  for (const turn of turns) {
+    const previous = merged.at(-1);
+    if (previous && previous.role === turn.role) previous.content = `${previous.content}\n${turn.content}`;
+    else merged.push({ ...turn });
+  }
+  while (merged[0]?.role === "assistant") merged.shift();
+  return merged;
+}
+
+function sameIdentity(a: Identity, b: Identity): boolean {
+  return a.username === b.username && a.color === b.color;
+}

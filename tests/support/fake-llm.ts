@@ -1,0 +1,205 @@
+// A fake OpenAI-compatible LLM server for tests: real HTTP on 127.0.0.1, configurable latency,
+// outages, errors and empty output. Also a CLI for Playwright's webServer:
+//   node tests/support/fake-llm.ts --port 8798 [--latency-ms 100]
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Socket } from "node:net";
+import { resolve as resolvePath } from "node:path";
+import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+
+// biome-ignore lint/suspicious/noExplicitAny: request bodies are whatever the client sent; tests read them freely.
+export type RequestBody = any;
+
+export interface Behavior {
+  /** Delay before answering a chat request: fixed ms, or uniformly random in [min, max]. */
+  latencyMs: number | [number, number];
+  /**
+   * `refuse`: stop listening (connection refused; open connections are cut). `close`: accept, then
+   * drop the connection without answering. `503`: answer every request 503. false: up.
+   */
+  down: false | "refuse" | "close" | "503";
+  /** Answer with empty content (for every request, or those the predicate picks). */
+  empty: boolean | ((body: RequestBody) => boolean);
+  /** Extra delay for the first chat request only (a model loading). */
+  slowFirstRequestMs: number;
+  /** Answer this HTTP status (with an OpenAI-style error body) instead of a completion. */
+  errorStatus: number | null | ((body: RequestBody, index: number) => number | null | undefined);
+  /** The reply text; default `echo: <last user message>`. */
+  reply: string | ((body: RequestBody) => string) | null;
+}
+
+export interface FakeLlm {
+  /** Base URL ending in /v1. */
+  url: string;
+  port: number;
+  /** Every chat completion request received, in arrival order. */
+  requests: Array<{ body: RequestBody; receivedAt: number }>;
+  /** Changes behavior; the returned promise settles once a `refuse` outage has started or ended. */
+  setBehavior(b: Partial<Behavior>): Promise<void>;
+  close(): Promise<void>;
+}
+
+const DEFAULTS: Behavior = {
+  latencyMs: 0,
+  down: false,
+  empty: false,
+  slowFirstRequestMs: 0,
+  errorStatus: null,
+  reply: null,
+};
+
+export async function startFakeLlm(options: Partial<Behavior> & { port?: number } = {}): Promise<FakeLlm> {
+  const { port: wantedPort, ...initial } = options;
+  let behavior: Behavior = { ...DEFAULTS, ...initial };
+  const requests: FakeLlm["requests"] = [];
+  const sockets = new Set<Socket>();
+  let chatCount = 0;
+  let closed = false;
+
+  const server: Server = createServer((req, res) => {
+    void handle(req, res);
+  });
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    if (behavior.down === "close") {
+      req.socket.destroy();
+      return;
+    }
+    if (behavior.down === "503") return sendJson(res, 503, errorBody("the model is loading (fake outage)", 503));
+    const path = (req.url ?? "/").split("?")[0];
+    if (req.method === "GET" && (path === "/" || path === "/v1" || path === "/v1/models" || path === "/models")) {
+      return sendJson(res, 200, { object: "list", data: [{ id: "fake-model", object: "model", owned_by: "tests" }] });
+    }
+    if (req.method === "POST" && (path === "/v1/chat/completions" || path === "/chat/completions")) {
+      let parsed: RequestBody;
+      try {
+        parsed = JSON.parse(body);
+      } catch {
+        return sendJson(res, 400, errorBody("body is not JSON", 400));
+      }
+      const index = chatCount++;
+      requests.push({ body: parsed, receivedAt: Date.now() });
+      const delay = pickLatency(behavior.latencyMs) + (index === 0 ? behavior.slowFirstRequestMs : 0);
+      if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+      if (res.destroyed || req.socket.destroyed) return;
+      const status =
+        typeof behavior.errorStatus === "function" ? behavior.errorStatus(parsed, index) : behavior.errorStatus;
+      if (status) return sendJson(res, status, errorBody(`fake error ${status}`, status));
+      const empty = typeof behavior.empty === "function" ? behavior.empty(parsed) : behavior.empty;
+      const text = empty ? "" : replyFor(parsed, behavior.reply);
+      return sendJson(res, 200, completion(parsed, text, index));
+    }
+    sendJson(res, 404, errorBody(`no route ${req.method} ${path}`, 404));
+  }
+
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, "127.0.0.1", () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+  const stopListening = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      for (const socket of sockets) socket.destroy();
+    });
+
+  await listen(wantedPort ?? 0);
+  const address = server.address();
+  if (!address || typeof address === "string") throw new Error("fake LLM did not get a TCP port");
+  const port = address.port;
+
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    port,
+    requests,
+    async setBehavior(change) {
+      const wasRefusing = behavior.down === "refuse";
+      behavior = { ...behavior, ...change };
+      const refusing = behavior.down === "refuse";
+      if (closed || wasRefusing === refusing) return;
+      if (refusing) await stopListening();
+      else await listen(port);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (server.listening) await stopListening();
+    },
+  };
+}
+
+function pickLatency(latency: Behavior["latencyMs"]): number {
+  if (typeof latency === "number") return latency;
+  const [min, max] = latency;
+  return min + Math.random() * (max - min);
+}
+
+function replyFor(body: RequestBody, reply: Behavior["reply"]): string {
+  if (typeof reply === "string") return reply;
+  if (typeof reply === "function") return reply(body);
+  const messages: Array<{ role: string; content: string }> = Array.isArray(body?.messages) ? body.messages : [];
+  const lastUser = messages.findLast((m) => m.role === "user");
+  return `echo: ${lastUser?.content ?? ""}`;
+}
+
+function completion(body: RequestBody, text: string, index: number) {
+  const promptWords = JSON.stringify(body?.messages ?? []).split(/\s+/).length;
+  const completionWords = text ? text.split(/\s+/).length : 0;
+  return {
+    id: `chatcmpl-fake-${index}`,
+    object: "chat.completion",
+    created: Math.floor(Date.now() / 1000),
+    model: typeof body?.model === "string" ? body.model : "fake-model",
+    choices: [{ index: 0, message: { role: "assistant", content: text }, finish_reason: "stop" }],
+    usage: {
+      prompt_tokens: promptWords,
+      completion_tokens: completionWords,
+      total_tokens: promptWords + completionWords,
+    },
+  };
+}
+
+function errorBody(message: string, status: number) {
+  return { error: { message, type: status >= 500 ? "server_error" : "invalid_request_error", code: status } };
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  if (res.destroyed) return;
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", () => resolve(""));
+  });
+}
+
+async function runCli(): Promise<void> {
+  const { values } = parseArgs({
+    options: { port: { type: "string" }, "latency-ms": { type: "string" } },
+    strict: true,
+  });
+  const fake = await startFakeLlm({
+    port: values.port ? Number(values.port) : 0,
+    latencyMs: values["latency-ms"] ? Number(values["latency-ms"]) : 0,
+  });
+  console.log(fake.url);
+  const shutdown = () => void fake.close().then(() => process.exit(0));
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolvePath(process.argv[1])).href) await runCli();

@@ -1,0 +1,123 @@
+// Starts the real comments Worker (`wrangler dev`) on a free port with its own state, for tests.
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+export const REPO_ROOT = resolve(import.meta.dirname, "..", "..");
+/** The local bot token (.dev.vars, created from .dev.vars.example by scripts/prepare-local.mjs). */
+export const BOT_TOKEN = "dev-bot-token";
+
+export interface WorkerProcess {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const READY_TIMEOUT_MS = 60_000;
+
+/** Spawns `wrangler dev` on 127.0.0.1 with fresh persisted state and waits for /api/health. */
+export async function startWorker(options: { vars?: Record<string, string> } = {}): Promise<WorkerProcess> {
+  // Same preparation as `npm run api`: local secrets and the static-assets folder on a fresh clone.
+  execFileSync(process.execPath, [join(REPO_ROOT, "scripts", "prepare-local.mjs")], {
+    cwd: REPO_ROOT,
+    stdio: "ignore",
+  });
+  const scratch = mkdtempSync(join(tmpdir(), "sww-worker-"));
+  const port = await freePort();
+  const inspectorPort = await freePort();
+  const vars = { RATE_LIMIT_PER_MINUTE: "100000", ...options.vars };
+  const args = [
+    "dev",
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--inspector-port",
+    String(inspectorPort),
+    "--persist-to",
+    join(scratch, "state"),
+    "--log-level",
+    "warn",
+    "--show-interactive-dev-session=false",
+    ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
+  ];
+  const binDir = join(REPO_ROOT, "node_modules", ".bin");
+  const child = spawn(join(binDir, "wrangler"), args, {
+    cwd: REPO_ROOT,
+    // Its own process group, so a stuck wrangler can be killed together with its workerd.
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: {
+      ...process.env,
+      PATH: `${binDir}:${process.env.PATH ?? ""}`,
+      WRANGLER_SEND_METRICS: "false",
+      CLOUDFLARE_CF_FETCH_ENABLED: "false",
+      WRANGLER_REGISTRY_PATH: join(scratch, "registry"),
+    },
+  });
+  const output: string[] = [];
+  const keep = (chunk: Buffer) => {
+    output.push(chunk.toString());
+    if (output.length > 200) output.shift();
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+
+  const url = `http://127.0.0.1:${port}`;
+  const stop = () => stopProcess(child).finally(() => rmSync(scratch, { recursive: true, force: true }));
+  try {
+    await waitForHealth(url, child);
+  } catch (error) {
+    await stop();
+    throw new Error(`${(error as Error).message}\n--- wrangler output ---\n${output.join("")}`);
+  }
+  return { url, stop };
+}
+
+async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`wrangler exited with ${child.exitCode} before it was ready`);
+    try {
+      const response = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(2_000) });
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`the Worker at ${url} was not healthy within ${READY_TIMEOUT_MS / 1000} s`);
+}
+
+/** SIGINT first (wrangler deregisters and stops workerd), the whole group killed if it lingers. */
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill("SIGINT");
+  const timedOut = await Promise.race([exited.then(() => false), delay(10_000).then(() => true)]);
+  // Whatever is left of the group (a stuck wrangler, an orphaned workerd) goes too.
+  try {
+    process.kill(-child.pid, "SIGKILL");
+  } catch {
+    // the group is already gone
+  }
+  if (timedOut) await Promise.race([exited, delay(2_000)]);
+}
+
+/** A port the OS says is free right now (listen on 0, read it, close). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
