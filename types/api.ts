@@ -41,17 +41,17 @@ export const statusResponseSchema = z.object({ comments: z.array(messageSchema) 
 export const userFilterSchema = z.object({ username: z.string(), color: z.string() });
 export type UserFilter = z.infer<typeof userFilterSchema>;
 
-/** Parses `name:color+name:color`; the color is the text after the last `:`. */
+/**
+ * Parses `name:color+name:color`. A pair ends only where a valid color is followed by `+` (or the
+ * space a decoded `+` becomes) or the end, so names containing `+` or `:` still match themselves.
+ */
 export function parseUserFilters(raw: string | undefined): UserFilter[] {
-  if (!raw) return [];
-  return raw
-    .split(/[+ ]/)
-    .map((part) => {
-      const at = part.lastIndexOf(":");
-      if (at <= 0) return null;
-      return { username: part.slice(0, at), color: part.slice(at + 1) };
-    })
-    .filter((f): f is UserFilter => f !== null && f.username.length > 0 && f.color.length > 0);
+  const filters: UserFilter[] = [];
+  const pair = /(.+?):(\d{9}(?:-[A-Za-z0-9]{10})?)(?:[+ ]|$)/y;
+  for (let match = pair.exec(raw ?? ""); match; match = pair.exec(raw ?? "")) {
+    filters.push({ username: match[1] ?? "", color: match[2] ?? "" });
+  }
+  return filters;
 }
 
 export const entitySeenSchema = z.object({ id: z.string(), lastPolledAt: z.number().int() });
