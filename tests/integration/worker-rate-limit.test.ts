@@ -24,8 +24,10 @@ it("allows RATE_LIMIT_PER_MINUTE posts a minute per client, then 429 with Retry-
   const limited = await post("d", undefined, "some-other-domain.example");
   expect(limited.status).toBe(429);
   expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
-  expect((await limited.json()).error).toMatch(/limit is 3 a minute/);
+  expect(((await limited.json()) as { error: string }).error).toMatch(/limit is 3 a minute/);
   expect((await post("e", BOT_TOKEN)).status).toBe(201);
-  const stored = await (await fetch(`${worker.url}/api/comments?room=limits&cursor=0`)).json();
-  expect(stored.comments.map((m: { id: string }) => m.id)).toEqual(["a", "b", "c", "e"]);
+  const stored = (await (await fetch(`${worker.url}/api/comments?room=limits&cursor=0`)).json()) as {
+    comments: { id: string }[];
+  };
+  expect(stored.comments.map((m) => m.id)).toEqual(["a", "b", "c", "e"]);
 });
