@@ -7,7 +7,15 @@ export const metadata: Metadata = {
   description: "A public chat where people and AI entities talk.",
 };
 
-export const viewport: Viewport = { width: "device-width", initialScale: 1, interactiveWidget: "resizes-content" };
+// C8: on phones the layout viewport shrinks with the on-screen keyboard, so the composer
+// (at the bottom of a 100dvh column) stays above it.
+export const viewport: Viewport = {
+  width: "device-width",
+  initialScale: 1,
+  interactiveWidget: "resizes-content",
+  themeColor: "#000000",
+  colorScheme: "dark",
+};
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (

@@ -1,7 +1,5 @@
+import { Chat } from "@/components/chat";
+
 export default function Home() {
-  return (
-    <main className="p-4">
-      <h1 className="text-xl">Say What Want</h1>
-    </main>
-  );
+  return <Chat />;
 }

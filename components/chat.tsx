@@ -1,0 +1,184 @@
+"use client";
+
+import { type CSSProperties, useCallback, useMemo, useRef, useState, useSyncExternalStore } from "react";
+import { useDebounced } from "@/hooks/use-debounced";
+import { useEntities } from "@/hooks/use-entities";
+import { useHashState } from "@/hooks/use-hash-state";
+import { useIdentity } from "@/hooks/use-identity";
+import { useKeyShortcut } from "@/hooks/use-key-shortcut";
+import { useLocalStorage } from "@/hooks/use-local-storage";
+import { type ChatMessage, useMessages } from "@/hooks/use-messages";
+import { useNotifications } from "@/hooks/use-notifications";
+import { ChatApi } from "@/lib/api";
+import { type Chip, chipsOf } from "@/lib/chips";
+import { titleForDomain } from "@/lib/domains";
+import { serverQuery, visibleMessages } from "@/lib/filters";
+import { sameUser } from "@/lib/hash-state";
+import { buildOutgoing, checkDraft, newMessageId } from "@/lib/outgoing";
+import { tintVariables } from "@/lib/tint";
+import { Composer } from "./composer";
+import { useExportActions } from "./export-actions";
+import { FilterBar } from "./filter-bar";
+import { Header } from "./header";
+import { addRequiredWord, useMessageActions } from "./message-actions";
+import { MessageList } from "./message-list";
+import { Toast, useToast } from "./toast";
+
+const noSubscribe = () => () => {};
+
+/** The page is one client-side view of the URL (hash state, localStorage): render it in the browser only. */
+export function Chat() {
+  const mounted = useSyncExternalStore(
+    noSubscribe,
+    () => true,
+    () => false,
+  );
+  return mounted ? <ChatView /> : <ChatSkeleton />;
+}
+
+function ChatSkeleton() {
+  return (
+    <main className="flex h-dvh flex-col bg-black font-sans" aria-busy="true">
+      <div className="h-11 border-b border-white/10" />
+      <div className="flex-1" />
+      <div className="h-24 border-t border-white/10" />
+    </main>
+  );
+}
+
+function ChatView() {
+  const room = useMemo(() => new URLSearchParams(window.location.search).get("room") ?? "global", []);
+  const api = useMemo(() => new ChatApi({ room: room === "global" ? undefined : room }), [room]);
+  const host = window.location.hostname;
+  const title = titleForDomain(host);
+
+  const [hash, updateHash] = useHashState();
+  const id = useIdentity(hash.me);
+  const me = id.identity;
+
+  const [domainSetting, storeDomainSetting] = useLocalStorage("sww:this-domain-only");
+  const thisDomainOnly = domainSetting === "1";
+  const [search, setSearch] = useState("");
+  const debouncedSearch = useDebounced(search, 200);
+
+  const chips = useMemo(() => chipsOf(hash), [hash]);
+  const notifications = useNotifications(chips, me, title);
+
+  const query = useMemo(() => serverQuery(hash, me), [hash, me]);
+  const feed = useMessages({ api, room, query, me, onArrived: notifications.onArrived });
+  const entities = useEntities(api, room, hash.entity);
+  const addressed = entities.find((e) => e.id === hash.entity);
+
+  const visible = useMemo(
+    () =>
+      visibleMessages(feed.messages, hash, {
+        me,
+        search: debouncedSearch,
+        domain: thisDomainOnly ? host : null,
+      }),
+    [feed.messages, hash, me, debouncedSearch, thisDomainOnly, host],
+  );
+
+  // What is displayed and stored: what exports export and what `nom` sends as context.
+  const exportable = useMemo(() => visible.filter((m: ChatMessage) => !m.send), [visible]);
+  const [toast, showToast] = useToast();
+  const [sentCount, setSentCount] = useState(0);
+
+  const sendText = useCallback(
+    (text: string) => {
+      if (!me || checkDraft(text, me.username)) return false;
+      feed.send(buildOutgoing({ id: newMessageId(), text, me, domain: host, addressing: hash, displayed: exportable }));
+      setSentCount((n) => n + 1);
+      return true;
+    },
+    [me, exportable, feed, host, hash],
+  );
+
+  // Rows are memoised: hand them a callback that never changes and reads the latest state.
+  const latest = useRef({ feed, sendText });
+  latest.current = { feed, sendText };
+  const onRetry = useCallback((m: ChatMessage) => {
+    // A send that never reached the server goes again with the same id (never a duplicate);
+    // a message the entity failed on is asked again as a new message.
+    if (m.send) latest.current.feed.retry(m.id);
+    else latest.current.sendText(m.text);
+  }, []);
+
+  const addWord = useCallback((word: string) => addRequiredWord(updateHash, word), [updateHash]);
+  const actions = useMessageActions(updateHash, showToast);
+  const onExport = useExportActions(exportable, title, showToast);
+
+  const removeChip = useCallback(
+    (chip: Chip) =>
+      updateHash((s) => {
+        if (chip.kind === "user") return { ...s, users: s.users.filter((u) => !sameUser(u, chip)) };
+        if (chip.kind === "word") return { ...s, words: s.words.filter((w) => w !== chip.word) };
+        return { ...s, negativeWords: s.negativeWords.filter((w) => w !== chip.word) };
+      }),
+    [updateHash],
+  );
+
+  // C5: `r` outside text boxes picks a random color.
+  useKeyShortcut("r", id.randomColor);
+  const tint = useMemo(() => tintVariables(id.color) as CSSProperties, [id.color]);
+
+  const filtering = hash.filterActive && chips.length > 0;
+  const emptyText = !feed.loaded
+    ? ""
+    : feed.messages.length === 0
+      ? "No messages yet. Say something."
+      : filtering || debouncedSearch
+        ? "Nothing matches these filters."
+        : "No messages in this view.";
+
+  return (
+    <main style={tint} className="relative flex h-dvh flex-col overflow-hidden bg-black text-neutral-100">
+      <Header
+        title={title}
+        room={room}
+        domain={host}
+        exportCount={exportable.length}
+        onExport={onExport}
+        channel={hash.channel}
+        onChannel={(channel) => updateHash((s) => ({ ...s, channel }))}
+        thisDomainOnly={thisDomainOnly}
+        onThisDomainOnly={(value) => storeDomainSetting(value ? "1" : null)}
+        entities={entities}
+        addressed={hash.entity}
+        onAddress={(entity) => updateHash((s) => ({ ...s, entity }))}
+        offline={feed.offline}
+      />
+      <FilterBar
+        chips={chips}
+        filterActive={hash.filterActive}
+        onToggleActive={() => updateHash((s) => ({ ...s, filterActive: !s.filterActive }))}
+        onRemove={removeChip}
+        search={search}
+        onSearch={setSearch}
+        notifications={notifications}
+      />
+      <MessageList
+        messages={visible}
+        loaded={feed.loaded}
+        hasOlder={feed.hasOlder}
+        loadingOlder={feed.loadingOlder}
+        loadOlder={feed.loadOlder}
+        actions={actions}
+        onWord={addWord}
+        onRetry={onRetry}
+        emptyText={emptyText}
+        sentCount={sentCount}
+      />
+      <Composer
+        username={id.username}
+        color={id.color}
+        onUsername={id.setUsername}
+        onColor={id.setColor}
+        onRandomColor={id.randomColor}
+        onSend={sendText}
+        addressed={addressed}
+      />
+      <Toast text={toast} />
+    </main>
+  );
+}

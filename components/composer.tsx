@@ -1,0 +1,132 @@
+"use client";
+
+import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from "react";
+import { checkDraft } from "@/lib/outgoing";
+import type { EntityPresence } from "@/lib/presence";
+import { LIMITS } from "@/types";
+import { ColorPicker } from "./color-picker";
+
+interface Props {
+  username: string;
+  color: string;
+  onUsername: (name: string) => void;
+  onColor: (color: string) => void;
+  onRandomColor: () => void;
+  /** Returns true when the message was handed over for sending. */
+  onSend: (text: string) => boolean;
+  /** The entity messages are addressed to, and whether a bot serves it (C9). */
+  addressed: EntityPresence | undefined;
+}
+
+/**
+ * C4/C5: the message box (Enter sends, Shift+Enter is a newline, 240 characters with a counter),
+ * the username box and the color picker. Sending without a username flashes the username box.
+ */
+export function Composer({ username, color, onUsername, onColor, onRandomColor, onSend, addressed }: Props) {
+  const [text, setText] = useState("");
+  const [flash, setFlash] = useState(false);
+  const textRef = useRef<HTMLTextAreaElement>(null);
+  const nameRef = useRef<HTMLInputElement>(null);
+
+  // Grow with the text up to a few lines, then scroll inside.
+  // Re-measured whenever the text changes.
+  useEffect(() => {
+    const el = textRef.current;
+    if (!el) return;
+    el.style.height = "auto";
+    el.style.height = `${Math.min(el.scrollHeight, 120)}px`;
+  }, [text]);
+
+  useEffect(() => {
+    if (!flash) return;
+    const timer = window.setTimeout(() => setFlash(false), 1_200);
+    return () => window.clearTimeout(timer);
+  }, [flash]);
+
+  const submit = () => {
+    const problem = checkDraft(text, username);
+    if (problem === "no-username" || problem === "bad-username") {
+      setFlash(true);
+      nameRef.current?.focus();
+      return;
+    }
+    if (problem) return;
+    if (onSend(text)) setText("");
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      submit();
+    }
+  };
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    submit();
+  };
+
+  const length = text.length;
+  return (
+    <form
+      onSubmit={onSubmit}
+      className="border-t border-(--tint-line) bg-neutral-950/80 px-3 pt-2 pb-[max(0.5rem,env(safe-area-inset-bottom))] backdrop-blur sm:px-4"
+    >
+      <div className="mb-2 flex items-center gap-2 font-sans text-xs">
+        <ColorPicker color={color} onPick={onColor} onRandom={onRandomColor} />
+        <input
+          ref={nameRef}
+          aria-label="Username"
+          value={username}
+          onChange={(e) => onUsername(e.target.value)}
+          maxLength={LIMITS.usernameMax}
+          placeholder="username"
+          autoComplete="nickname"
+          spellCheck={false}
+          className={`h-9 w-36 rounded-md border bg-black px-2.5 font-mono text-[13px] text-(--tint-text) placeholder:text-(--tint-strong) focus:outline-none focus-visible:ring-2 focus-visible:ring-(--tint-line) ${
+            flash ? "animate-flash border-red-400" : "border-(--tint-line)"
+          }`}
+        />
+        {addressed ? (
+          <span
+            className="flex min-w-0 items-center gap-1.5 truncate rounded-full border border-white/10 px-2.5 py-1 text-neutral-300"
+            title={
+              addressed.served ? "A bot is serving this entity" : "No bot has asked for this entity's messages recently"
+            }
+          >
+            <span
+              className={`size-1.5 shrink-0 rounded-full ${addressed.served ? "bg-emerald-400 shadow-[0_0_6px] shadow-emerald-400" : "bg-neutral-500"}`}
+              aria-hidden="true"
+            />
+            <span className="truncate">
+              to <span className="text-white">{addressed.id}</span> · {addressed.served ? "online" : "offline"}
+            </span>
+          </span>
+        ) : null}
+        <span className={`ml-auto tabular-nums ${length > LIMITS.composerMax - 20 ? "text-amber-300" : "text-muted"}`}>
+          {length}/{LIMITS.composerMax}
+        </span>
+      </div>
+      <div className="flex items-end gap-2">
+        <textarea
+          ref={textRef}
+          aria-label="Message"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          onKeyDown={onKeyDown}
+          maxLength={LIMITS.composerMax}
+          rows={1}
+          placeholder={addressed ? `Message ${addressed.id}…` : "Say what you want…"}
+          enterKeyHint="send"
+          className="min-h-10 flex-1 resize-none rounded-md border border-(--tint-line) bg-black px-3 py-2 font-mono text-[14px] leading-5 text-(--tint-text) placeholder:text-(--tint-strong) focus:outline-none focus-visible:border-(--tint-strong) focus-visible:ring-2 focus-visible:ring-(--tint-faint)"
+        />
+        <button
+          type="submit"
+          className="h-10 shrink-0 rounded-md bg-(--tint-text) px-4 font-sans text-sm font-semibold text-black hover:brightness-110 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-(--tint-text) disabled:opacity-40"
+        >
+          Send
+        </button>
+      </div>
+    </form>
+  );
+}

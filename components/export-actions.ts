@@ -1,0 +1,59 @@
+"use client";
+
+import { useCallback } from "react";
+import {
+  copyAllText,
+  copyAllVerboseText,
+  jsonExport,
+  jsonFilename,
+  markdownExport,
+  markdownFilename,
+  saveAllFilename,
+} from "@/lib/exports";
+import type { Message } from "@/types";
+import { copyText, downloadText } from "./browser-io";
+import type { ExportKind } from "./title-menu";
+
+/**
+ * X2: runs a title-menu item on the messages currently displayed (after filters, oldest first):
+ * the text comes from lib/exports, the clipboard or a download happens here.
+ */
+export function useExportActions(displayed: readonly Message[], title: string, notify: (text: string) => void) {
+  return useCallback(
+    (kind: ExportKind) => {
+      const ctx = { title, url: window.location.href, exportedAt: Date.now() };
+      const copy = (text: string, done: string) =>
+        void copyText(text).then(
+          () => notify(done),
+          () => notify("The browser refused to copy"),
+        );
+      if (kind === "copy-link") {
+        copy(ctx.url, "Conversation link copied");
+        return;
+      }
+      if (displayed.length === 0) {
+        notify("Nothing to export in this view");
+        return;
+      }
+      const n = `${displayed.length} message${displayed.length === 1 ? "" : "s"}`;
+      switch (kind) {
+        case "copy-all":
+          copy(copyAllText(displayed, ctx), `Copied ${n}`);
+          break;
+        case "copy-verbose":
+          copy(copyAllVerboseText(displayed, ctx), `Copied ${n} (verbose)`);
+          break;
+        case "save-all":
+          downloadText(saveAllFilename(title, ctx.exportedAt), copyAllText(displayed, ctx));
+          break;
+        case "json":
+          downloadText(jsonFilename(title, ctx.exportedAt), jsonExport(displayed), "application/json");
+          break;
+        case "markdown":
+          downloadText(markdownFilename(title, ctx.exportedAt), markdownExport(displayed, ctx), "text/markdown");
+          break;
+      }
+    },
+    [displayed, title, notify],
+  );
+}

@@ -1,0 +1,99 @@
+"use client";
+
+import type { Channel } from "@/lib/hash-state";
+import type { EntityPresence } from "@/lib/presence";
+import { EntityPicker } from "./entity-picker";
+import { type ExportKind, TitleContextMenu, TitleMenuButton } from "./title-menu";
+
+interface Props {
+  title: string;
+  room: string;
+  domain: string;
+  exportCount: number;
+  onExport: (kind: ExportKind) => void;
+  channel: Channel;
+  onChannel: (channel: Channel) => void;
+  thisDomainOnly: boolean;
+  onThisDomainOnly: (value: boolean) => void;
+  entities: EntityPresence[];
+  addressed: string | undefined;
+  onAddress: (id: string | undefined) => void;
+  offline: boolean;
+}
+
+/** The title (with its export menu, X2), the channel toggles (F5), the domain toggle (F8), entities (E5). */
+export function Header(p: Props) {
+  const humans = p.channel !== "AI";
+  const ai = p.channel !== "human";
+  // Two independent toggles over one `mt` value; switching both off would show nothing, so the
+  // last one switched off hands over to the other.
+  const toggle = (which: "human" | "AI") => {
+    const nextHumans = which === "human" ? !humans : humans;
+    const nextAI = which === "AI" ? !ai : ai;
+    if (nextHumans && nextAI) p.onChannel("ALL");
+    else if (nextHumans) p.onChannel("human");
+    else if (nextAI) p.onChannel("AI");
+    else p.onChannel(which === "human" ? "AI" : "human");
+  };
+  return (
+    <header className="flex flex-wrap items-center gap-x-3 gap-y-1.5 border-b border-(--tint-line) bg-neutral-950/70 px-3 py-2 font-sans backdrop-blur sm:px-4">
+      <div className="flex min-w-0 items-center gap-1">
+        <span
+          className="mr-1 size-2.5 shrink-0 rounded-full bg-(--tint-text) shadow-[0_0_10px] shadow-(--tint-strong)"
+          aria-hidden="true"
+        />
+        <TitleContextMenu count={p.exportCount} onExport={p.onExport}>
+          <h1 className="truncate text-[15px] font-semibold tracking-tight text-white">{p.title}</h1>
+        </TitleContextMenu>
+        <TitleMenuButton count={p.exportCount} onExport={p.onExport} />
+        <span className="ml-1 hidden truncate text-xs text-muted sm:inline">
+          #{p.room} · {p.domain}
+        </span>
+        {p.offline ? (
+          <span className="ml-2 rounded-full bg-amber-400/15 px-2 py-0.5 text-[11px] text-amber-200" role="status">
+            reconnecting…
+          </span>
+        ) : null}
+      </div>
+      <div className="flex w-full items-center gap-1.5 text-xs sm:ml-auto sm:w-auto">
+        <fieldset className="flex rounded-md border border-white/10 p-0.5">
+          <legend className="sr-only">Channels</legend>
+          <ToggleButton pressed={humans} onClick={() => toggle("human")} label="Humans" />
+          <ToggleButton pressed={ai} onClick={() => toggle("AI")} label="AI" />
+        </fieldset>
+        <ToggleButton
+          pressed={p.thisDomainOnly}
+          onClick={() => p.onThisDomainOnly(!p.thisDomainOnly)}
+          label="This domain"
+          bordered
+        />
+        <EntityPicker entities={p.entities} addressed={p.addressed} onAddress={p.onAddress} />
+      </div>
+    </header>
+  );
+}
+
+function ToggleButton({
+  pressed,
+  onClick,
+  label,
+  bordered,
+}: {
+  pressed: boolean;
+  onClick: () => void;
+  label: string;
+  bordered?: boolean;
+}) {
+  return (
+    <button
+      type="button"
+      aria-pressed={pressed}
+      onClick={onClick}
+      className={`h-6 rounded px-2 focus-visible:outline-2 focus-visible:outline-(--tint-strong) ${
+        bordered ? "h-7 border border-white/10 px-2.5" : ""
+      } ${pressed ? "bg-(--tint-soft) text-white" : "text-neutral-400 hover:text-neutral-200"}`}
+    >
+      {label}
+    </button>
+  );
+}

@@ -1,0 +1,47 @@
+"use client";
+
+import { useMemo } from "react";
+import { messageCopyText, messageFilename } from "@/lib/exports";
+import { type HashState, sameUser } from "@/lib/hash-state";
+import type { Message } from "@/types";
+import { copyText, downloadText } from "./browser-io";
+import type { MessageActions } from "./message-menu";
+
+type UpdateHash = (change: (state: HashState) => HashState) => void;
+
+const hasWord = (words: string[], word: string) => words.some((w) => w.toLowerCase() === word.toLowerCase());
+
+/** X1 and F1-F3: what the message menu and clicks on a message do. Stable across renders. */
+export function useMessageActions(updateHash: UpdateHash, notify: (text: string) => void): MessageActions {
+  return useMemo(
+    () => ({
+      copy: (m: Message) =>
+        void copyText(messageCopyText(m)).then(
+          () => notify("Message copied"),
+          () => notify("The browser refused to copy"),
+        ),
+      save: (m: Message) => downloadText(messageFilename(m), `${messageCopyText(m)}\n`),
+      block: (m: Message, word: string | null) => {
+        const blocked = word ?? m.username;
+        updateHash((s) =>
+          hasWord(s.negativeWords, blocked)
+            ? s
+            : { ...s, negativeWords: [...s.negativeWords, blocked], filterActive: true },
+        );
+        notify(`Hiding “${blocked}”`);
+      },
+      filterUser: (m: Message) => {
+        const user = { username: m.username, color: m.color };
+        updateHash((s) =>
+          s.users.some((u) => sameUser(u, user)) ? s : { ...s, users: [...s.users, user], filterActive: true },
+        );
+      },
+    }),
+    [updateHash, notify],
+  );
+}
+
+/** F2: a clicked word becomes a required word. */
+export function addRequiredWord(updateHash: UpdateHash, word: string): void {
+  updateHash((s) => (hasWord(s.words, word) ? s : { ...s, words: [...s.words, word], filterActive: true }));
+}

@@ -1,0 +1,245 @@
+"use client";
+
+import * as ContextMenu from "@radix-ui/react-context-menu";
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
+import { useLongPress } from "@/hooks/use-long-press";
+import type { ChatMessage } from "@/hooks/use-messages";
+import { useNow } from "@/hooks/use-now";
+import { type MessageActions, MessageContextMenuContent } from "./message-menu";
+import { MessageRow } from "./message-row";
+
+interface Props {
+  messages: ChatMessage[];
+  loaded: boolean;
+  hasOlder: boolean;
+  loadingOlder: boolean;
+  loadOlder: () => Promise<void>;
+  actions: MessageActions;
+  onWord: (word: string) => void;
+  onRetry: (m: ChatMessage) => void;
+  /** Shown when the view is empty (nothing yet, or filters hide everything). */
+  emptyText: string;
+  /** Changes when I send: my own message always scrolls into view. */
+  sentCount: number;
+}
+
+const NEAR_BOTTOM_PX = 96;
+const NEAR_TOP_PX = 160;
+const LONG_PRESS_MS = 500;
+export const FIRST_MESSAGE_MARK = "sww:first-message";
+
+/**
+ * The stream (C1), virtualised so 10,000 messages scroll smoothly. Sticks to the bottom only when
+ * already near it (C7), loads older history at the top keeping the view steady (C3), and opens
+ * the message menu on right-click or a 500 ms long-press (X1).
+ */
+export function MessageList(props: Props) {
+  const { messages, loaded, hasOlder, loadingOlder, loadOlder, actions, onWord, onRetry, emptyText, sentCount } = props;
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const listRef = useRef<HTMLUListElement>(null);
+  const now = useNow(20_000);
+  // Where the list starts inside the scroller (below the history label, or lower while the
+  // conversation is shorter than the screen and sits at the bottom like every chat).
+  const [listOffset, setListOffset] = useState(0);
+  useLayoutEffect(() => {
+    const offset = listRef.current?.offsetTop ?? 0;
+    if (offset !== listOffset) setListOffset(offset);
+  });
+  const virtualizer = useVirtualizer({
+    count: messages.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => 26,
+    overscan: 10,
+    scrollMargin: listOffset,
+    getItemKey: (index) => messages[index]?.id ?? index,
+  });
+
+  const nearBottom = useRef(true);
+  const [unseen, setUnseen] = useState(0);
+  const lastId = messages.at(-1)?.id;
+  const firstId = messages[0]?.id;
+
+  const scrollToEnd = useCallback(() => {
+    if (messages.length) virtualizer.scrollToIndex(messages.length - 1, { align: "end" });
+    setUnseen(0);
+  }, [messages.length, virtualizer]);
+
+  // New messages at the bottom: follow them only if the reader was already there.
+  const previousLast = useRef<{ id: string | undefined; count: number }>({ id: undefined, count: 0 });
+  // Runs when the newest message changes, not on every render.
+  useLayoutEffect(() => {
+    const previous = previousLast.current;
+    previousLast.current = { id: lastId, count: messages.length };
+    if (!lastId || lastId === previous.id) return;
+    if (previous.id === undefined || nearBottom.current) {
+      scrollToEnd();
+    } else {
+      const added = messages.length - previous.count;
+      if (added > 0) setUnseen((n) => n + added);
+    }
+  }, [lastId]);
+
+  // My own send always shows, wherever I had scrolled.
+  // Runs once per send.
+  useEffect(() => {
+    if (sentCount > 0) {
+      nearBottom.current = true;
+      scrollToEnd();
+    }
+  }, [sentCount]);
+
+  // C3: older history loads when the reader nears the top. `anchor` is set while a load is in
+  // flight or waiting to render; it records where the view was so the prepend does not move it.
+  const anchor = useRef<{ firstId: string | undefined; totalSize: number; scrollTop: number } | null>(null);
+  const [settledLoads, setSettledLoads] = useState(0);
+  const maybeLoadOlder = useCallback(() => {
+    const el = scrollRef.current;
+    if (!el || el.scrollTop >= NEAR_TOP_PX || !hasOlder || !loaded || anchor.current !== null) return;
+    anchor.current = { firstId, totalSize: virtualizer.getTotalSize(), scrollTop: el.scrollTop };
+    void loadOlder()
+      .catch(() => {
+        anchor.current = null;
+      })
+      .finally(() => setSettledLoads((n) => n + 1));
+  }, [hasOlder, loaded, firstId, loadOlder, virtualizer]);
+  const maybeLoadOlderRef = useRef(maybeLoadOlder);
+  maybeLoadOlderRef.current = maybeLoadOlder;
+
+  // Runs when older history was prepended (the first id changed): keep the view where it was.
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    const saved = anchor.current;
+    if (!el || !saved || saved.firstId === firstId) return;
+    anchor.current = null;
+    el.scrollTop = saved.scrollTop + (virtualizer.getTotalSize() - saved.totalSize);
+    // Still at the top (a short page): keep going, no scroll event will come to ask.
+    requestAnimationFrame(() => maybeLoadOlderRef.current());
+  }, [firstId]);
+
+  // A load that settled without changing the first row (an error, or older messages the filters
+  // hide) releases the anchor, and loads further back if the reader is still at the top.
+  useLayoutEffect(() => {
+    if (settledLoads === 0 || anchor.current === null || anchor.current.firstId !== firstId) return;
+    anchor.current = null;
+    requestAnimationFrame(() => maybeLoadOlderRef.current());
+  }, [settledLoads]);
+
+  const onScroll = useCallback(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    nearBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_BOTTOM_PX;
+    if (nearBottom.current) setUnseen(0);
+    maybeLoadOlder();
+  }, [maybeLoadOlder]);
+
+  // The right-click target: the row under the pointer, and the word selected in it (Block).
+  const [target, setTarget] = useState<{ message: ChatMessage; word: string | null } | null>(null);
+  const pickTarget = useCallback(
+    (event: React.MouseEvent) => {
+      const row = (event.target as HTMLElement).closest<HTMLElement>("[data-id]");
+      const message = row ? messages.find((m) => m.id === row.dataset.id) : undefined;
+      if (!message || message.send) {
+        event.preventDefault();
+        return;
+      }
+      const selected = window.getSelection()?.toString().trim() ?? "";
+      opener.current = (event.target as HTMLElement).closest<HTMLElement>("[data-message-actions]");
+      setTarget({ message, word: selected && !/\s/.test(selected) ? selected : null });
+    },
+    [messages],
+  );
+  // Opened from a row's "⋯" button (keyboard users): focus goes back there when it closes.
+  const opener = useRef<HTMLElement | null>(null);
+  const onCloseAutoFocus = useCallback((event: Event) => {
+    if (opener.current?.isConnected) {
+      event.preventDefault();
+      opener.current.focus();
+    }
+    opener.current = null;
+  }, []);
+
+  const longPress = useLongPress(LONG_PRESS_MS);
+
+  // A mark for the performance bench: first load to first message painted.
+  useEffect(() => {
+    if (messages.length > 0 && performance.getEntriesByName(FIRST_MESSAGE_MARK).length === 0) {
+      requestAnimationFrame(() => performance.mark(FIRST_MESSAGE_MARK));
+    }
+  }, [messages.length]);
+
+  const items = virtualizer.getVirtualItems();
+  return (
+    <div className="relative min-h-0 flex-1">
+      <ContextMenu.Root modal={false}>
+        <ContextMenu.Trigger asChild onContextMenu={pickTarget}>
+          <div
+            ref={scrollRef}
+            onScroll={onScroll}
+            {...longPress}
+            className="scroll-area h-full overflow-y-auto overscroll-contain [overflow-anchor:none]"
+          >
+            <div className="flex min-h-full flex-col justify-end">
+              {hasOlder ? (
+                <div className="px-4 pt-3 pb-1 text-center font-sans text-[11px] text-muted">
+                  {loadingOlder ? "Loading older messages…" : "Scroll up for older messages"}
+                </div>
+              ) : loaded && messages.length ? (
+                <div className="px-4 pt-3 pb-1 text-center font-sans text-[11px] text-muted">
+                  Beginning of the conversation
+                </div>
+              ) : null}
+              <ul
+                ref={listRef}
+                aria-label="Messages"
+                aria-busy={!loaded}
+                className="relative w-full shrink-0"
+                style={{ height: virtualizer.getTotalSize() }}
+              >
+                {items.map((item) => {
+                  const message = messages[item.index];
+                  if (!message) return null;
+                  return (
+                    <li
+                      key={item.key}
+                      data-id={message.id}
+                      data-index={item.index}
+                      ref={virtualizer.measureElement}
+                      aria-setsize={messages.length}
+                      aria-posinset={item.index + 1}
+                      className="absolute top-0 left-0 w-full"
+                      style={{ transform: `translateY(${item.start - listOffset}px)` }}
+                    >
+                      <MessageRow message={message} now={now} actions={actions} onWord={onWord} onRetry={onRetry} />
+                    </li>
+                  );
+                })}
+              </ul>
+              <div className="h-2 shrink-0" />
+            </div>
+          </div>
+        </ContextMenu.Trigger>
+        <MessageContextMenuContent
+          message={target?.message ?? null}
+          word={target?.word ?? null}
+          actions={actions}
+          onCloseAutoFocus={onCloseAutoFocus}
+        />
+      </ContextMenu.Root>
+      {loaded && messages.length === 0 ? (
+        <p className="pointer-events-none absolute inset-0 flex items-center justify-center px-6 text-center font-sans text-sm text-muted">
+          {emptyText}
+        </p>
+      ) : null}
+      {unseen > 0 ? (
+        <button
+          type="button"
+          onClick={scrollToEnd}
+          className="absolute bottom-3 left-1/2 -translate-x-1/2 rounded-full border border-(--tint-line) bg-neutral-950/90 px-3 py-1 font-sans text-xs text-(--tint-text) shadow-lg shadow-black backdrop-blur hover:bg-(--tint-faint)"
+        >
+          {unseen} new message{unseen === 1 ? "" : "s"} ↓
+        </button>
+      ) : null}
+    </div>
+  );
+}

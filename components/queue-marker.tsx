@@ -1,0 +1,86 @@
+import type { ChatMessage } from "@/hooks/use-messages";
+
+export type MarkerState = "sending" | "not-sent" | "waiting" | "answering" | "failed" | "answered";
+
+export function markerState(m: ChatMessage): MarkerState | null {
+  if (m.send) return m.send.state === "sending" ? "sending" : "not-sent";
+  switch (m.botParams?.status) {
+    case "pending":
+      return "waiting";
+    case "processing":
+      return "answering";
+    case "failed":
+      return "failed";
+    case "complete":
+      return "answered";
+    default:
+      return null;
+  }
+}
+
+/**
+ * C4/E3: what happened to a message I sent — sending, not sent (Retry with the same id), waiting
+ * for the entity, being answered (typing dots), failed with the reason (Retry sends it again).
+ */
+export function QueueMarker({ message, onRetry }: { message: ChatMessage; onRetry: (m: ChatMessage) => void }) {
+  const state = markerState(message);
+  if (!state) return null;
+  const entity = message.botParams?.entity;
+  const retry = (
+    <button
+      type="button"
+      onClick={() => onRetry(message)}
+      className="ml-2 rounded border border-red-400/50 px-1.5 text-red-200 hover:bg-red-400/15 focus-visible:outline-2 focus-visible:outline-red-300"
+    >
+      Retry
+    </button>
+  );
+  const base = "mt-0.5 flex w-fit items-center gap-1.5 rounded px-1.5 py-px font-sans text-[11px] leading-4";
+  switch (state) {
+    case "sending":
+      return (
+        <span data-queue-state={state} className={`${base} text-muted`}>
+          <span className="size-1.5 animate-pulse rounded-full bg-current" aria-hidden="true" />
+          sending…
+        </span>
+      );
+    case "not-sent":
+      return (
+        <span data-queue-state={state} className={`${base} bg-red-950/60 text-red-200`}>
+          not sent{message.send?.error ? `: ${message.send.error}` : ""}
+          {retry}
+        </span>
+      );
+    case "waiting":
+      return (
+        <span data-queue-state={state} className={`${base} bg-white/5 text-muted`}>
+          <span className="size-1.5 rounded-full border border-current" aria-hidden="true" />
+          waiting for {entity}
+        </span>
+      );
+    case "answering":
+      return (
+        <span data-queue-state={state} className={`${base} bg-white/5 text-muted`}>
+          <span className="typing-dots" aria-hidden="true">
+            <span />
+            <span />
+            <span />
+          </span>
+          {entity} is answering
+        </span>
+      );
+    case "failed":
+      return (
+        <span data-queue-state={state} className={`${base} bg-red-950/60 text-red-200`}>
+          {entity} failed{message.botParams?.error ? `: ${message.botParams.error}` : ""}
+          {retry}
+        </span>
+      );
+    case "answered":
+      return (
+        <span data-queue-state={state} className="sr-only">
+          answered by {entity}
+        </span>
+      );
+  }
+}

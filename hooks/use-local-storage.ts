@@ -1,0 +1,68 @@
+"use client";
+
+import { useCallback, useSyncExternalStore } from "react";
+
+const listeners = new Map<string, Set<() => void>>();
+
+function notify(key: string) {
+  for (const listener of listeners.get(key) ?? []) listener();
+}
+
+/**
+ * A string kept in localStorage, shared by every component that reads the same key and kept in
+ * step with other tabs. Storage that is unavailable (private mode, quota) degrades to memory.
+ */
+export function useLocalStorage(key: string): [string | null, (value: string | null) => void] {
+  const subscribe = useCallback(
+    (listener: () => void) => {
+      let set = listeners.get(key);
+      if (!set) {
+        set = new Set();
+        listeners.set(key, set);
+      }
+      set.add(listener);
+      const onStorage = (event: StorageEvent) => {
+        if (event.key === key) listener();
+      };
+      window.addEventListener("storage", onStorage);
+      return () => {
+        set.delete(listener);
+        window.removeEventListener("storage", onStorage);
+      };
+    },
+    [key],
+  );
+  const value = useSyncExternalStore(
+    subscribe,
+    () => readStorage(key),
+    () => null,
+  );
+  const setValue = useCallback(
+    (next: string | null) => {
+      writeStorage(key, next);
+      notify(key);
+    },
+    [key],
+  );
+  return [value, setValue];
+}
+
+const memory = new Map<string, string>();
+
+function readStorage(key: string): string | null {
+  try {
+    return window.localStorage.getItem(key);
+  } catch {
+    return memory.get(key) ?? null;
+  }
+}
+
+function writeStorage(key: string, value: string | null) {
+  try {
+    if (value === null) window.localStorage.removeItem(key);
+    else window.localStorage.setItem(key, value);
+  } catch {
+    if (value === null) memory.delete(key);
+    else memory.set(key, value);
+  }
+}

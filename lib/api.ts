@@ -1,0 +1,138 @@
+import type { z } from "zod";
+import {
+  apiErrorSchema,
+  type CommentsPage,
+  commentsPageSchema,
+  type EntitySeen,
+  entitiesResponseSchema,
+  type Message,
+  type MessageInput,
+  messageSchema,
+  statusResponseSchema,
+} from "../types";
+import type { ServerQuery } from "./filters";
+
+/** Typed calls to the comments Worker on the page's own origin. */
+
+export class ApiError extends Error {
+  readonly status: number;
+  /** Seconds to wait before retrying (429), when the server said. */
+  readonly retryAfter: number | null;
+  readonly issues: unknown[] | undefined;
+
+  constructor(status: number, message: string, retryAfter: number | null = null, issues?: unknown[]) {
+    super(message);
+    this.name = "ApiError";
+    this.status = status;
+    this.retryAfter = retryAfter;
+    this.issues = issues;
+  }
+
+  /** Worth retrying with the same id: the network, the server, or a rate limit. Not a 4xx verdict. */
+  get retryable(): boolean {
+    return this.status === 0 || this.status === 429 || this.status >= 500;
+  }
+}
+
+export interface ApiOptions {
+  /** `?room=` (each room is its own conversation space); absent means the global room. */
+  room?: string;
+  baseUrl?: string;
+  fetchImpl?: typeof fetch;
+}
+
+export const PAGE_SIZE = 200;
+export const OLDER_PAGE_SIZE = 200;
+
+export class ChatApi {
+  private readonly room: string | undefined;
+  private readonly baseUrl: string;
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(options: ApiOptions = {}) {
+    this.room = options.room;
+    this.baseUrl = options.baseUrl ?? "";
+    this.fetchImpl = options.fetchImpl ?? ((input, init) => fetch(input, init));
+  }
+
+  /** The recent window, or the conversation's latest history when the query filters. */
+  recent(query: ServerQuery, limit = PAGE_SIZE): Promise<CommentsPage> {
+    return this.get("/api/comments", { limit, ...filterParams(query) }, commentsPageSchema);
+  }
+
+  /** Everything after `cursor`, unfiltered: the page filters locally so toggles need no refetch. */
+  after(cursor: number, limit = PAGE_SIZE): Promise<CommentsPage> {
+    return this.get("/api/comments", { cursor, limit }, commentsPageSchema);
+  }
+
+  /** Older history before `seq` (C3), filtered like the first load. */
+  before(seq: number, query: ServerQuery, limit = OLDER_PAGE_SIZE): Promise<CommentsPage> {
+    return this.get("/api/comments", { before: seq, limit, ...filterParams(query) }, commentsPageSchema);
+  }
+
+  async status(ids: readonly string[]): Promise<Message[]> {
+    const body = await this.get("/api/comments/status", { ids: ids.join(",") }, statusResponseSchema);
+    return body.comments;
+  }
+
+  async entities(): Promise<EntitySeen[]> {
+    return (await this.get("/api/entities", {}, entitiesResponseSchema)).entities;
+  }
+
+  async post(input: MessageInput): Promise<Message> {
+    const response = await this.request(this.url("/api/comments", {}), {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(input),
+    });
+    return messageSchema.parse(await response.json());
+  }
+
+  private async get<T extends z.ZodType>(
+    path: string,
+    params: Record<string, string | number | undefined>,
+    schema: T,
+  ): Promise<z.infer<T>> {
+    const response = await this.request(this.url(path, params), { headers: { Accept: "application/json" } });
+    return schema.parse(await response.json());
+  }
+
+  private url(path: string, params: Record<string, string | number | undefined>): string {
+    const search = new URLSearchParams();
+    for (const [key, value] of Object.entries(params)) if (value !== undefined) search.set(key, String(value));
+    if (this.room) search.set("room", this.room);
+    const query = search.toString();
+    return `${this.baseUrl}${path}${query ? `?${query}` : ""}`;
+  }
+
+  private async request(url: string, init: RequestInit): Promise<Response> {
+    let response: Response;
+    try {
+      response = await this.fetchImpl(url, init);
+    } catch (error) {
+      throw new ApiError(0, `Network error: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (response.ok) return response;
+    const retryAfterHeader = Number(response.headers.get("Retry-After"));
+    const retryAfter = Number.isFinite(retryAfterHeader) && retryAfterHeader > 0 ? retryAfterHeader : null;
+    let message = `HTTP ${response.status}`;
+    let issues: unknown[] | undefined;
+    try {
+      const body = apiErrorSchema.safeParse(await response.json());
+      if (body.success) {
+        message = body.data.error;
+        issues = body.data.issues;
+      }
+    } catch {
+      // A body that is not JSON (a proxy's error page) keeps the status as the message.
+    }
+    throw new ApiError(response.status, message, retryAfter, issues);
+  }
+}
+
+function filterParams(query: ServerQuery): Record<string, string | undefined> {
+  return {
+    type: query.channel === "ALL" ? undefined : query.channel,
+    u: query.users.length ? query.users.map((u) => `${u.username}:${u.color}`).join("+") : undefined,
+  };
+}

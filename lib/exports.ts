@@ -1,0 +1,142 @@
+import type { Message } from "../types";
+import { fileTimestamp, formatLocal, formatUtc } from "./time";
+
+/**
+ * X2 exports of the messages currently displayed, oldest → newest. Pure text builders: the
+ * clipboard and the download happen in the component. Texts are copied verbatim (X3): no HTML,
+ * no entity escaping, emoji, quotes and newlines intact.
+ */
+
+export const RULE = "=".repeat(50);
+
+export interface ExportContext {
+  /** The page title from the domain table (F8). */
+  title: string;
+  /** The page URL, hash included: the conversation itself. */
+  url: string;
+  exportedAt: number;
+}
+
+/** Copy ALL / Save ALL. */
+export function copyAllText(messages: readonly Message[], ctx: ExportContext): string {
+  const header = [
+    `Say What Want - ${ctx.title}`,
+    `Exported: ${formatLocal(ctx.exportedAt)}`,
+    `Total Messages: ${messages.length}`,
+    RULE,
+    "",
+  ];
+  const body = messages.map((m) => `${m.username} (${formatLocal(m.timestamp)}):\n${m.text}\n`);
+  return [...header, ...body].join("\n");
+}
+
+/** Copy ALL - verbose: every field that explains what happened to a message. */
+export function copyAllVerboseText(messages: readonly Message[], ctx: ExportContext): string {
+  const header = [
+    RULE,
+    "SAY WHAT WANT - DEBUG EXPORT",
+    `URL: ${ctx.url}`,
+    `Exported: ${formatUtc(ctx.exportedAt)}`,
+    `Total Messages: ${messages.length}`,
+    RULE,
+    "",
+  ].join("\n");
+  const blocks = messages.map(verboseBlock);
+  return `${header}\n${blocks.map((b) => `${b}\n\n`).join("")}${RULE}\n`;
+}
+
+function verboseBlock(m: Message): string {
+  const lines = [`${m.username} [${m.id}]`, `  Time: ${formatUtc(m.timestamp)}`, `  Color: ${m.color}`];
+  if (m["message-type"] === "human" && m.botParams) {
+    const bp = m.botParams;
+    lines.push(`  Entity: ${bp.entity}`);
+    lines.push(`  Status: ${bp.status}${bp.status === "failed" && bp.error ? ` (${bp.error})` : ""}`);
+    lines.push(`  Priority: ${bp.priority}`);
+    lines.push(`  AIS: ${bp.ais ?? "none"}`);
+  }
+  if (m["message-type"] === "AI" && m.replyTo) lines.push(`  ReplyTo: ${m.replyTo}`);
+  lines.push(`  Text: ${m.text}`);
+  return lines.join("\n");
+}
+
+/** Save ALL: `saywhatwant_<title>_<UTC timestamp>.txt`. */
+export function saveAllFilename(title: string, exportedAt: number): string {
+  return `saywhatwant_${fileSafe(title)}_${fileTimestamp(exportedAt)}.txt`;
+}
+
+/** X1 Copy: `username (time):\ntext`. */
+export function messageCopyText(m: Message): string {
+  return `${m.username} (${formatLocal(m.timestamp)}):\n${m.text}`;
+}
+
+/** X1 Save: one message as a .txt file. */
+export function messageFilename(m: Message): string {
+  return `saywhatwant_${fileSafe(m.username)}_${fileTimestamp(m.timestamp)}.txt`;
+}
+
+/** Download JSON: the messages as the API returns them (nothing the page added locally). */
+export function jsonExport(messages: readonly Message[]): string {
+  return `${JSON.stringify(messages.map(wireFields), null, 2)}\n`;
+}
+
+const WIRE_KEYS = [
+  "id",
+  "seq",
+  "timestamp",
+  "clientTimestamp",
+  "text",
+  "username",
+  "color",
+  "domain",
+  "message-type",
+  "replyTo",
+  "context",
+  "botParams",
+] as const;
+
+function wireFields(m: Message): Message {
+  const out: Record<string, unknown> = {};
+  for (const key of WIRE_KEYS) if (m[key] !== undefined) out[key] = m[key];
+  return out as Message;
+}
+
+/** Download Markdown: readable anywhere, with the text escaped so a renderer shows it verbatim. */
+export function markdownExport(messages: readonly Message[], ctx: ExportContext): string {
+  const lines = [
+    `# Say What Want - ${escapeMarkdown(ctx.title)}`,
+    "",
+    `Exported: ${formatUtc(ctx.exportedAt)}  `,
+    `Conversation: <${ctx.url.replace(/>/g, "%3E")}>  `,
+    `Total Messages: ${messages.length}`,
+    "",
+  ];
+  for (const m of messages) {
+    const reply = m.replyTo ? ` ↩ ${escapeMarkdown(m.replyTo)}` : "";
+    lines.push(`**${escapeMarkdown(m.username)}** · ${formatUtc(m.timestamp)}${reply}`, "");
+    for (const line of m.text.split("\n")) lines.push(`> ${escapeMarkdownLine(line)}`);
+    lines.push("");
+  }
+  return lines.join("\n");
+}
+
+export function jsonFilename(title: string, exportedAt: number): string {
+  return `saywhatwant_${fileSafe(title)}_${fileTimestamp(exportedAt)}.json`;
+}
+
+export function markdownFilename(title: string, exportedAt: number): string {
+  return `saywhatwant_${fileSafe(title)}_${fileTimestamp(exportedAt)}.md`;
+}
+
+/** Backslash escapes render as the literal character: nothing is lost, nothing becomes HTML. */
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_[\]<>&|~]/g, "\\$&");
+}
+
+function escapeMarkdownLine(line: string): string {
+  return escapeMarkdown(line).replace(/^(\s*)([#+\-=>]|\d+[.)])/, "$1\\$2");
+}
+
+function fileSafe(name: string): string {
+  const safe = name.replace(/[^A-Za-z0-9_-]+/g, "-").replace(/^-+|-+$/g, "");
+  return safe || "untitled";
+}

@@ -1,0 +1,160 @@
+import type { CommentsPage, Message } from "../types";
+import type { ServerQuery } from "./filters";
+import {
+  appendNewer,
+  EMPTY_WINDOW,
+  fromFirstPage,
+  isAwaitingReply,
+  type MessageWindow,
+  prependOlder,
+  upsert,
+} from "./message-window";
+
+/** The calls a feed needs; `ChatApi` provides them over HTTP. */
+export interface FeedSource {
+  recent(query: ServerQuery): Promise<CommentsPage>;
+  after(cursor: number): Promise<CommentsPage>;
+  before(seq: number, query: ServerQuery): Promise<CommentsPage>;
+  status(ids: readonly string[]): Promise<Message[]>;
+}
+
+export interface FeedOptions {
+  /** Which addressed messages are mine, so their queue state gets refreshed. */
+  isMine: (m: Message) => boolean;
+  /** Pages to drain in one sync when the server says there is more (bounded catch-up). */
+  maxPagesPerSync?: number;
+}
+
+/** At most this many ids per status refresh (the API's limit is 100). */
+const STATUS_BATCH = 100;
+
+/**
+ * One conversation's messages, kept in step with the server. `sync()` loads the first page, then
+ * polls `?cursor=` and refreshes the queue state of my waiting messages. Syncs never overlap:
+ * a call while one runs is folded into exactly one more run after it, which starts from the
+ * cursor the first one reached — so no range is fetched twice and no request races another.
+ */
+export class MessageFeed {
+  private window: MessageWindow = EMPTY_WINDOW;
+  private running: Promise<MessageWindow> | null = null;
+  private runAgain = false;
+  private olderLoad: Promise<MessageWindow> | null = null;
+  private readonly source: FeedSource;
+  private readonly query: ServerQuery;
+  private readonly options: FeedOptions;
+  private readonly listeners = new Set<(window: MessageWindow) => void>();
+  /** Messages that arrived by polling in the last sync (not the first page): for sounds and unread. */
+  private arrived: Message[] = [];
+
+  constructor(source: FeedSource, query: ServerQuery, options: FeedOptions) {
+    this.source = source;
+    this.query = query;
+    this.options = options;
+  }
+
+  get current(): MessageWindow {
+    return this.window;
+  }
+
+  get inFlight(): boolean {
+    return this.running !== null;
+  }
+
+  /** Called with every new window (also for changes made outside a sync, e.g. a POST answer). */
+  subscribe(listener: (window: MessageWindow) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** New messages that arrived by polling since the last call. */
+  takeArrived(): Message[] {
+    const arrived = this.arrived;
+    this.arrived = [];
+    return arrived;
+  }
+
+  sync(): Promise<MessageWindow> {
+    if (this.running) {
+      this.runAgain = true;
+      return this.running;
+    }
+    this.running = this.runUntilSettled().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  /** C3: one page of older history. Concurrent calls share the request. */
+  loadOlder(): Promise<MessageWindow> {
+    const first = this.window.messages[0];
+    if (!this.window.loaded || !this.window.hasOlder || !first) return Promise.resolve(this.window);
+    this.olderLoad ??= this.source
+      .before(first.seq, this.query)
+      .then((page) => {
+        this.set(prependOlder(this.window, page));
+        return this.window;
+      })
+      .finally(() => {
+        this.olderLoad = null;
+      });
+    return this.olderLoad;
+  }
+
+  /** A message the page learned about on its own (the stored copy a POST returned). */
+  accept(message: Message): void {
+    this.set(upsert(this.window, [message]));
+  }
+
+  private async runUntilSettled(): Promise<MessageWindow> {
+    do {
+      this.runAgain = false;
+      await this.step();
+    } while (this.runAgain);
+    return this.window;
+  }
+
+  private async step(): Promise<void> {
+    if (!this.window.loaded) {
+      this.set(await this.firstPage());
+      return;
+    }
+    const seen = new Set(this.window.messages.map((m) => m.id));
+    const maxPages = this.options.maxPagesPerSync ?? 5;
+    for (let pages = 0; pages < maxPages; pages++) {
+      const page = await this.source.after(this.window.cursor);
+      this.arrived.push(...page.comments.filter((m) => !seen.has(m.id)));
+      this.set(appendNewer(this.window, page));
+      if (!page.hasMore) break;
+    }
+    await this.refreshWaiting();
+  }
+
+  /**
+   * A filtered conversation's history comes from the server filter (C2). The entities' replies
+   * to me are by authors the filter cannot name in advance, so the unfiltered recent window is
+   * merged in too; its cursor is the one to poll from, since it covers every message up to it.
+   */
+  private async firstPage(): Promise<MessageWindow> {
+    if (this.query.users.length === 0) return fromFirstPage(await this.source.recent(this.query));
+    const [history, recent] = await Promise.all([
+      this.source.recent(this.query),
+      this.source.recent({ users: [], channel: this.query.channel }),
+    ]);
+    const merged = appendNewer(fromFirstPage(history), recent);
+    return { ...merged, cursor: recent.cursor };
+  }
+
+  /** Cursor polling only brings new messages; queue-state changes of old ones need asking for. */
+  private async refreshWaiting(): Promise<void> {
+    const waiting = this.window.messages.filter((m) => isAwaitingReply(m) && this.options.isMine(m));
+    if (waiting.length === 0) return;
+    const ids = waiting.slice(-STATUS_BATCH).map((m) => m.id);
+    this.set(upsert(this.window, await this.source.status(ids)));
+  }
+
+  private set(window: MessageWindow) {
+    if (window === this.window) return;
+    this.window = window;
+    for (const listener of this.listeners) listener(window);
+  }
+}

@@ -1,0 +1,97 @@
+import { describe, expect, it } from "vitest";
+import { EMPTY_HASH_STATE, formatHash, type HashState, parseHash } from "./hash-state";
+
+describe("URL hash codec (F7)", () => {
+  it("reads the documented example", () => {
+    const state = parseHash("#u=Alice:200100050&filteractive=true&mt=ALL&entity=echo-bot&uis=Me:050100200");
+    expect(state).toEqual({
+      ...EMPTY_HASH_STATE,
+      users: [{ username: "Alice", color: "200100050" }],
+      filterActive: true,
+      channel: "ALL",
+      entity: "echo-bot",
+      me: { username: "Me", color: "050100200" },
+    });
+  });
+
+  it("round-trips every field", () => {
+    const state: HashState = {
+      users: [
+        { username: "Alice", color: "200100050" },
+        { username: "Bob", color: "010020030-abcdefghij" },
+      ],
+      words: ["hello", "world"],
+      negativeWords: ["spam"],
+      filterActive: false,
+      channel: "AI",
+      me: { username: "Me", color: "050100200" },
+      ais: "Echo:random",
+      entity: "echo",
+      priority: 0,
+      model: "llama-3.1-8b",
+      contextSize: 20,
+    };
+    expect(parseHash(formatHash(state))).toEqual(state);
+  });
+
+  it("round-trips names and words with symbols, and they still match themselves", () => {
+    const state: HashState = {
+      ...EMPTY_HASH_STATE,
+      users: [
+        { username: "a+b&c=d#e%", color: "255000000" },
+        { username: "ナナ:🙂", color: "000255000" },
+      ],
+      words: ["c++", "50%", "q&a"],
+      negativeWords: ["#tag"],
+    };
+    const hash = formatHash(state);
+    expect(hash).not.toMatch(/\s/);
+    expect(hash.indexOf("#", 1)).toBe(-1);
+    expect(parseHash(hash)).toEqual(state);
+    expect(parseHash(hash).users.map((u) => u.username)).toEqual(["a+b&c=d#e%", "ナナ:🙂"]);
+  });
+
+  it("writes nothing for the default state", () => {
+    expect(formatHash(EMPTY_HASH_STATE)).toBe("");
+    expect(parseHash("")).toEqual(EMPTY_HASH_STATE);
+    expect(parseHash("#")).toEqual(EMPTY_HASH_STATE);
+  });
+
+  it("ignores unknown and malformed parameters without throwing", () => {
+    const state = parseHash(
+      "#u=NoColor+Bad:12345+Fine:001002003+Big:256000000+:001002003&mt=robots&filteractive=maybe" +
+        "&priority=100&nom=-3&uis=Has Space:001002003&entity=<script>&word=%E0%A4%A&word=ok&junk&=x&zzz=1",
+    );
+    expect(state).toEqual({
+      ...EMPTY_HASH_STATE,
+      users: [{ username: "Fine", color: "001002003" }],
+      words: ["ok"],
+    });
+  });
+
+  it("never throws on arbitrary input", () => {
+    const samples = ["#%", "#u=%", "#&&&", "#=", "#u==", "#u=a:b:c", "#word=+++", "#-word=%ZZ", "#mt"];
+    for (const s of samples) expect(() => parseHash(s)).not.toThrow();
+  });
+
+  it("accepts a random reply identity and a random own color", () => {
+    const state = parseHash("#ais=Echo:random&uis=Me:random");
+    expect(state.ais).toBe("Echo:random");
+    expect(state.me).toEqual({ username: "Me", color: "random" });
+  });
+
+  it("merges repeated list parameters and drops duplicates", () => {
+    const state = parseHash("#word=a+b&word=B+c&u=X:001001001+X:001001001");
+    expect(state.words).toEqual(["a", "b", "c"]);
+    expect(state.users).toHaveLength(1);
+  });
+
+  it("keeps filters switched off but present", () => {
+    const hash = formatHash({
+      ...EMPTY_HASH_STATE,
+      users: [{ username: "A", color: "001002003" }],
+      filterActive: false,
+    });
+    expect(hash).toBe("#u=A:001002003&filteractive=false");
+  });
+});

@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { appendNewer, fromFirstPage, mergeById, prependOlder, upsert } from "./message-window";
+import { addressedMsg, msg } from "./test-messages";
+
+const page = (seqs: number[], cursor: number, hasMore = false) => ({
+  comments: seqs.map((s) => msg(s)),
+  cursor,
+  hasMore,
+});
+const seqs = (w: { messages: { seq: number }[] }) => w.messages.map((m) => m.seq);
+
+describe("message window", () => {
+  it("appends newer pages and moves the cursor forward only", () => {
+    let w = fromFirstPage(page([3, 4], 4, true));
+    w = appendNewer(w, page([5, 6], 6));
+    w = appendNewer(w, page([], 5));
+    expect(seqs(w)).toEqual([3, 4, 5, 6]);
+    expect(w.cursor).toBe(6);
+    expect(w.hasOlder).toBe(true);
+  });
+
+  it("prepends older history and keeps seq order and one copy per id", () => {
+    let w = fromFirstPage(page([5, 6], 6, true));
+    w = prependOlder(w, page([2, 3, 4], 4, false));
+    w = appendNewer(w, page([6, 7], 7));
+    expect(seqs(w)).toEqual([2, 3, 4, 5, 6, 7]);
+    expect(w.hasOlder).toBe(false);
+    expect(new Set(w.messages.map((m) => m.id)).size).toBe(w.messages.length);
+  });
+
+  it("replaces a message with a later queue state, never an earlier one", () => {
+    let w = fromFirstPage({ comments: [addressedMsg(1, "pending")], cursor: 1, hasMore: false });
+    w = upsert(w, [addressedMsg(1, "processing")]);
+    expect(w.messages[0]?.botParams?.status).toBe("processing");
+    w = upsert(w, [addressedMsg(1, "pending")]);
+    expect(w.messages[0]?.botParams?.status).toBe("processing");
+    w = upsert(w, [addressedMsg(1, "failed")]);
+    expect(w.messages[0]?.botParams?.status).toBe("failed");
+  });
+
+  it("treats an AI reply as proof that its message is complete", () => {
+    const merged = mergeById(
+      [addressedMsg(1, "processing")],
+      [msg(2, { "message-type": "AI", replyTo: "m1", username: "Echo" })],
+    );
+    expect(merged[0]?.botParams?.status).toBe("complete");
+  });
+});

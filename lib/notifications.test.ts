@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { chipsMatching, chipsOf } from "./chips";
+import { entityPresence, isServed } from "./presence";
+import { parseSoundSettings, shouldPlay } from "./sounds";
+import { msg } from "./test-messages";
+
+describe("chip notifications (N1)", () => {
+  const chips = chipsOf({
+    users: [{ username: "Alice", color: "200100050" }],
+    words: ["deploy"],
+    negativeWords: ["spam"],
+  });
+
+  it("matches user and word chips, never negative ones", () => {
+    expect(chipsMatching(msg(1, { text: "deploy spam" }), chips).map((c) => c.key)).toEqual([
+      "u:Alice:200100050",
+      "w:deploy",
+    ]);
+    expect(chipsMatching(msg(2, { username: "Bob", text: "nothing" }), chips)).toEqual([]);
+  });
+
+  it("plays at most once a second", () => {
+    expect(shouldPlay(null, 0)).toBe(true);
+    expect(shouldPlay(1_000, 1_999)).toBe(false);
+    expect(shouldPlay(1_000, 2_000)).toBe(true);
+  });
+
+  it("restores stored settings and drops unknown values", () => {
+    expect(parseSoundSettings('{"w:deploy":"chime","u:x":"kazoo","z":3}')).toEqual({ "w:deploy": "chime" });
+    expect(parseSoundSettings("not json")).toEqual({});
+    expect(parseSoundSettings("[1]")).toEqual({});
+  });
+});
+
+describe("entity presence (C9, E5)", () => {
+  it("is served when a bot polled within a minute", () => {
+    expect(isServed({ id: "a", lastPolledAt: 1_000 }, 61_000)).toBe(true);
+    expect(isServed({ id: "a", lastPolledAt: 1_000 }, 61_001)).toBe(false);
+    expect(isServed(undefined, 0)).toBe(false);
+  });
+
+  it("lists served entities first and includes the addressed one", () => {
+    const list = entityPresence(
+      [
+        { id: "old", lastPolledAt: 0 },
+        { id: "live", lastPolledAt: 100_000 },
+      ],
+      "ghost",
+      120_000,
+    );
+    expect(list.map((e) => [e.id, e.served])).toEqual([
+      ["live", true],
+      ["ghost", false],
+      ["old", false],
+    ]);
+  });
+});

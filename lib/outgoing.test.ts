@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { messageInputSchema } from "../types";
+import { buildOutgoing, checkDraft, newMessageId, optimisticMessage } from "./outgoing";
+import { msg } from "./test-messages";
+
+const me = { username: "Me", color: "050100200" };
+
+describe("composing (C4, C5, E1)", () => {
+  it("refuses to send without a username, empty or over 240 characters", () => {
+    expect(checkDraft("hi", "")).toBe("no-username");
+    expect(checkDraft("hi", "has space")).toBe("bad-username");
+    expect(checkDraft("   ", "Me")).toBe("empty");
+    expect(checkDraft("x".repeat(241), "Me")).toBe("too-long");
+    expect(checkDraft("x".repeat(240), "Me")).toBeNull();
+  });
+
+  it("makes ids the API accepts, different each time", () => {
+    const a = newMessageId();
+    expect(a).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
+    expect(newMessageId()).not.toBe(a);
+  });
+
+  it("addresses the entity with priority, model, ais and nom lines of context", () => {
+    const input = buildOutgoing({
+      id: "abc",
+      text: "  hello  ",
+      me,
+      domain: "saywhatwant.app",
+      addressing: { entity: "echo", priority: 0, model: "m1", ais: "Echo:random", contextSize: 2 },
+      displayed: [msg(1, { text: "one" }), msg(2, { text: "two" }), msg(3, { text: "three" })],
+    });
+    expect(messageInputSchema.parse(input)).toEqual({
+      id: "abc",
+      text: "hello",
+      username: "Me",
+      color: "050100200",
+      domain: "saywhatwant.app",
+      "message-type": "human",
+      botParams: { entity: "echo", priority: 0, model: "m1", ais: "Echo:random" },
+      context: ["Alice: two", "Alice: three"],
+    });
+  });
+
+  it("sends a plain message when no entity is addressed", () => {
+    const input = buildOutgoing({ id: "x", text: "hi", me, domain: "d", addressing: { priority: 3 }, displayed: [] });
+    expect(input.botParams).toBeUndefined();
+    expect(optimisticMessage(input, 5).botParams).toBeUndefined();
+  });
+
+  it("shows an addressed message as waiting before the server answers", () => {
+    const input = buildOutgoing({ id: "x", text: "hi", me, domain: "d", addressing: { entity: "e" }, displayed: [] });
+    expect(optimisticMessage(input, 5).botParams).toMatchObject({ entity: "e", status: "pending", priority: 50 });
+  });
+});

@@ -1,0 +1,90 @@
+import { LIMITS, type Message, type MessageInput, usernameSchema } from "../types";
+import type { HashState, Identity } from "./hash-state";
+
+/** Builds what the composer sends (C4, E1). */
+
+export type ComposeProblem = "empty" | "too-long" | "no-username" | "bad-username";
+
+export function checkDraft(text: string, username: string): ComposeProblem | null {
+  if (!username) return "no-username";
+  if (!usernameSchema.safeParse(username).success) return "bad-username";
+  const trimmed = text.trim();
+  if (!trimmed) return "empty";
+  if (trimmed.length > LIMITS.composerMax) return "too-long";
+  return null;
+}
+
+/** Client ids: the idempotency key of a send, reused by Retry so a retry never duplicates. */
+export function newMessageId(random: () => number = Math.random): string {
+  const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+  let suffix = "";
+  for (let i = 0; i < 12; i++) suffix += alphabet[Math.floor(random() * alphabet.length)];
+  return `m${Date.now().toString(36)}${suffix}`;
+}
+
+export interface OutgoingOptions {
+  id: string;
+  text: string;
+  me: Identity;
+  domain: string;
+  addressing: Pick<HashState, "entity" | "priority" | "model" | "ais" | "contextSize">;
+  /** The conversation as displayed, oldest first: `nom` lines of it go along as context. */
+  displayed: readonly Message[];
+}
+
+export function buildOutgoing(o: OutgoingOptions): MessageInput {
+  const input: MessageInput = {
+    id: o.id,
+    text: o.text.trim(),
+    username: o.me.username,
+    color: o.me.color,
+    domain: o.domain,
+    "message-type": "human",
+  };
+  const { entity, priority, model, ais, contextSize } = o.addressing;
+  if (entity) {
+    input.botParams = {
+      entity,
+      priority: priority ?? LIMITS.priorityDefault,
+      ...(model ? { model } : {}),
+      ...(ais ? { ais } : {}),
+    };
+    if (contextSize !== undefined && contextSize > 0) {
+      input.context = o.displayed.slice(-contextSize).map((m) => `${m.username}: ${m.text}`);
+    }
+  }
+  return input;
+}
+
+/** What the list shows for a message that is not stored yet. */
+export function optimisticMessage(input: MessageInput, now: number): Message {
+  return {
+    id: input.id ?? "",
+    seq: Number.MAX_SAFE_INTEGER,
+    timestamp: now,
+    text: input.text,
+    username: input.username,
+    color: input.color,
+    domain: input.domain ?? "",
+    "message-type": "human",
+    ...(input.botParams
+      ? {
+          botParams: {
+            entity: input.botParams.entity,
+            priority: input.botParams.priority ?? LIMITS.priorityDefault,
+            ...(input.botParams.model ? { model: input.botParams.model } : {}),
+            ...(input.botParams.ais ? { ais: input.botParams.ais } : {}),
+            status: "pending",
+            attempts: 0,
+            claimedBy: null,
+            leaseExpiresAt: null,
+            error: null,
+          },
+        }
+      : {}),
+  };
+}
+
+export function isMine(m: Pick<Message, "username" | "color">, me: Identity | undefined): boolean {
+  return me !== undefined && m.username === me.username && m.color === me.color;
+}

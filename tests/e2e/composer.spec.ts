@@ -1,0 +1,85 @@
+import { expect, test } from "@playwright/test";
+import { roomMessages, uniqueRoom } from "./support/api";
+import { ChatPage, openChat } from "./support/chat-page";
+
+const ME = { username: "Tess", color: "255200150" };
+
+test("Enter sends, Shift+Enter is a newline, and the counter shows n/240 (C4)", async ({ page, request }) => {
+  const room = uniqueRoom("composer");
+  const chat = await openChat(page, { room, identity: ME });
+  await chat.messageBox.click();
+  await page.keyboard.type("first line");
+  await page.keyboard.press("Shift+Enter");
+  await page.keyboard.type("second line");
+  await expect(page.getByText("22/240")).toBeVisible();
+  await page.keyboard.press("Enter");
+  await expect(chat.messageBox).toHaveValue("");
+  await expect(chat.item("first line\nsecond line")).toHaveCount(1);
+  await expect
+    .poll(async () => (await roomMessages(request, room)).map((m) => m.text))
+    .toEqual(["first line\nsecond line"]);
+  await expect(chat.messageBox).toHaveAttribute("maxlength", "240");
+});
+
+test("sending without a username flashes the username box and sends nothing (C5)", async ({ page, request }) => {
+  const room = uniqueRoom("nameless");
+  await page.goto(`/?room=${room}`);
+  const chat = new ChatPage(page);
+  await expect(chat.usernameBox).toHaveValue("");
+  await chat.send("anyone?");
+  await expect(chat.usernameBox).toBeFocused();
+  await expect(chat.usernameBox).toHaveClass(/animate-flash/);
+  await expect(chat.messageBox).toHaveValue("anyone?");
+  expect(await roomMessages(request, room)).toEqual([]);
+  // A first visit got a random color already.
+  expect(await page.evaluate(() => localStorage.getItem("sww:color"))).toMatch(/^\d{9}$/);
+});
+
+test("a failed send stays visible with Retry, and the retry (same id) never duplicates (C4)", async ({
+  page,
+  request,
+}) => {
+  const room = uniqueRoom("retry");
+  const chat = await openChat(page, { room, identity: ME });
+  let attempts = 0;
+  const ids: string[] = [];
+  await page.route("**/api/comments?*", async (route) => {
+    if (route.request().method() !== "POST") return route.fallback();
+    attempts++;
+    ids.push((route.request().postDataJSON() as { id: string }).id);
+    // The first attempt reaches the server but its answer is lost; the page must not know it landed.
+    if (attempts === 1) {
+      await route.fetch();
+      return route.abort("connectionreset");
+    }
+    return route.fallback();
+  });
+  await chat.send("will this arrive?");
+  const row = chat.item("will this arrive?");
+  await expect(row.locator('[data-queue-state="not-sent"]')).toBeVisible();
+  await row.getByRole("button", { name: "Retry" }).click();
+  await expect(row.locator("[data-queue-state]")).toHaveCount(0);
+  await page.waitForTimeout(1_500);
+  await expect(chat.item("will this arrive?")).toHaveCount(1);
+  expect(ids).toHaveLength(2);
+  expect(ids[0]).toBe(ids[1]);
+  const stored = (await roomMessages(request, room)).filter((m) => m.text === "will this arrive?");
+  expect(stored.map((m) => m.id)).toEqual([ids[0]]);
+});
+
+test("`r` outside text boxes picks a new random color, and it tints the chrome (C5, C6)", async ({ page }) => {
+  const chat = await openChat(page, { room: uniqueRoom("color"), identity: ME });
+  const send = chat.sendButton;
+  const before = await send.evaluate((el) => getComputedStyle(el).backgroundColor);
+  expect(before).toBe("rgb(255, 200, 150)");
+  await page.getByRole("heading").click();
+  await page.keyboard.press("r");
+  await expect.poll(() => page.evaluate(() => localStorage.getItem("sww:color"))).not.toBe(ME.color);
+  await expect.poll(() => send.evaluate((el) => getComputedStyle(el).backgroundColor)).not.toBe(before);
+  // Typing an "r" in the message box is just a letter.
+  const color = await page.evaluate(() => localStorage.getItem("sww:color"));
+  await chat.messageBox.click();
+  await page.keyboard.press("r");
+  expect(await page.evaluate(() => localStorage.getItem("sww:color"))).toBe(color);
+  await expect(chat.messageBox).toHaveValue("r");
+});
