@@ -77,7 +77,8 @@ export function createBot(deps: BotDeps): Bot {
       await outage.waitUntilUp(stopping.signal);
       return true;
     }
-    const ids = entities.enabledIds();
+    const serving = entities.all().filter((e) => e.enabled);
+    const ids = serving.map((e) => e.id);
     if (ids.length === 0) {
       await sleep(1_000, stopping.signal);
       return true;
@@ -85,7 +86,14 @@ export function createBot(deps: BotDeps): Bot {
     let claim: Awaited<ReturnType<ApiClient["claimNext"]>>;
     try {
       claim = await api.claimNext(
-        { workerId: config.workerId, entities: ids, wait: config.pollWaitSeconds, leaseSeconds: config.leaseSeconds },
+        {
+          workerId: config.workerId,
+          entities: ids,
+          // Tells the room how these entities appear, so the app can list them by name and color (E5).
+          profiles: serving.map(({ id, username, color }) => ({ id, username, color })),
+          wait: config.pollWaitSeconds,
+          leaseSeconds: config.leaseSeconds,
+        },
         stopping.signal,
       );
       if (apiFailures.count > 0) log.info("api", "the API answers again");

@@ -1,6 +1,7 @@
 "use client";
 
 import * as DropdownMenu from "@radix-ui/react-dropdown-menu";
+import { textColor } from "@/lib/colors";
 import type { EntityPresence } from "@/lib/presence";
 import { menuContentClass, menuItemClass, menuLabelClass, menuSeparatorClass } from "./menu-styles";
 
@@ -53,7 +54,14 @@ export function EntityPicker({
                     className={`size-2 rounded-full ${e.served ? "bg-emerald-400" : "bg-neutral-600"}`}
                     aria-hidden="true"
                   />
-                  <span className="font-mono">{e.id}</span>
+                  {e.username && e.color ? (
+                    <span>
+                      <span style={{ color: textColor(e.color) }}>{e.username}</span>
+                      <span className="ml-1.5 font-mono text-xs text-muted">{e.id}</span>
+                    </span>
+                  ) : (
+                    <span className="font-mono">{e.id}</span>
+                  )}
                   <span className="ml-auto text-xs text-muted">{e.served ? "online" : "offline"}</span>
                 </DropdownMenu.RadioItem>
               ))}

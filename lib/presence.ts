@@ -11,6 +11,9 @@ export interface EntityPresence {
   id: string;
   served: boolean;
   lastPolledAt: number | null;
+  /** How the entity signs its replies, when its bot told the room. */
+  username?: string;
+  color?: string;
 }
 
 /** The entities bots poll for, plus the one the URL addresses even if no bot ever asked for it. */
@@ -23,6 +26,7 @@ export function entityPresence(
     id: e.id,
     served: isServed(e, now),
     lastPolledAt: e.lastPolledAt,
+    ...(e.username && e.color ? { username: e.username, color: e.color } : {}),
   }));
   if (addressed && !list.some((e) => e.id === addressed))
     list.push({ id: addressed, served: false, lastPolledAt: null });

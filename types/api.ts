@@ -54,7 +54,13 @@ export function parseUserFilters(raw: string | undefined): UserFilter[] {
   return filters;
 }
 
-export const entitySeenSchema = z.object({ id: z.string(), lastPolledAt: z.number().int() });
+export const entitySeenSchema = z.object({
+  id: z.string(),
+  lastPolledAt: z.number().int(),
+  /** The identity its replies use, when the serving bot told us (E5). */
+  username: z.string().optional(),
+  color: z.string().optional(),
+});
 export const entitiesResponseSchema = z.object({ entities: z.array(entitySeenSchema) });
 export type EntitySeen = z.infer<typeof entitySeenSchema>;
 

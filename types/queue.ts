@@ -26,9 +26,18 @@ export const claimRequestSchema = z.object({
 });
 export type ClaimRequest = z.infer<typeof claimRequestSchema>;
 
+/** How a bot presents an entity it serves, so the app can list it by name and color (E5). */
+export const entityProfileSchema = z.object({
+  id: z.string().min(1).max(64),
+  username: usernameSchema,
+  color: colorSchema,
+});
+export type EntityProfile = z.infer<typeof entityProfileSchema>;
+
 export const claimNextRequestSchema = z.object({
   workerId: workerIdSchema,
   entities: z.array(z.string().min(1).max(64)).max(100).optional(),
+  profiles: z.array(entityProfileSchema).max(100).optional(),
   wait: waitSecondsSchema.optional(),
   leaseSeconds: leaseSecondsSchema.optional(),
 });

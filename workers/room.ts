@@ -179,7 +179,7 @@ export class Room extends DurableObject<Bindings> {
     for (;;) {
       const result = this.run(room, () => {
         const now = Date.now();
-        this.pollers.record(req.workerId, req.entities, now);
+        this.pollers.record(req.workerId, req.entities, now, req.profiles);
         this.expireLeases();
         const claim = this.queue.claimNext(req.workerId, req.entities, leaseSeconds(req.leaseSeconds), now);
         if (claim) this.changed();

@@ -126,6 +126,9 @@ describe("replies", () => {
     );
     expect(skipped?.botParams?.status).toBe("complete");
     expect((await allMessages(worker.url, room)).filter((m) => m.replyTo === "skip")).toEqual([]);
+    // The room now lists the entity as its bot presents it, so the app can show it by name (E5).
+    const listed = await (await fetch(`${worker.url}/api/entities?room=${room}`)).json();
+    expect(listed).toMatchObject({ entities: [{ id: "sage", username: "Sage", color: "120200150" }] });
   });
 
   it("answers as ais name:random with one color for the whole conversation, and remembers it as the assistant", async () => {

@@ -1,4 +1,4 @@
-import type { EntitySeen } from "../../types";
+import type { EntityProfile, EntitySeen } from "../../types";
 import type { Db } from "./db";
 
 /** Don't rewrite a poller's row more often than this: bots long-poll constantly. */
@@ -10,35 +10,55 @@ export class Pollers {
 
   constructor(private readonly db: Db) {}
 
-  record(workerId: string | undefined, entities: string[] | undefined, now: number): void {
+  record(
+    workerId: string | undefined,
+    entities: string[] | undefined,
+    now: number,
+    profiles: EntityProfile[] = [],
+  ): void {
     if (workerId) this.touch("bot", workerId, now);
-    for (const entity of entities ?? []) this.touch("entity", entity, now);
+    for (const entity of entities ?? []) {
+      this.touch(
+        "entity",
+        entity,
+        now,
+        profiles.find((p) => p.id === entity),
+      );
+    }
   }
 
   entities(): EntitySeen[] {
-    return this.list("entity").map((r) => ({ id: r.name, lastPolledAt: r.last_polled_at }));
+    return this.list("entity").map((r) => ({
+      id: r.name,
+      lastPolledAt: r.last_polled_at,
+      ...(r.username && r.color ? { username: r.username, color: r.color } : {}),
+    }));
   }
 
   bots(): { workerId: string; lastPolledAt: number }[] {
     return this.list("bot").map((r) => ({ workerId: r.name, lastPolledAt: r.last_polled_at }));
   }
 
-  private touch(kind: "bot" | "entity", name: string, now: number): void {
+  private touch(kind: "bot" | "entity", name: string, now: number, profile?: EntityProfile): void {
     const key = `${kind}:${name}`;
     if (now - (this.lastWritten.get(key) ?? 0) < WRITE_EVERY_MS) return;
     this.lastWritten.set(key, now);
     this.db.run(
-      `INSERT INTO pollers (kind, name, last_polled_at) VALUES (?, ?, ?)
-       ON CONFLICT (kind, name) DO UPDATE SET last_polled_at = excluded.last_polled_at`,
+      `INSERT INTO pollers (kind, name, last_polled_at, username, color) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (kind, name) DO UPDATE SET last_polled_at = excluded.last_polled_at,
+         username = COALESCE(excluded.username, username), color = COALESCE(excluded.color, color)`,
       kind,
       name,
       now,
+      profile?.username ?? null,
+      profile?.color ?? null,
     );
   }
 
   private list(kind: string) {
-    return this.db.all<{ name: string; last_polled_at: number }>(
-      "SELECT name, last_polled_at FROM pollers WHERE kind = ? ORDER BY last_polled_at DESC LIMIT 200",
+    return this.db.all<{ name: string; last_polled_at: number; username: string | null; color: string | null }>(
+      `SELECT name, last_polled_at, username, color FROM pollers WHERE kind = ?
+       ORDER BY last_polled_at DESC LIMIT 200`,
       kind,
     );
   }

@@ -52,6 +52,11 @@ export const MIGRATIONS: readonly string[] = [
   DROP INDEX leases_by_expiry;
   CREATE INDEX leases_by_expiry ON messages (status, lease_expires_at) WHERE status = 'processing';
   `,
+  // Entity profiles (username, color) as the serving bot presents them, for the app's list (E5).
+  `
+  ALTER TABLE pollers ADD COLUMN username TEXT;
+  ALTER TABLE pollers ADD COLUMN color TEXT;
+  `,
 ];
 
 export const MIGRATIONS_TABLE = `

@@ -355,10 +355,16 @@ describe("entities and stats", () => {
     await addressed(room, "s2", "bob");
     await postMessage(room, { id: "plain" });
     const before = Date.now();
-    const claim = await claimNext(room, "bot-a", { entities: ["eve", "zed"] });
+    const claim = await claimNext(room, "bot-a", {
+      entities: ["eve", "zed"],
+      profiles: [{ id: "eve", username: "Eve", color: "255000255" }],
+    });
     const entities = await call("GET", `/api/entities?room=${room}`);
-    expect(entities.body.entities.map((e: { id: string }) => e.id).sort()).toEqual(["eve", "zed"]);
-    expect(entities.body.entities[0].lastPolledAt).toBeGreaterThanOrEqual(before);
+    const byId = Object.fromEntries(entities.body.entities.map((e: { id: string }) => [e.id, e]));
+    expect(Object.keys(byId).sort()).toEqual(["eve", "zed"]);
+    expect(byId.eve).toMatchObject({ username: "Eve", color: "255000255" });
+    expect(byId.zed).not.toHaveProperty("username");
+    expect(byId.eve.lastPolledAt).toBeGreaterThanOrEqual(before);
     const stats = await call("GET", `/api/stats?room=${room}`);
     expect(stats.status).toBe(200);
     expect(stats.body.messages).toEqual({ total: 3, human: 3, AI: 0 });
