@@ -79,7 +79,8 @@ export class Room extends DurableObject<Bindings> {
     limit: { client: string; perMinute: number } | null,
   ): RoomResult<Message> {
     return this.run(room, () => {
-      if (limit && !(input.id && this.messages.byId(input.id))) {
+      const admit = () => {
+        if (!limit) return;
         const retryAfter = this.rateBuckets.take(limit.client, limit.perMinute, Date.now());
         if (retryAfter > 0) {
           throw new RoomError(
@@ -88,8 +89,8 @@ export class Room extends DurableObject<Bindings> {
             retryAfter,
           );
         }
-      }
-      const result = this.messages.post(input, { now: Date.now(), domainFallback, newId });
+      };
+      const result = this.messages.post(input, { now: Date.now(), domainFallback, newId, admit });
       if (result.created) {
         this.changed();
         if (result.message.botParams) this.waiters.wakeAll();

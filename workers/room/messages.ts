@@ -16,6 +16,8 @@ export interface PostOptions {
   /** Host the request came from, used when the client sent no `domain`. */
   domainFallback: string;
   newId: () => string;
+  /** Runs once the post is known to be new (not a replay), before it is stored: may throw to refuse it. */
+  admit?: () => void;
 }
 
 export interface PostResult {
@@ -56,6 +58,7 @@ export class Messages {
         const existing = this.byId(input.id);
         if (existing) return { created: false, message: toMessage(existing), answered: false };
       }
+      opts.admit?.();
       const id = input.id ?? opts.newId();
       const type = input["message-type"] ?? "human";
       const answered = type === "AI" && input.replyTo ? this.answerParent(input.replyTo, id) : false;
