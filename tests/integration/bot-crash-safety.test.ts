@@ -1,19 +1,18 @@
 // Many bots, one queue: every addressed message gets exactly one reply, whoever crashes or freezes.
 // Real Worker (wrangler dev), real bot processes, a fake OpenAI-compatible LLM.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Message } from "../../types/message.ts";
-import { type FakeLlm, startFakeLlm } from "../support/fake-llm.ts";
-import { startWorker, type WorkerProcess } from "../support/worker-process.ts";
+import { startFakeLlm } from "../support/fake-llm.ts";
 import {
   allMessages,
   type BotProcess,
   jobEvents,
-  killAllBots,
   post,
   startBot,
   stats,
   statusOf,
   type TestEntity,
+  useBotWorld,
   waitFor,
   writeEntities,
 } from "./helpers.ts";
@@ -25,20 +24,7 @@ const entities: TestEntity[] = [
 ];
 const byId = new Map(entities.map((e) => [e.id, e]));
 
-let worker: WorkerProcess;
-let fake: FakeLlm | undefined;
-
-beforeAll(async () => {
-  worker = await startWorker();
-});
-afterEach(async () => {
-  await killAllBots();
-  await fake?.close();
-  fake = undefined;
-});
-afterAll(async () => {
-  await worker?.stop();
-});
+const world = useBotWorld();
 
 /** Posts `count` addressed messages, `parallel` at a time, spread over the entities and 20 people. */
 async function postMany(room: string, count: number, prefix: string, parallel = 20): Promise<Message[]> {
@@ -48,7 +34,7 @@ async function postMany(room: string, count: number, prefix: string, parallel = 
     posted.push(
       ...(await Promise.all(
         batch.map((i) =>
-          post(worker.url, room, {
+          post(world.worker.url, room, {
             id: `${prefix}${i}`,
             text: `question ${i}`,
             username: `person${i % 20}`,
@@ -92,15 +78,15 @@ function repliedBy(bots: BotProcess[]): Record<string, number> {
 
 describe("many bots", () => {
   it("answers 200 messages to 3 entities with 4 bots × concurrency 2: right identity and replyTo, none twice (must-show 1)", async () => {
-    fake = await startFakeLlm({ latencyMs: [200, 1_000] });
+    world.fake = await startFakeLlm({ latencyMs: [200, 1_000] });
     const room = `scale-${Date.now().toString(36)}`;
     const file = writeEntities(entities);
     const bots = [1, 2, 3, 4].map((n) =>
       startBot({
-        api: worker.url,
+        api: world.worker.url,
         room,
         workerId: `scale-bot-${n}`,
-        llm: fake!.url,
+        llm: world.fake!.url,
         concurrency: 2,
         entitiesFile: file,
       }),
@@ -111,34 +97,34 @@ describe("many bots", () => {
 
     await waitFor(
       "200 replies",
-      async () => (await allMessages(worker.url, room)).filter((m) => m["message-type"] === "AI").length >= 200,
+      async () => (await allMessages(world.worker.url, room)).filter((m) => m["message-type"] === "AI").length >= 200,
       150_000,
       1_000,
     );
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    expectExactlyOneReplyEach(posted, await allMessages(worker.url, room));
+    expectExactlyOneReplyEach(posted, await allMessages(world.worker.url, room));
     const states = await statusOf(
-      worker.url,
+      world.worker.url,
       room,
       posted.map((m) => m.id),
     );
     expect(states.every((m) => m.botParams?.status === "complete")).toBe(true);
     const perBot = repliedBy(bots);
     console.log(
-      `200 replies in ${seconds} s; replies per bot: ${JSON.stringify(perBot)}; LLM requests: ${fake.requests.length}`,
+      `200 replies in ${seconds} s; replies per bot: ${JSON.stringify(perBot)}; LLM requests: ${world.fake.requests.length}`,
     );
     expect(Object.values(perBot).reduce((a, b) => a + b, 0)).toBe(200);
     expect(Object.values(perBot).every((n) => n > 0)).toBe(true);
-    expect(fake.requests).toHaveLength(200);
+    expect(world.fake.requests).toHaveLength(200);
   });
 });
 
 describe("a bot that dies or freezes mid-job", () => {
   it("kill -9 in the middle of 20 jobs: the others answer all 20 exactly once after the lease expires (must-show 2)", async () => {
-    fake = await startFakeLlm({ latencyMs: 5_000 });
+    world.fake = await startFakeLlm({ latencyMs: 5_000 });
     const room = `kill-${Date.now().toString(36)}`;
     const file = writeEntities(entities);
-    const common = { api: worker.url, room, llm: fake.url, leaseSeconds: 5, entitiesFile: file };
+    const common = { api: world.worker.url, room, llm: world.fake.url, leaseSeconds: 5, entitiesFile: file };
     const victim = startBot({ ...common, workerId: "victim", concurrency: 4 });
     await victim.waitForEvent("start", (e) => e.event === "start", 15_000);
     const posted = await postMany(room, 20, "k");
@@ -147,13 +133,13 @@ describe("a bot that dies or freezes mid-job", () => {
     const held = await waitFor(
       "the victim to hold 4 leases",
       async () => {
-        const leases = (await stats(worker.url, room)).leases.filter((l) => l.claimedBy === "victim");
+        const leases = (await stats(world.worker.url, room)).leases.filter((l) => l.claimedBy === "victim");
         return leases.length === 4 ? leases.map((l) => l.messageId) : undefined;
       },
       15_000,
       100,
     );
-    await waitFor("the victim's 4 requests to reach the LLM", () => fake!.requests.length >= 4, 10_000, 50);
+    await waitFor("the victim's 4 requests to reach the LLM", () => world.fake!.requests.length >= 4, 10_000, 50);
     const survivors = [1, 2].map((n) => startBot({ ...common, workerId: `survivor-${n}`, concurrency: 4 }));
     await new Promise((r) => setTimeout(r, 1_000));
     victim.child.kill("SIGKILL");
@@ -162,17 +148,17 @@ describe("a bot that dies or freezes mid-job", () => {
 
     await waitFor(
       "20 replies",
-      async () => (await allMessages(worker.url, room)).filter((m) => m["message-type"] === "AI").length >= 20,
+      async () => (await allMessages(world.worker.url, room)).filter((m) => m["message-type"] === "AI").length >= 20,
       120_000,
       500,
     );
     // Wait past the LLM time of the victim's requests, so any late work would have had its chance.
     await new Promise((r) => setTimeout(r, 2_000));
-    const replies = expectExactlyOneReplyEach(posted, await allMessages(worker.url, room));
+    const replies = expectExactlyOneReplyEach(posted, await allMessages(world.worker.url, room));
     const states = new Map(
       (
         await statusOf(
-          worker.url,
+          world.worker.url,
           room,
           posted.map((m) => m.id),
         )
@@ -191,20 +177,20 @@ describe("a bot that dies or freezes mid-job", () => {
   });
 
   it("a frozen bot that wakes after its lease expired has its late reply discarded", async () => {
-    fake = await startFakeLlm({ latencyMs: 2_000 });
+    world.fake = await startFakeLlm({ latencyMs: 2_000 });
     const room = `zombie-${Date.now().toString(36)}`;
     const file = writeEntities(entities);
-    const common = { api: worker.url, room, llm: fake.url, leaseSeconds: 5, entitiesFile: file };
+    const common = { api: world.worker.url, room, llm: world.fake.url, leaseSeconds: 5, entitiesFile: file };
     const zombie = startBot({ ...common, workerId: "zombie", concurrency: 2 });
     await zombie.waitForEvent("start", (e) => e.event === "start", 15_000);
     const posted = await postMany(room, 2, "z");
-    await waitFor("the zombie's requests to reach the LLM", () => fake!.requests.length >= 2, 10_000, 50);
+    await waitFor("the zombie's requests to reach the LLM", () => world.fake!.requests.length >= 2, 10_000, 50);
 
     zombie.child.kill("SIGSTOP");
     const rescuer = startBot({ ...common, workerId: "rescuer", concurrency: 2 });
     await waitFor(
       "the rescuer's 2 replies",
-      async () => (await allMessages(worker.url, room)).filter((m) => m["message-type"] === "AI").length >= 2,
+      async () => (await allMessages(world.worker.url, room)).filter((m) => m["message-type"] === "AI").length >= 2,
       30_000,
       250,
     );
@@ -219,7 +205,7 @@ describe("a bot that dies or freezes mid-job", () => {
     );
 
     console.log("the woken bot said:", lost.map((e) => e.reason).join(" | "));
-    expectExactlyOneReplyEach(posted, await allMessages(worker.url, room));
+    expectExactlyOneReplyEach(posted, await allMessages(world.worker.url, room));
     expect(jobEvents(zombie).filter((e) => e.outcome === "replied")).toEqual([]);
     expect(jobEvents(rescuer).filter((e) => e.outcome === "replied")).toHaveLength(2);
   });

@@ -1,18 +1,17 @@
 // The LLM server going away and the bot being asked to stop: nothing is lost, no attempt is wasted.
 // Real Worker (wrangler dev), real bot processes, a fake OpenAI-compatible LLM.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Message } from "../../types/message.ts";
-import { type FakeLlm, startFakeLlm } from "../support/fake-llm.ts";
-import { startWorker, type WorkerProcess } from "../support/worker-process.ts";
+import { startFakeLlm } from "../support/fake-llm.ts";
 import {
   allMessages,
   jobEvents,
-  killAllBots,
   post,
   startBot,
   stats,
   statusOf,
   type TestEntity,
+  useBotWorld,
   waitFor,
   writeEntities,
 } from "./helpers.ts";
@@ -20,44 +19,37 @@ import {
 const sage: TestEntity = { id: "sage", username: "Sage", color: "120200150" };
 const alice = { username: "alice", color: "255100050" };
 
-let worker: WorkerProcess;
-let fake: FakeLlm | undefined;
-
-beforeAll(async () => {
-  worker = await startWorker();
-});
-afterEach(async () => {
-  await killAllBots();
-  await fake?.close();
-  fake = undefined;
-});
-afterAll(async () => {
-  await worker?.stop();
-});
+const world = useBotWorld();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function replies(room: string): Promise<Message[]> {
-  return (await allMessages(worker.url, room)).filter((m) => m["message-type"] === "AI");
+  return (await allMessages(world.worker.url, room)).filter((m) => m["message-type"] === "AI");
 }
 
 async function postAddressed(room: string, ids: string[]): Promise<void> {
   for (const [i, id] of ids.entries()) {
-    await post(worker.url, room, { id, text: `message ${id}`, username: `p${i}`, color: "100150200", entity: "sage" });
+    await post(world.worker.url, room, {
+      id,
+      text: `message ${id}`,
+      username: `p${i}`,
+      color: "100150200",
+      entity: "sage",
+    });
   }
 }
 
 describe("LLM server outage (must-show 3)", () => {
   it("survives 30 s without the LLM server: nothing lost, nothing failed, leases kept, bots resume on their own", async () => {
-    fake = await startFakeLlm({ latencyMs: 2_000 });
+    world.fake = await startFakeLlm({ latencyMs: 2_000 });
     const room = `outage-${Date.now().toString(36)}`;
     const file = writeEntities([sage]);
     const bots = [1, 2].map((n) =>
       startBot({
-        api: worker.url,
+        api: world.worker.url,
         room,
         workerId: `outage-bot-${n}`,
-        llm: fake!.url,
+        llm: world.fake!.url,
         concurrency: 2,
         leaseSeconds: 5,
         entitiesFile: file,
@@ -68,19 +60,19 @@ describe("LLM server outage (must-show 3)", () => {
 
     const before = ["a0", "a1", "a2", "a3"];
     await postAddressed(room, before);
-    await waitFor("4 jobs inside the LLM", () => fake!.requests.length >= 4, 10_000, 50);
+    await waitFor("4 jobs inside the LLM", () => world.fake!.requests.length >= 4, 10_000, 50);
 
     // Down: first refusing connections (cutting the 4 requests in flight), then answering 503.
     const downAt = Date.now();
-    await fake.setBehavior({ down: "refuse" });
+    await world.fake.setBehavior({ down: "refuse" });
     const during = ["b0", "b1", "b2", "b3", "b4", "b5"];
     await postAddressed(room, during);
     await sleep(15_000);
-    const midOutage = await stats(worker.url, room);
-    await fake.setBehavior({ down: "503" });
+    const midOutage = await stats(world.worker.url, room);
+    await world.fake.setBehavior({ down: "503" });
     await sleep(Math.max(0, 30_000 - (Date.now() - downAt)));
-    const lateOutage = await stats(worker.url, room);
-    await fake.setBehavior({ down: false });
+    const lateOutage = await stats(world.worker.url, room);
+    await world.fake.setBehavior({ down: false });
     const upAt = Date.now();
 
     const all = [...before, ...during];
@@ -98,7 +90,7 @@ describe("LLM server outage (must-show 3)", () => {
       expect(queue.failed).toBe(0);
     }
     // Nothing lost, nothing failed, and no attempt spent: every lease stayed alive through the outage.
-    const states = await statusOf(worker.url, room, all);
+    const states = await statusOf(world.worker.url, room, all);
     expect(states.map((m) => [m.id, m.botParams?.status, m.botParams?.attempts])).toEqual(
       all.map((id) => [id, "complete", 0]),
     );
@@ -116,19 +108,19 @@ describe("LLM server outage (must-show 3)", () => {
 
 describe("an outage longer than the release limit", () => {
   it("gives the job back without an attempt, claims nothing while down, and resumes when the server answers", async () => {
-    fake = await startFakeLlm();
+    world.fake = await startFakeLlm();
     const room = `long-outage-${Date.now().toString(36)}`;
     const bot = startBot({
-      api: worker.url,
+      api: world.worker.url,
       room,
       workerId: "patient-bot",
-      llm: fake.url,
+      llm: world.fake.url,
       entitiesFile: writeEntities([sage]),
       args: ["--outage-release-seconds", "2", "--backoff-max-seconds", "1"],
     });
     await bot.waitForEvent("start", (e) => e.event === "start", 15_000);
-    await fake.setBehavior({ down: "refuse" });
-    await post(worker.url, room, { id: "m1", text: "hello?", ...alice, entity: "sage" });
+    await world.fake.setBehavior({ down: "refuse" });
+    await post(world.worker.url, room, { id: "m1", text: "hello?", ...alice, entity: "sage" });
 
     const released = await bot.waitForEvent(
       "the release",
@@ -139,12 +131,12 @@ describe("an outage longer than the release limit", () => {
     expect(released.reason).toContain("LLM server unavailable for");
     await sleep(2_000);
     // Still down: the bot does not take the message back while it could not answer it.
-    const [waiting] = await statusOf(worker.url, room, ["m1"]);
+    const [waiting] = await statusOf(world.worker.url, room, ["m1"]);
     expect(waiting?.botParams).toMatchObject({ status: "pending", attempts: 0 });
 
-    await fake.setBehavior({ down: false });
+    await world.fake.setBehavior({ down: false });
     await waitFor("the reply", async () => (await replies(room)).length === 1, 20_000);
-    const [answered] = await statusOf(worker.url, room, ["m1"]);
+    const [answered] = await statusOf(world.worker.url, room, ["m1"]);
     expect(answered?.botParams).toMatchObject({ status: "complete", attempts: 0 });
     expect(jobEvents(bot).map((e) => e.outcome)).toEqual(["released", "replied"]);
   });
@@ -152,20 +144,20 @@ describe("an outage longer than the release limit", () => {
 
 describe("stopping (SIGINT/SIGTERM)", () => {
   it("finishes the job in flight, then exits 0", async () => {
-    fake = await startFakeLlm({ latencyMs: 2_000 });
+    world.fake = await startFakeLlm({ latencyMs: 2_000 });
     const room = `stop-${Date.now().toString(36)}`;
     const bot = startBot({
-      api: worker.url,
+      api: world.worker.url,
       room,
       workerId: "stop-bot",
-      llm: fake.url,
+      llm: world.fake.url,
       entitiesFile: writeEntities([sage]),
     });
-    await post(worker.url, room, { id: "m1", text: "quick question", ...alice, entity: "sage" });
-    await waitFor("the job to reach the LLM", () => fake!.requests.length === 1, 15_000, 50);
+    await post(world.worker.url, room, { id: "m1", text: "quick question", ...alice, entity: "sage" });
+    await waitFor("the job to reach the LLM", () => world.fake!.requests.length === 1, 15_000, 50);
 
     expect(await bot.stop()).toBe(0);
-    const [message] = await statusOf(worker.url, room, ["m1"]);
+    const [message] = await statusOf(world.worker.url, room, ["m1"]);
     expect(message?.botParams).toMatchObject({ status: "complete", attempts: 0 });
     expect((await replies(room)).map((m) => m.replyTo)).toEqual(["m1"]);
 
@@ -179,35 +171,41 @@ describe("stopping (SIGINT/SIGTERM)", () => {
   });
 
   it("releases a job it cannot finish within the grace period (no attempt counted), then exits 0", async () => {
-    fake = await startFakeLlm({ latencyMs: 30_000 });
+    world.fake = await startFakeLlm({ latencyMs: 30_000 });
     const room = `grace-${Date.now().toString(36)}`;
     const bot = startBot({
-      api: worker.url,
+      api: world.worker.url,
       room,
       workerId: "grace-bot",
-      llm: fake.url,
+      llm: world.fake.url,
       entitiesFile: writeEntities([sage]),
       args: ["--shutdown-grace-seconds", "1"],
     });
-    await post(worker.url, room, { id: "m1", text: "a long one", ...alice, entity: "sage" });
-    await waitFor("the job to reach the LLM", () => fake!.requests.length === 1, 15_000, 50);
+    await post(world.worker.url, room, { id: "m1", text: "a long one", ...alice, entity: "sage" });
+    await waitFor("the job to reach the LLM", () => world.fake!.requests.length === 1, 15_000, 50);
 
     const stoppedAt = Date.now();
     expect(await bot.stop()).toBe(0);
     expect(Date.now() - stoppedAt).toBeLessThan(10_000);
-    const [message] = await statusOf(worker.url, room, ["m1"]);
+    const [message] = await statusOf(world.worker.url, room, ["m1"]);
     expect(message?.botParams).toMatchObject({ status: "pending", attempts: 0 });
     expect(jobEvents(bot).map((e) => e.outcome)).toEqual(["released"]);
   });
 
   it("releases at once a job waiting out an LLM outage, exits 0, and another bot answers it later", async () => {
-    fake = await startFakeLlm();
+    world.fake = await startFakeLlm();
     const room = `stop-outage-${Date.now().toString(36)}`;
     const file = writeEntities([sage]);
-    const bot = startBot({ api: worker.url, room, workerId: "stuck-bot", llm: fake.url, entitiesFile: file });
+    const bot = startBot({
+      api: world.worker.url,
+      room,
+      workerId: "stuck-bot",
+      llm: world.fake.url,
+      entitiesFile: file,
+    });
     await bot.waitForEvent("start", (e) => e.event === "start", 15_000);
-    await fake.setBehavior({ down: "refuse" });
-    await post(worker.url, room, { id: "m1", text: "anyone?", ...alice, entity: "sage" });
+    await world.fake.setBehavior({ down: "refuse" });
+    await post(world.worker.url, room, { id: "m1", text: "anyone?", ...alice, entity: "sage" });
     await bot.waitForEvent(
       "the outage",
       (e) => e.event === "llm" && e.msg.startsWith("LLM server unavailable"),
@@ -217,14 +215,14 @@ describe("stopping (SIGINT/SIGTERM)", () => {
     const stoppedAt = Date.now();
     expect(await bot.stop()).toBe(0);
     expect(Date.now() - stoppedAt).toBeLessThan(5_000);
-    const [released] = await statusOf(worker.url, room, ["m1"]);
+    const [released] = await statusOf(world.worker.url, room, ["m1"]);
     expect(released?.botParams).toMatchObject({ status: "pending", attempts: 0 });
     expect(jobEvents(bot).map((e) => e.outcome)).toEqual(["released"]);
 
-    await fake.setBehavior({ down: false });
-    startBot({ api: worker.url, room, workerId: "next-bot", llm: fake.url, entitiesFile: file });
+    await world.fake.setBehavior({ down: false });
+    startBot({ api: world.worker.url, room, workerId: "next-bot", llm: world.fake.url, entitiesFile: file });
     await waitFor("the reply", async () => (await replies(room)).length === 1, 20_000);
-    const [answered] = await statusOf(worker.url, room, ["m1"]);
+    const [answered] = await statusOf(world.worker.url, room, ["m1"]);
     expect(answered?.botParams).toMatchObject({ status: "complete", attempts: 0 });
   });
 });

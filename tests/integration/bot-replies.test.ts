@@ -1,18 +1,17 @@
 // What one bot does with a message: the prompt it sends, the reply it posts, and how it fails.
 // Real Worker (wrangler dev), real bot processes, a fake OpenAI-compatible LLM.
 import { writeFileSync } from "node:fs";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { colorSchema } from "../../types/message.ts";
-import { type FakeLlm, startFakeLlm } from "../support/fake-llm.ts";
-import { startWorker, type WorkerProcess } from "../support/worker-process.ts";
+import { startFakeLlm } from "../support/fake-llm.ts";
 import {
   allMessages,
   jobEvents,
-  killAllBots,
   post,
   startBot,
   statusOf,
   type TestEntity,
+  useBotWorld,
   waitFor,
   writeEntities,
 } from "./helpers.ts";
@@ -21,8 +20,7 @@ const sage: TestEntity = { id: "sage", username: "Sage", color: "120200150", con
 const alice = { username: "alice", color: "255100050" };
 const bob = { username: "bob", color: "000120255" };
 
-let worker: WorkerProcess;
-let fake: FakeLlm | undefined;
+const world = useBotWorld();
 let roomCount = 0;
 const newRoom = (name: string) => `${name}-${Date.now().toString(36)}-${roomCount++}`;
 /** The message being answered: the last line of the last user turn (earlier lines are earlier messages). */
@@ -32,54 +30,42 @@ const lastUser = (body: { messages: { role: string; content: string }[] }) =>
     ?.content.split("\n")
     .at(-1) ?? "";
 
-beforeAll(async () => {
-  worker = await startWorker();
-});
-afterEach(async () => {
-  await killAllBots();
-  await fake?.close();
-  fake = undefined;
-});
-afterAll(async () => {
-  await worker?.stop();
-});
-
 async function replyTo(room: string, id: string, timeoutMs = 20_000) {
   return waitFor(
     `a reply to ${id}`,
-    async () => (await allMessages(worker.url, room)).find((m) => m.replyTo === id),
+    async () => (await allMessages(world.worker.url, room)).find((m) => m.replyTo === id),
     timeoutMs,
   );
 }
 
 describe("the prompt (must-show 5)", () => {
   it("sends system first, then alternating turns of the 30-message conversation trimmed to contextMessages, ending with the human", async () => {
-    fake = await startFakeLlm();
+    world.fake = await startFakeLlm();
     const room = newRoom("prompt");
     // 29 messages of history: Sage's replies at odd positions, alice's messages at even ones.
     for (let n = 1; n <= 29; n++) {
       const fromSage = n % 2 === 1;
-      await post(worker.url, room, {
+      await post(world.worker.url, room, {
         id: `p${n}`,
         text: fromSage ? `Sage turn ${n}` : `alice turn ${n}`,
         ...(fromSage ? { username: sage.username, color: sage.color, type: "AI" } : alice),
       });
     }
     // Someone else talking in the room is not part of this conversation.
-    await post(worker.url, room, { id: "other", text: "unrelated", username: "bob", color: "000200000" });
-    await post(worker.url, room, { id: "p30", text: "alice turn 30", ...alice, entity: "sage" });
+    await post(world.worker.url, room, { id: "other", text: "unrelated", username: "bob", color: "000200000" });
+    await post(world.worker.url, room, { id: "p30", text: "alice turn 30", ...alice, entity: "sage" });
 
     const bot = startBot({
-      api: worker.url,
+      api: world.worker.url,
       room,
       workerId: "prompt-bot",
-      llm: fake.url,
+      llm: world.fake.url,
       entitiesFile: writeEntities([sage]),
     });
     const reply = await replyTo(room, "p30");
 
-    expect(fake.requests).toHaveLength(1);
-    const sent = fake.requests[0]!.body;
+    expect(world.fake.requests).toHaveLength(1);
+    const sent = world.fake.requests[0]!.body;
     const expected = [
       { role: "system", content: "You are Sage." },
       ...Array.from({ length: 19 }, (_, i) => {
@@ -105,39 +91,57 @@ describe("the prompt (must-show 5)", () => {
 
 describe("replies", () => {
   it("posts as the entity after filterOut/trimAfter, and completes [SKIP] without posting", async () => {
-    fake = await startFakeLlm({
+    world.fake = await startFakeLlm({
       reply: (body) => (lastUser(body).includes("skip me") ? " [SKIP] " : "Hi<|im_end|> there\nUser: invented turn"),
     });
     const room = newRoom("post");
     const entities = writeEntities([{ ...sage, filterOut: ["<|im_end|>"], trimAfter: ["\nUser:"] }]);
-    await post(worker.url, room, { id: "hello", text: "hello", ...alice, entity: "sage" });
-    await post(worker.url, room, { id: "skip", text: "skip me please", ...alice, entity: "sage" });
-    startBot({ api: worker.url, room, workerId: "post-bot", llm: fake.url, entitiesFile: entities });
+    await post(world.worker.url, room, { id: "hello", text: "hello", ...alice, entity: "sage" });
+    await post(world.worker.url, room, { id: "skip", text: "skip me please", ...alice, entity: "sage" });
+    startBot({ api: world.worker.url, room, workerId: "post-bot", llm: world.fake.url, entitiesFile: entities });
 
     const reply = await replyTo(room, "hello");
     expect(reply).toMatchObject({ text: "Hi there", username: "Sage", color: "120200150" });
     const [skipped] = await waitFor(
       "the [SKIP] message to complete",
       async () => {
-        const found = await statusOf(worker.url, room, ["skip"]);
+        const found = await statusOf(world.worker.url, room, ["skip"]);
         return found[0]?.botParams?.status === "complete" ? found : undefined;
       },
       20_000,
     );
     expect(skipped?.botParams?.status).toBe("complete");
-    expect((await allMessages(worker.url, room)).filter((m) => m.replyTo === "skip")).toEqual([]);
+    expect((await allMessages(world.worker.url, room)).filter((m) => m.replyTo === "skip")).toEqual([]);
     // The room now lists the entity as its bot presents it, so the app can show it by name (E5).
-    const listed = await (await fetch(`${worker.url}/api/entities?room=${room}`)).json();
+    const listed = await (await fetch(`${world.worker.url}/api/entities?room=${room}`)).json();
     expect(listed).toMatchObject({ entities: [{ id: "sage", username: "Sage", color: "120200150" }] });
   });
 
   it("answers as ais name:random with one color for the whole conversation, and remembers it as the assistant", async () => {
-    fake = await startFakeLlm();
+    world.fake = await startFakeLlm();
     const room = newRoom("ais");
-    startBot({ api: worker.url, room, workerId: "ais-bot", llm: fake.url, entitiesFile: writeEntities([sage]) });
-    await post(worker.url, room, { id: "q1", text: "who are you?", ...alice, entity: "sage", ais: "Oracle:random" });
+    startBot({
+      api: world.worker.url,
+      room,
+      workerId: "ais-bot",
+      llm: world.fake.url,
+      entitiesFile: writeEntities([sage]),
+    });
+    await post(world.worker.url, room, {
+      id: "q1",
+      text: "who are you?",
+      ...alice,
+      entity: "sage",
+      ais: "Oracle:random",
+    });
     const first = await replyTo(room, "q1");
-    await post(worker.url, room, { id: "q2", text: "and again?", ...alice, entity: "sage", ais: "Oracle:random" });
+    await post(world.worker.url, room, {
+      id: "q2",
+      text: "and again?",
+      ...alice,
+      entity: "sage",
+      ais: "Oracle:random",
+    });
     const second = await replyTo(room, "q2");
 
     expect(first.username).toBe("Oracle");
@@ -145,7 +149,7 @@ describe("replies", () => {
     expect(first.color).not.toBe(sage.color);
     expect(second).toMatchObject({ username: "Oracle", color: first.color });
     // The second prompt found the first exchange through the (Oracle, color) pair.
-    expect(fake.requests[1]!.body.messages.slice(1)).toEqual([
+    expect(world.fake.requests[1]!.body.messages.slice(1)).toEqual([
       { role: "user", content: "who are you?" },
       { role: "assistant", content: "echo: who are you?" },
       { role: "user", content: "and again?" },
@@ -155,22 +159,22 @@ describe("replies", () => {
 
 describe("failures of one message", () => {
   it("retries an empty LLM reply, then fails the message with a reason visible through the API (must-show 4)", async () => {
-    fake = await startFakeLlm({ empty: (body) => lastUser(body).includes("say nothing") });
+    world.fake = await startFakeLlm({ empty: (body) => lastUser(body).includes("say nothing") });
     const room = newRoom("empty");
-    await post(worker.url, room, { id: "mute", text: "please say nothing", ...alice, entity: "sage" });
-    await post(worker.url, room, { id: "fine", text: "say something", ...bob, entity: "sage" });
+    await post(world.worker.url, room, { id: "mute", text: "please say nothing", ...alice, entity: "sage" });
+    await post(world.worker.url, room, { id: "fine", text: "say something", ...bob, entity: "sage" });
     const bot = startBot({
-      api: worker.url,
+      api: world.worker.url,
       room,
       workerId: "empty-bot",
-      llm: fake.url,
+      llm: world.fake.url,
       entitiesFile: writeEntities([sage]),
     });
 
     const [failed] = await waitFor(
       "the empty-reply message to fail",
       async () => {
-        const found = await statusOf(worker.url, room, ["mute"]);
+        const found = await statusOf(world.worker.url, room, ["mute"]);
         return found[0]?.botParams?.status === "failed" ? found : undefined;
       },
       30_000,
@@ -178,7 +182,7 @@ describe("failures of one message", () => {
     console.log("failed message as the API shows it:", JSON.stringify(failed?.botParams));
     expect(failed?.botParams).toMatchObject({ status: "failed", attempts: 3 });
     expect(failed?.botParams?.error).toContain("empty reply");
-    expect(fake.requests.filter((r) => lastUser(r.body) === "please say nothing")).toHaveLength(3);
+    expect(world.fake.requests.filter((r) => lastUser(r.body) === "please say nothing")).toHaveLength(3);
     expect(
       jobEvents(bot)
         .filter((e) => e.messageId === "mute")
@@ -186,21 +190,27 @@ describe("failures of one message", () => {
     ).toEqual(["retry", "retry", "failed"]);
     // Only that message failed.
     expect(await replyTo(room, "fine")).toMatchObject({ text: "echo: say something" });
-    expect((await allMessages(worker.url, room)).filter((m) => m.replyTo === "mute")).toEqual([]);
+    expect((await allMessages(world.worker.url, room)).filter((m) => m.replyTo === "mute")).toEqual([]);
   });
 
   it("fails only the message the LLM server rejects with a 4xx", async () => {
-    fake = await startFakeLlm({ errorStatus: (body) => (lastUser(body).includes("too long") ? 400 : null) });
+    world.fake = await startFakeLlm({ errorStatus: (body) => (lastUser(body).includes("too long") ? 400 : null) });
     const room = newRoom("reject");
-    await post(worker.url, room, { id: "bad", text: "this prompt is too long", ...alice, entity: "sage" });
-    await post(worker.url, room, { id: "good", text: "short", ...bob, entity: "sage" });
-    startBot({ api: worker.url, room, workerId: "reject-bot", llm: fake.url, entitiesFile: writeEntities([sage]) });
+    await post(world.worker.url, room, { id: "bad", text: "this prompt is too long", ...alice, entity: "sage" });
+    await post(world.worker.url, room, { id: "good", text: "short", ...bob, entity: "sage" });
+    startBot({
+      api: world.worker.url,
+      room,
+      workerId: "reject-bot",
+      llm: world.fake.url,
+      entitiesFile: writeEntities([sage]),
+    });
 
     expect(await replyTo(room, "good")).toMatchObject({ text: "echo: short" });
     const [bad] = await waitFor(
       "the rejected message to fail",
       async () => {
-        const found = await statusOf(worker.url, room, ["bad"]);
+        const found = await statusOf(world.worker.url, room, ["bad"]);
         return found[0]?.botParams?.status === "failed" ? found : undefined;
       },
       30_000,
@@ -212,21 +222,21 @@ describe("failures of one message", () => {
 
 describe("slow model loads", () => {
   it("waits out a slow first request (longer than the lease) without a second request or a lost lease", async () => {
-    fake = await startFakeLlm({ slowFirstRequestMs: 6_500 });
+    world.fake = await startFakeLlm({ slowFirstRequestMs: 6_500 });
     const room = newRoom("slow");
-    await post(worker.url, room, { id: "first", text: "are you awake?", ...alice, entity: "sage" });
+    await post(world.worker.url, room, { id: "first", text: "are you awake?", ...alice, entity: "sage" });
     startBot({
-      api: worker.url,
+      api: world.worker.url,
       room,
       workerId: "slow-bot",
-      llm: fake.url,
+      llm: world.fake.url,
       leaseSeconds: 5,
       entitiesFile: writeEntities([sage]),
     });
     const reply = await replyTo(room, "first", 30_000);
     expect(reply.text).toBe("echo: are you awake?");
-    expect(fake.requests).toHaveLength(1);
-    const [message] = await statusOf(worker.url, room, ["first"]);
+    expect(world.fake.requests).toHaveLength(1);
+    const [message] = await statusOf(world.worker.url, room, ["first"]);
     // No attempt was spent: the heartbeats kept the 5 s lease alive through the 6.5 s request.
     expect(message?.botParams).toMatchObject({ status: "complete", attempts: 0 });
   });
@@ -234,14 +244,20 @@ describe("slow model loads", () => {
 
 describe("entities file", () => {
   it("reloads when the file changes, without dropping the job in flight", async () => {
-    fake = await startFakeLlm({ latencyMs: 3_000 });
+    world.fake = await startFakeLlm({ latencyMs: 3_000 });
     const room = newRoom("reload");
     const wren: TestEntity = { id: "wren", username: "Wren", color: "230160060", enabled: false };
     const file = writeEntities([sage, wren]);
-    const bot = startBot({ api: worker.url, room, workerId: "reload-bot", llm: fake.url, entitiesFile: file });
-    await post(worker.url, room, { id: "to-sage", text: "hi sage", ...alice, entity: "sage" });
-    await post(worker.url, room, { id: "to-wren", text: "hi wren", ...alice, entity: "wren" });
-    await waitFor("the sage job to reach the LLM", () => fake!.requests.length === 1, 10_000);
+    const bot = startBot({
+      api: world.worker.url,
+      room,
+      workerId: "reload-bot",
+      llm: world.fake.url,
+      entitiesFile: file,
+    });
+    await post(world.worker.url, room, { id: "to-sage", text: "hi sage", ...alice, entity: "sage" });
+    await post(world.worker.url, room, { id: "to-wren", text: "hi wren", ...alice, entity: "wren" });
+    await waitFor("the sage job to reach the LLM", () => world.fake!.requests.length === 1, 10_000);
 
     writeEntities(
       [
@@ -267,7 +283,7 @@ describe("entities file", () => {
     const file = writeEntities([sage]);
     writeFileSync(file, JSON.stringify({ entities: [{ ...sage, model: "m", systemPrompt: "p", color: "purple" }] }));
     const bot = startBot({
-      api: worker.url,
+      api: world.worker.url,
       room: newRoom("invalid"),
       workerId: "invalid-bot",
       entitiesFile: file,
@@ -282,13 +298,13 @@ describe("first run without an LLM server (must-show 6)", () => {
   it("says no LLM server answered and replies with a demo reply that says it is a demo", async () => {
     const room = newRoom("demo");
     // Started the way `npm start` starts it: API and token from the environment, no LLM configured.
-    const bot = startBot({ api: worker.url, room, workerId: "demo-bot", entitiesFile: writeEntities([sage]) });
+    const bot = startBot({ api: world.worker.url, room, workerId: "demo-bot", entitiesFile: writeEntities([sage]) });
     const notice = await bot.waitForEvent("the no-LLM notice", (e) => e.event === "llm" && e.level === "warn", 15_000);
     console.log("bot said:", notice.msg);
     expect(notice.msg).toContain("No LLM server answered");
     expect(notice.msg).toContain("http://127.0.0.1:1234/v1");
 
-    await post(worker.url, room, { id: "newcomer", text: "is anyone here?", ...alice, entity: "sage" });
+    await post(world.worker.url, room, { id: "newcomer", text: "is anyone here?", ...alice, entity: "sage" });
     const reply = await replyTo(room, "newcomer");
     console.log("demo reply:", reply.text);
     expect(reply.username).toBe("Sage");

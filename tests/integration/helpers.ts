@@ -3,8 +3,34 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import type { Message } from "../../types/message.ts";
-import { BOT_TOKEN, REPO_ROOT } from "../support/worker-process.ts";
+import type { FakeLlm } from "../support/fake-llm.ts";
+import { BOT_TOKEN, REPO_ROOT, startWorker, type WorkerProcess } from "../support/worker-process.ts";
+
+export interface BotWorld {
+  /** The real Worker, one per test file. */
+  worker: WorkerProcess;
+  /** The fake LLM a test started, if any: closed after each test. */
+  fake?: FakeLlm;
+}
+
+/** Starts the Worker for the file, and after each test stops its bots and its fake LLM. */
+export function useBotWorld(): BotWorld {
+  const world = {} as BotWorld;
+  beforeAll(async () => {
+    world.worker = await startWorker();
+  });
+  afterEach(async () => {
+    await killAllBots();
+    await world.fake?.close();
+    world.fake = undefined;
+  });
+  afterAll(async () => {
+    await world.worker?.stop();
+  });
+  return world;
+}
 
 export interface TestEntity {
   id: string;
