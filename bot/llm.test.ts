@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { type FakeLlm, startFakeLlm } from "../tests/support/fake-llm.ts";
 import { freePort } from "../tests/support/worker-process.ts";
 import { createLlmResponder } from "./llm.ts";
-import { findLlmServer, probeCandidates } from "./probe.ts";
+import { createLogger } from "./log.ts";
+import { chooseResponder, findLlmServer, probeCandidates } from "./probe.ts";
 import { LlmError } from "./responder.ts";
 
 let fake: FakeLlm | undefined;
@@ -109,5 +110,19 @@ describe("finding an LLM server", () => {
     expect(await findLlmServer([nobody, fake.url])).toEqual({ url: fake.url, models: ["fake-model"] });
     expect(await findLlmServer([nobody])).toBeNull();
     expect(Date.now() - started).toBeLessThan(3_000);
+  });
+
+  it("with --no-demo and no server answering, waits for the configured server instead of the demo", async () => {
+    const configured = `http://127.0.0.1:${await freePort()}/v1`;
+    const lines: string[] = [];
+    const base = { llmKey: null, requestTimeoutMs: 2_000, connectTimeoutMs: 500, llmUrl: configured };
+    const log = createLogger({ json: false, write: (line) => lines.push(line) });
+    const strict = await chooseResponder({ ...base, demo: false, noDemo: true }, [], log);
+    expect(strict.responder.label).toBe(configured);
+    expect(await strict.responder.available(AbortSignal.timeout(2_000))).toBe(false);
+    expect(lines.join("\n")).toContain("no demo replies");
+    const lenient = await chooseResponder({ ...base, demo: false, noDemo: false }, [], log);
+    expect(lenient.responder.label).toBe("demo");
+    lenient.close();
   });
 });

@@ -56,7 +56,7 @@ export interface ResponderChoice {
  * keeps looking every `reprobeMs` and switches to a server as soon as one answers.
  */
 export async function chooseResponder(
-  config: Pick<BotConfig, "demo" | "llmUrl" | "llmKey" | "requestTimeoutMs" | "connectTimeoutMs">,
+  config: Pick<BotConfig, "demo" | "noDemo" | "llmUrl" | "llmKey" | "requestTimeoutMs" | "connectTimeoutMs">,
   entities: Entity[],
   log: Logger,
   reprobeMs = 30_000,
@@ -80,6 +80,12 @@ export async function chooseResponder(
 
   const found = await findLlmServer(candidates);
   if (found) return { responder: connect(found), close: () => {} };
+  if (config.noDemo && config.llmUrl) {
+    // A production bot must not answer real people with demo text: treat the silence as an outage
+    // (the bot holds off claiming while the server cannot answer, and resumes when it does).
+    log.warn("llm", `No LLM server answered at ${config.llmUrl}; --no-demo: waiting for it, no demo replies`);
+    return { responder: connect({ url: config.llmUrl, models: [] }), close: () => {} };
+  }
 
   log.warn(
     "llm",

@@ -95,4 +95,12 @@ describe("parseOptions", () => {
   it("returns null for --help", () => {
     expect(parseOptions(["--help"], {}, defaults)).toBeNull();
   });
+
+  it("--no-demo needs an LLM URL and cannot be combined with --demo", () => {
+    expect(usageError(["--token", "t", "--no-demo"])).toMatch(/--no-demo needs/);
+    expect(usageError(["--token", "t", "--llm", "http://gpu:1234/v1", "--no-demo", "--demo"])).toMatch(/contradict/);
+    expect(
+      parseOptions(["--token", "t"], { LLM_BASE_URL: "http://gpu:1234/v1", BOT_NO_DEMO: "1" }, defaults)?.noDemo,
+    ).toBe(true);
+  });
 });

@@ -18,6 +18,8 @@ export interface BotConfig {
   json: boolean;
   /** Serve the built-in demo responder without looking for an LLM server. */
   demo: boolean;
+  /** Never fall back to the demo: with no server answering, wait for --llm (for production bots). */
+  noDemo: boolean;
   /** Long-poll of claim-next: the idle loop, so an idle bot costs one request per this many seconds. */
   pollWaitSeconds: number;
   /** Per LLM request; minutes, because a server may load the model before it answers. */
@@ -51,6 +53,8 @@ export const USAGE = `Usage: npm run bot -- [options]        (each option also r
   --json                 JSON log lines                    BOT_JSON=1
   --demo                 use the built-in demo responder, no LLM
                                                            BOT_DEMO=1
+  --no-demo              never answer with the demo: wait for --llm to answer (production)
+                                                           BOT_NO_DEMO=1
   --poll-wait-seconds N  long-poll wait when idle          BOT_POLL_WAIT_SECONDS (default 20, 0-25)
   --request-timeout-seconds N   per LLM request            BOT_REQUEST_TIMEOUT_SECONDS (default 300)
   --connect-timeout-seconds N   per LLM connection         BOT_CONNECT_TIMEOUT_SECONDS (default 5)
@@ -76,6 +80,7 @@ const FLAGS = {
   "lease-seconds": { type: "string", env: "BOT_LEASE_SECONDS" },
   json: { type: "boolean", env: "BOT_JSON" },
   demo: { type: "boolean", env: "BOT_DEMO" },
+  "no-demo": { type: "boolean", env: "BOT_NO_DEMO" },
   "poll-wait-seconds": { type: "string", env: "BOT_POLL_WAIT_SECONDS" },
   "request-timeout-seconds": { type: "string", env: "BOT_REQUEST_TIMEOUT_SECONDS" },
   "connect-timeout-seconds": { type: "string", env: "BOT_CONNECT_TIMEOUT_SECONDS" },
@@ -141,6 +146,11 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
     throw new UsageError(problems.join("\n"));
   }
   const o = parsed.data;
+  const noDemo = truthy(values["no-demo"]) || truthy(env.BOT_NO_DEMO);
+  if (noDemo && !o.llm)
+    throw new UsageError("--no-demo needs the LLM server to wait for: pass --llm or set LLM_BASE_URL");
+  if (noDemo && (truthy(values.demo) || truthy(env.BOT_DEMO)))
+    throw new UsageError("--demo and --no-demo contradict each other");
   const config: BotConfig = {
     apiUrl: o.api.replace(/\/+$/, ""),
     token: o.token,
@@ -153,6 +163,7 @@ export function parseOptions(argv: string[], env: Record<string, string | undefi
     leaseSeconds: o["lease-seconds"],
     json: truthy(values.json) || truthy(env.BOT_JSON),
     demo: truthy(values.demo) || truthy(env.BOT_DEMO),
+    noDemo,
     pollWaitSeconds: o["poll-wait-seconds"],
     requestTimeoutMs: o["request-timeout-seconds"] * 1000,
     connectTimeoutMs: o["connect-timeout-seconds"] * 1000,
