@@ -105,29 +105,37 @@ export class ChatApi {
     return `${this.baseUrl}${path}${query ? `?${query}` : ""}`;
   }
 
-  private async request(url: string, init: RequestInit): Promise<Response> {
-    let response: Response;
-    try {
-      response = await this.fetchImpl(url, init);
-    } catch (error) {
-      throw new ApiError(0, `Network error: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    if (response.ok) return response;
-    const retryAfterHeader = Number(response.headers.get("Retry-After"));
-    const retryAfter = Number.isFinite(retryAfterHeader) && retryAfterHeader > 0 ? retryAfterHeader : null;
-    let message = `HTTP ${response.status}`;
-    let issues: unknown[] | undefined;
-    try {
-      const body = apiErrorSchema.safeParse(await response.json());
-      if (body.success) {
-        message = body.data.error;
-        issues = body.data.issues;
-      }
-    } catch {
-      // A body that is not JSON (a proxy's error page) keeps the status as the message.
-    }
-    throw new ApiError(response.status, message, retryAfter, issues);
+  private request(url: string, init: RequestInit): Promise<Response> {
+    return requestOk(this.fetchImpl, url, init);
   }
+}
+
+/**
+ * Fetches and returns the response when it is 2xx; otherwise throws an ApiError carrying the
+ * server's `{error, issues}` and Retry-After (status 0 for a network failure).
+ */
+export async function requestOk(fetchImpl: typeof fetch, url: string, init: RequestInit): Promise<Response> {
+  let response: Response;
+  try {
+    response = await fetchImpl(url, init);
+  } catch (error) {
+    throw new ApiError(0, `Network error: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (response.ok) return response;
+  const retryAfterHeader = Number(response.headers.get("Retry-After"));
+  const retryAfter = Number.isFinite(retryAfterHeader) && retryAfterHeader > 0 ? retryAfterHeader : null;
+  let message = `HTTP ${response.status}`;
+  let issues: unknown[] | undefined;
+  try {
+    const body = apiErrorSchema.safeParse(await response.json());
+    if (body.success) {
+      message = body.data.error;
+      issues = body.data.issues;
+    }
+  } catch {
+    // A body that is not JSON (a proxy's error page) keeps the status as the message.
+  }
+  throw new ApiError(response.status, message, retryAfter, issues);
 }
 
 function filterParams(query: ServerQuery): Record<string, string | undefined> {

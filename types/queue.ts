@@ -95,6 +95,9 @@ export type ReleaseRequest = z.infer<typeof releaseRequestSchema>;
 
 /** Operator actions from the monitor (admin token). */
 export const adminRequeueSchema = z.object({ messageId: messageIdSchema });
+/** What both operator actions answer: the message as it now stands. */
+export const adminResultSchema = z.object({ success: z.literal(true), message: messageSchema });
+
 export const adminFailSchema = z.object({
   messageId: messageIdSchema,
   error: z.string().min(1).max(500).default("failed by an operator"),
