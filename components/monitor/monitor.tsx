@@ -1,0 +1,172 @@
+"use client";
+
+import { type CSSProperties, type ReactNode, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
+import { useLocalStorage } from "@/hooks/use-local-storage";
+import { useNow } from "@/hooks/use-now";
+import { useMonitorActions, useStats } from "@/hooks/use-stats";
+import { ApiError } from "@/lib/api";
+import {
+  botRows,
+  entityRows,
+  formatAgo,
+  leaseRows,
+  monitorPath,
+  pendingRows,
+  roomFromLocation,
+  storageMeasuring,
+  storageRows,
+  tokenProblem,
+} from "@/lib/monitor";
+import { tintVariables } from "@/lib/tint";
+import { Bots } from "./bots";
+import { EntityTable } from "./entity-table";
+import { Failures } from "./failures";
+import { Leases } from "./leases";
+import { type LiveState, MonitorHeader } from "./monitor-header";
+import { NoticeBar } from "./notice";
+import { Storage } from "./storage";
+import { Summary } from "./summary";
+import { TokenField, type TokenState, useAdminToken } from "./token-field";
+import { Waiting } from "./waiting";
+
+const noSubscribe = () => () => {};
+
+/** O1/O3: the queue monitor reads the URL and sessionStorage, so it renders in the browser only. */
+export function Monitor() {
+  const mounted = useSyncExternalStore(
+    noSubscribe,
+    () => true,
+    () => false,
+  );
+  return mounted ? <MonitorView /> : <MonitorSkeleton />;
+}
+
+function MonitorSkeleton() {
+  return (
+    <main className="min-h-dvh bg-black font-sans" aria-busy="true">
+      <div className="h-12 border-b border-white/10" />
+    </main>
+  );
+}
+
+function subscribeVisibility(listener: () => void) {
+  document.addEventListener("visibilitychange", listener);
+  return () => document.removeEventListener("visibilitychange", listener);
+}
+
+function MonitorView() {
+  const [room, setRoom] = useState(() => roomFromLocation(window.location.search, window.location.hash));
+  useEffect(() => {
+    const onPop = () => setRoom(roomFromLocation(window.location.search, window.location.hash));
+    window.addEventListener("popstate", onPop);
+    return () => window.removeEventListener("popstate", onPop);
+  }, []);
+  const watch = (next: string) => {
+    if (next === room) return;
+    window.history.pushState(null, "", monitorPath(next));
+    setRoom(next);
+  };
+  useEffect(() => {
+    document.title = `Queue monitor · #${room}`;
+  }, [room]);
+
+  const [token, setToken] = useAdminToken();
+  const tokenInput = useRef<HTMLInputElement>(null);
+  const data = useStats(room, token);
+  const actions = useMonitorActions(data.api, token, data.refresh, () => tokenInput.current?.focus());
+  const now = useNow(1_000);
+  const visible = useSyncExternalStore(
+    subscribeVisibility,
+    () => document.visibilityState === "visible",
+    () => true,
+  );
+
+  // C6: an identity's color tints the chrome here too (neutral grey without one).
+  const [color] = useLocalStorage("sww:color");
+  const tint = useMemo(() => tintVariables(color ?? "") as CSSProperties, [color]);
+
+  const { stats, fetchedAt } = data;
+  const entities = useMemo(
+    () => (stats ? entityRows(stats, data.entities, now) : undefined),
+    [stats, data.entities, now],
+  );
+  const colors = useMemo(() => {
+    const map = new Map<string, string>();
+    for (const e of data.entities) if (e.color) map.set(e.id, e.color);
+    return map;
+  }, [data.entities]);
+
+  const live: LiveState = !visible ? "paused" : data.error ? "offline" : stats ? "live" : "loading";
+  const tokenState: TokenState = !token.trim()
+    ? "none"
+    : data.pendingError instanceof ApiError && data.pendingError.status === 403
+      ? "refused"
+      : data.pending
+        ? "accepted"
+        : "checking";
+  const waitingProblem = !token.trim()
+    ? "Enter the admin token above to list waiting messages and fail one by hand."
+    : tokenProblem(data.pendingError);
+  const oldestPending =
+    stats?.queue.oldestPendingAgeMs == null ? null : stats.queue.oldestPendingAgeMs + Math.max(0, now - fetchedAt);
+
+  return (
+    <main style={tint} className="min-h-dvh bg-black pb-20 font-sans text-neutral-100">
+      <MonitorHeader room={room} onRoom={watch} live={live} updatedAgo={fetchedAt ? formatAgo(fetchedAt, now) : null} />
+      <div className="mx-auto max-w-7xl space-y-3 px-3 py-3 sm:px-5 sm:py-4">
+        <TokenField token={token} onToken={setToken} state={tokenState} inputRef={tokenInput} />
+        {data.error && !stats ? (
+          <p
+            role="alert"
+            className="rounded-lg border border-amber-400/30 bg-amber-950/40 px-3 py-2 text-xs text-amber-100"
+          >
+            Could not load the numbers for #{room}:{" "}
+            {data.error instanceof Error ? data.error.message : String(data.error)}. Retrying every 2 s.
+          </p>
+        ) : null}
+        <Summary stats={stats} oldestPendingMs={oldestPending} />
+        {/* Two columns on a wide screen; on a phone one column, the actionable panels first. */}
+        <div className="flex flex-col gap-3 lg:grid lg:grid-cols-2 lg:items-start">
+          <div className="contents lg:grid lg:min-w-0 lg:gap-3">
+            <Slot order="max-lg:order-1">
+              <EntityTable rows={entities} fetchedAt={fetchedAt} now={now} />
+            </Slot>
+            <Slot order="max-lg:order-3">
+              <Leases rows={stats ? leaseRows(stats, now) : undefined} now={now} colors={colors} actions={actions} />
+            </Slot>
+            <Slot order="max-lg:order-5">
+              <Bots rows={stats ? botRows(stats, now) : undefined} now={now} />
+            </Slot>
+          </div>
+          <div className="contents lg:grid lg:min-w-0 lg:gap-3">
+            <Slot order="max-lg:order-2">
+              <Failures rows={stats?.recentFailures} colors={colors} actions={actions} />
+            </Slot>
+            <Slot order="max-lg:order-4">
+              <Waiting
+                rows={data.pending ? pendingRows(data.pending, now) : undefined}
+                problem={waitingProblem}
+                total={stats?.queue.pending}
+                colors={colors}
+                actions={actions}
+              />
+            </Slot>
+            <Slot order="max-lg:order-6">
+              <Storage
+                rows={stats ? storageRows(stats) : undefined}
+                since={stats?.storage.since}
+                measuring={stats ? storageMeasuring(stats, now) : false}
+                now={now}
+              />
+            </Slot>
+          </div>
+        </div>
+      </div>
+      <NoticeBar notice={actions.notice} onDismiss={actions.dismiss} />
+    </main>
+  );
+}
+
+function Slot({ order, children }: { order: string; children: ReactNode }) {
+  return <div className={`min-w-0 ${order}`}>{children}</div>;
+}
