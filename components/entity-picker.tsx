@@ -3,6 +3,7 @@
 import * as DropdownMenu from "@radix-ui/react-dropdown-menu";
 import { textColor } from "@/lib/colors";
 import type { EntityPresence } from "@/lib/presence";
+import { ChevronDown } from "./chevron-down";
 import { menuContentClass, menuItemClass, menuLabelClass, menuSeparatorClass } from "./menu-styles";
 
 /**
@@ -30,16 +31,7 @@ export function EntityPicker({
           aria-hidden="true"
         />
         <span className="max-w-28 truncate">{current ? current.id : "AI"}</span>
-        <svg
-          viewBox="0 0 16 16"
-          className="size-3 text-muted"
-          aria-hidden="true"
-          fill="none"
-          stroke="currentColor"
-          strokeWidth="1.8"
-        >
-          <path d="M4 6l4 4 4-4" strokeLinecap="round" strokeLinejoin="round" />
-        </svg>
+        <ChevronDown className="size-3 text-muted" strokeWidth={1.8} />
       </DropdownMenu.Trigger>
       <DropdownMenu.Portal>
         <DropdownMenu.Content align="end" sideOffset={6} className={`${menuContentClass} w-64`} loop>

@@ -3,6 +3,7 @@
 import * as ContextMenu from "@radix-ui/react-context-menu";
 import * as DropdownMenu from "@radix-ui/react-dropdown-menu";
 import { Fragment, type ReactNode } from "react";
+import { ChevronDown } from "./chevron-down";
 import { menuContentClass, menuItemClass, menuLabelClass, menuSeparatorClass } from "./menu-styles";
 
 export type ExportKind = "copy-all" | "copy-verbose" | "save-all" | "copy-link" | "json" | "markdown";
@@ -62,16 +63,7 @@ export function TitleMenuButton({ count, onExport }: Props) {
         aria-label="Conversation menu"
         className="grid size-7 place-items-center rounded-md text-(--tint-text) hover:bg-(--tint-faint) focus-visible:outline-2 focus-visible:outline-(--tint-strong) data-[state=open]:bg-(--tint-soft)"
       >
-        <svg
-          viewBox="0 0 16 16"
-          className="size-4"
-          aria-hidden="true"
-          fill="none"
-          stroke="currentColor"
-          strokeWidth="1.6"
-        >
-          <path d="M4 6l4 4 4-4" strokeLinecap="round" strokeLinejoin="round" />
-        </svg>
+        <ChevronDown className="size-4" />
       </DropdownMenu.Trigger>
       <DropdownMenu.Portal>
         <DropdownMenu.Content align="start" sideOffset={6} className={menuContentClass} collisionPadding={8} loop>
