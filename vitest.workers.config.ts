@@ -12,6 +12,7 @@ export default defineConfig({
           ADMIN_TOKEN: "test-admin-token",
           RATE_LIMIT_PER_MINUTE: "1000000",
           MAX_ATTEMPTS: "3",
+          ALLOWED_ORIGINS: "http://localhost:3000",
         },
       },
     }),
