@@ -23,8 +23,6 @@ export interface PostOptions {
 export interface PostResult {
   created: boolean;
   message: Message;
-  /** The addressed message this AI post answered, if any (its status changed). */
-  answered: boolean;
 }
 
 /**
@@ -56,15 +54,17 @@ export class Messages {
     return this.db.transaction(() => {
       if (input.id) {
         const existing = this.byId(input.id);
-        if (existing) return { created: false, message: toMessage(existing), answered: false };
+        if (existing) return { created: false, message: toMessage(existing) };
       }
       opts.admit?.();
       const id = input.id ?? opts.newId();
       const type = input["message-type"] ?? "human";
-      const answered = type === "AI" && input.replyTo ? this.answerParent(input.replyTo, id) : false;
-      if (input.replyTo && !answered && !this.byId(input.replyTo)) {
+      const parent = input.replyTo ? this.byId(input.replyTo) : undefined;
+      if (input.replyTo && !parent) {
         throw new RoomError(404, `replyTo "${input.replyTo}" names no message in this room`);
       }
+      // An AI reply to an addressed message answers it in this same transaction.
+      if (type === "AI" && parent?.entity != null) this.answerParent(parent, id);
       const row = this.insert({
         id,
         now: opts.now,
@@ -85,22 +85,19 @@ export class Messages {
             }
           : null,
       });
-      return { created: true, message: toMessage(row), answered };
+      return { created: true, message: toMessage(row) };
     });
   }
 
   /**
    * An AI post that names an addressed message completes it (the documented post-then-complete
-   * flow). Returns whether it did; throws 409 when that message already has its reply.
+   * flow); throws 409 when that message already has its reply.
    */
-  private answerParent(parentId: string, replyId: string): boolean {
-    const parent = this.byId(parentId);
-    if (!parent || parent.entity === null) return false;
+  private answerParent(parent: MessageRow, replyId: string): void {
     if (parent.reply_id !== null || parent.status === "complete") {
-      throw new RoomError(409, `message "${parentId}" has already been answered`);
+      throw new RoomError(409, `message "${parent.id}" has already been answered`);
     }
     this.markAnswered(parent, replyId, null);
-    return true;
   }
 
   /** Completes an addressed message, recording which reply (if any) and which lease answered it. */

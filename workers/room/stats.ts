@@ -80,7 +80,7 @@ export function roomStats(input: {
   const recentFailures = db
     .all<{ id: string; entity: string; error: string | null; attempts: number }>(
       `SELECT id, entity, error, attempts FROM messages WHERE status = 'failed'
-       ORDER BY priority, seq DESC LIMIT 20`,
+       ORDER BY seq DESC LIMIT 20`,
     )
     .map((r) => ({ messageId: r.id, entity: r.entity, error: r.error ?? "", attempts: r.attempts }));
   return {
