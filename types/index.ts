@@ -1,3 +1,4 @@
 export * from "./api.ts";
+export * from "./live.ts";
 export * from "./message.ts";
 export * from "./queue.ts";

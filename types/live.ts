@@ -1,0 +1,129 @@
+import { z } from "zod";
+import { channelSchema, entitySeenSchema, userFilterSchema } from "./api.ts";
+import { LIMITS, messageIdSchema, messageSchema, queueStatusSchema } from "./message.ts";
+
+/**
+ * The live protocol of `GET /api/live?room=…&cursor=N` (a WebSocket). The seq cursor is still
+ * what makes delivery complete: a client keeps the highest seq it has received, ignores anything
+ * at or below it, and resumes from it after every reconnect. Every frame, both ways, is one JSON
+ * object validated by these schemas.
+ */
+
+export const LIVE = {
+  /** A client frame larger than this closes the socket (4413). */
+  maxClientFrameBytes: 16 * 1024,
+  /** Sustained client frames per second before the socket is closed (4429); bursts up to `burst`. */
+  framesPerSecond: 10,
+  burst: 30,
+  /** Catch-up is sent in pages of this many messages, at most `catchUpPages` per resume. */
+  catchUpPage: LIMITS.pageDefault,
+  catchUpPages: 10,
+  /** Keep-alive: the room answers this exact text without waking (setWebSocketAutoResponse). */
+  ping: '{"type":"ping"}',
+  pong: '{"type":"pong"}',
+  /** Most user pairs one socket may filter by (they live in the socket's 2 KB attachment). */
+  maxFilterUsers: 10,
+} as const;
+
+/** Close codes the room uses; each close carries a reason a person can read. */
+export const LIVE_CLOSE = {
+  /** The frame was not JSON, or not a frame this protocol knows. */
+  invalidFrame: 4400,
+  /** The frame was larger than LIVE.maxClientFrameBytes. */
+  frameTooLarge: 4413,
+  /** The client sent frames faster than LIVE.framesPerSecond. */
+  flooding: 4429,
+} as const;
+
+/** Which messages a socket receives: the same channel and user pairs as `GET /api/comments`. */
+export const liveFilterSchema = z.object({
+  channel: channelSchema.default("ALL"),
+  users: z.array(userFilterSchema).max(LIVE.maxFilterUsers).default([]),
+});
+export type LiveFilter = z.infer<typeof liveFilterSchema>;
+
+/** Query of the live route. */
+export const liveQuerySchema = z.object({
+  cursor: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+  type: channelSchema.default("ALL"),
+  /** `name:color+name:color`, as on `GET /api/comments`. */
+  u: z.string().max(2000).optional(),
+});
+
+// ── client → server ─────────────────────────────────────────────────────────────────────────
+
+export const resumeFrameSchema = z.object({ type: z.literal("resume"), cursor: z.number().int().min(0) });
+export const filterFrameSchema = z.object({ type: z.literal("filter"), filter: liveFilterSchema });
+export const pingFrameSchema = z.object({ type: z.literal("ping") });
+export const clientFrameSchema = z.discriminatedUnion("type", [resumeFrameSchema, filterFrameSchema, pingFrameSchema]);
+export type ClientFrame = z.infer<typeof clientFrameSchema>;
+
+// ── server → client ─────────────────────────────────────────────────────────────────────────
+
+/** A queue transition of an addressed message (replaces polling `/api/comments/status`). */
+export const queueChangeSchema = z.object({
+  id: messageIdSchema,
+  seq: z.number().int().positive(),
+  status: queueStatusSchema,
+  attempts: z.number().int().min(0),
+  error: z.string().nullable(),
+  leaseExpiresAt: z.number().int().nullable(),
+});
+export type QueueChange = z.infer<typeof queueChangeSchema>;
+
+/** The text an entity has generated so far for an addressed message (never stored as a message). */
+export const draftSchema = z.object({
+  messageId: messageIdSchema,
+  entity: z.string(),
+  username: z.string(),
+  color: z.string(),
+  text: z.string(),
+  updatedAt: z.number().int(),
+});
+export type Draft = z.infer<typeof draftSchema>;
+
+export const helloEventSchema = z.object({
+  type: z.literal("hello"),
+  /** Highest committed seq in the room. */
+  head: z.number().int().min(0),
+  /** The cursor catch-up starts from (what the client sent, or head when it sent none). */
+  cursor: z.number().int().min(0),
+  drafts: z.array(draftSchema).default([]),
+  entities: z.array(entitySeenSchema).default([]),
+});
+export const messagesEventSchema = z.object({
+  type: z.literal("messages"),
+  /** Ascending by seq; only messages this socket's filter shows. */
+  messages: z.array(messageSchema),
+  /** Every seq up to here has been considered for this socket: resume from it. */
+  cursor: z.number().int().min(0),
+  /** Catch-up stopped at its page limit: send `resume` with `cursor` for the rest. */
+  hasMore: z.boolean().default(false),
+});
+export const queueEventSchema = z.object({ type: z.literal("queue"), changes: z.array(queueChangeSchema) });
+export const presenceEventSchema = z.object({ type: z.literal("presence"), entities: z.array(entitySeenSchema) });
+export const draftEventSchema = z.object({ type: z.literal("draft"), draft: draftSchema });
+export const draftGoneEventSchema = z.object({
+  type: z.literal("draft-gone"),
+  messageId: messageIdSchema,
+  /** `complete` (the stored reply follows in a `messages` event), `failed`, `released`, `expired`. */
+  reason: z.enum(["complete", "failed", "released", "expired", "removed"]),
+});
+/** Messages that changed in place (a moderation tombstone, a restore): replace by id. */
+export const updatedEventSchema = z.object({ type: z.literal("updated"), messages: z.array(messageSchema) });
+/** A recoverable problem with the client's last frame; the socket stays open. */
+export const errorEventSchema = z.object({ type: z.literal("error"), code: z.string(), message: z.string() });
+
+export const serverEventSchema = z.discriminatedUnion("type", [
+  helloEventSchema,
+  messagesEventSchema,
+  queueEventSchema,
+  presenceEventSchema,
+  draftEventSchema,
+  draftGoneEventSchema,
+  updatedEventSchema,
+  errorEventSchema,
+]);
+export type ServerEvent = z.infer<typeof serverEventSchema>;
+export type HelloEvent = z.infer<typeof helloEventSchema>;
+export type MessagesEvent = z.infer<typeof messagesEventSchema>;
