@@ -1,13 +1,6 @@
 import { z } from "zod";
 import { LIMITS, messageIdSchema, messageSchema, messageTypeSchema } from "./message.ts";
 
-/** Every error body the API returns. */
-export const apiErrorSchema = z.object({
-  error: z.string(),
-  issues: z.array(z.unknown()).optional(),
-});
-export type ApiError = z.infer<typeof apiErrorSchema>;
-
 const intParam = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 /** Query of `GET /api/comments`. */

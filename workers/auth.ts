@@ -17,11 +17,11 @@ export function requireCaller(c: Context<AppEnv>, allowed: "bot" | "admin"): voi
   const caller = c.var.caller;
   if (caller === "admin" || (allowed === "bot" && caller === "bot")) return;
   if (!c.env.BOT_TOKEN && !c.env.ADMIN_TOKEN) {
-    throw new HttpError(503, "Server has no BOT_TOKEN/ADMIN_TOKEN configured (see docs/DEPLOY.md)");
+    throw new HttpError("unavailable", "Server has no BOT_TOKEN/ADMIN_TOKEN configured (see docs/DEPLOY.md)");
   }
   const sent = Boolean(c.req.header("authorization"));
   throw new HttpError(
-    sent ? 403 : 401,
+    sent ? "forbidden" : "unauthorized",
     sent
       ? `That token is not valid for this route (needs the ${allowed} token)`
       : `This route needs Authorization: Bearer <${allowed} token>`,

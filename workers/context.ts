@@ -11,7 +11,8 @@ export function roomName(c: Context<AppEnv>): string {
   const raw = c.req.query("room");
   if (raw === undefined || raw === "") return DEFAULT_ROOM;
   const parsed = roomSchema.safeParse(raw);
-  if (!parsed.success) throw new HttpError(400, parsed.error.issues[0]?.message ?? "invalid room", parsed.error.issues);
+  if (!parsed.success)
+    throw new HttpError("invalid_input", parsed.error.issues[0]?.message ?? "invalid room", parsed.error.issues);
   return parsed.data;
 }
 

@@ -1,23 +1,28 @@
-/** An error with an HTTP status that the router turns into `{error, issues?}`. */
+import { ERROR_STATUS, type ErrorCode, type ErrorStatus } from "../types";
+
+/** An error with a code from the one table (types/errors.ts); the router turns it into `{error, code, issues?}`. */
 export class HttpError extends Error {
+  readonly status: ErrorStatus;
+
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 429 | 500 | 503,
+    readonly code: ErrorCode,
     message: string,
     readonly issues?: unknown[],
     readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = "HttpError";
+    this.status = ERROR_STATUS[code];
   }
 }
 
 /**
  * What a Room method returns across the RPC boundary. Error classes do not survive RPC, so
- * domain failures travel as values and are rethrown as HttpError on the Worker side.
+ * domain failures travel as values (a code, never a status) and become HttpError in the Worker.
  */
 export type RoomResult<T> =
   | { ok: true; value: T; status?: 200 | 201 | 204; usage: StorageUsage }
-  | { ok: false; status: 400 | 404 | 409 | 429; error: string; retryAfter?: number; usage: StorageUsage };
+  | { ok: false; code: ErrorCode; error: string; retryAfter?: number; usage: StorageUsage };
 
 export interface StorageUsage {
   rowsRead: number;
@@ -27,7 +32,7 @@ export interface StorageUsage {
 /** A domain failure inside the Room; caught at the RPC edge and returned as a value. */
 export class RoomError extends Error {
   constructor(
-    readonly status: 400 | 404 | 409 | 429,
+    readonly code: ErrorCode,
     message: string,
     readonly retryAfter?: number,
   ) {

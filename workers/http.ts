@@ -8,7 +8,7 @@ import { HttpError, type RoomResult } from "./errors";
 export async function readJson<S extends z.ZodType>(c: Context<AppEnv>, schema: S): Promise<z.infer<S>> {
   const type = c.req.header("content-type") ?? "";
   if (!/^application\/([a-z.+-]*\+)?json\b/i.test(type)) {
-    throw new HttpError(415, "Content-Type must be application/json");
+    throw new HttpError("unsupported_media_type", "Content-Type must be application/json");
   }
   const declared = Number(c.req.header("content-length") ?? "0");
   if (declared > LIMITS.bodyMaxBytes) throw tooLarge();
@@ -18,7 +18,7 @@ export async function readJson<S extends z.ZodType>(c: Context<AppEnv>, schema: 
   try {
     body = JSON.parse(new TextDecoder().decode(bytes));
   } catch {
-    throw new HttpError(400, "Body is not valid JSON");
+    throw new HttpError("invalid_input", "Body is not valid JSON");
   }
   return parseWith(schema, body, "Invalid request body");
 }
@@ -32,13 +32,13 @@ function parseWith<S extends z.ZodType>(schema: S, value: unknown, what: string)
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const summary = parsed.error.issues.map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`).join("; ");
-    throw new HttpError(400, `${what}: ${summary}`, parsed.error.issues);
+    throw new HttpError("invalid_input", `${what}: ${summary}`, parsed.error.issues);
   }
   return parsed.data;
 }
 
 function tooLarge(): HttpError {
-  return new HttpError(413, `Body is larger than ${LIMITS.bodyMaxBytes / 1024} KB`);
+  return new HttpError("too_large", `Body is larger than ${LIMITS.bodyMaxBytes / 1024} KB`);
 }
 
 /** Unwraps a Room result: records its storage work and turns a domain failure into HttpError. */
@@ -46,7 +46,7 @@ export function unwrap<T>(c: Context<AppEnv>, result: RoomResult<T>): T {
   c.var.metrics.addUsage(result.usage);
   if (!result.ok) {
     const headers = result.retryAfter ? { "Retry-After": String(result.retryAfter) } : undefined;
-    throw new HttpError(result.status, result.error, undefined, headers);
+    throw new HttpError(result.code, result.error, undefined, headers);
   }
   return result.value;
 }

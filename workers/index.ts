@@ -65,12 +65,12 @@ const ROUTES: Record<string, string[]> = {
 for (const [path, methods] of Object.entries(ROUTES)) {
   app.all(path, (c) => {
     c.header("Allow", methods.join(", "));
-    throw new HttpError(405, `${c.req.method} is not allowed on ${path}; use ${methods.join(" or ")}`);
+    throw new HttpError("method_not_allowed", `${c.req.method} is not allowed on ${path}; use ${methods.join(" or ")}`);
   });
 }
 
 app.all("/api/*", (c) => {
-  throw new HttpError(404, `No API route ${c.req.method} ${new URL(c.req.url).pathname}`);
+  throw new HttpError("not_found", `No API route ${c.req.method} ${new URL(c.req.url).pathname}`);
 });
 
 // Everything else is the static app (only reached when assets did not answer first).
@@ -79,10 +79,11 @@ app.all("*", (c) => c.env.ASSETS.fetch(c.req.raw));
 app.onError((error, c) => {
   if (error instanceof HttpError) {
     for (const [k, v] of Object.entries(error.headers ?? {})) c.header(k, v);
-    return c.json({ error: error.message, ...(error.issues ? { issues: error.issues } : {}) }, error.status);
+    const body = { error: error.message, code: error.code, ...(error.issues ? { issues: error.issues } : {}) };
+    return c.json(body, error.status);
   }
   console.error(`[worker] ${c.req.method} ${c.req.url} failed`, error);
-  return c.json({ error: "Internal error; it has been logged" }, 500);
+  return c.json({ error: "Internal error; it has been logged", code: "internal" }, 500);
 });
 
 function allowedOrigins(configured: string | undefined, requestUrl: string): Set<string> {

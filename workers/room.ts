@@ -84,7 +84,7 @@ export class Room extends DurableObject<Bindings> {
         const retryAfter = this.rateBuckets.take(limit.client, limit.perMinute, Date.now());
         if (retryAfter > 0) {
           throw new RoomError(
-            429,
+            "rate_limited",
             `Too many messages: the limit is ${limit.perMinute} a minute. Try again in ${retryAfter} s.`,
             retryAfter,
           );
@@ -297,7 +297,7 @@ export class Room extends DurableObject<Bindings> {
     } catch (error) {
       const usage = usageSince(before, this.db.totals());
       if (error instanceof RoomError) {
-        return { ok: false, status: error.status, error: error.message, retryAfter: error.retryAfter, usage };
+        return { ok: false, code: error.code, error: error.message, retryAfter: error.retryAfter, usage };
       }
       throw error;
     }

@@ -61,7 +61,7 @@ export class Messages {
       const type = input["message-type"] ?? "human";
       const parent = input.replyTo ? this.byId(input.replyTo) : undefined;
       if (input.replyTo && !parent) {
-        throw new RoomError(404, `replyTo "${input.replyTo}" names no message in this room`);
+        throw new RoomError("not_found", `replyTo "${input.replyTo}" names no message in this room`);
       }
       // An AI reply to an addressed message answers it in this same transaction.
       if (type === "AI" && parent?.entity != null) this.answerParent(parent, id);
@@ -95,7 +95,7 @@ export class Messages {
    */
   private answerParent(parent: MessageRow, replyId: string): void {
     if (parent.reply_id !== null || parent.status === "complete") {
-      throw new RoomError(409, `message "${parent.id}" has already been answered`);
+      throw new RoomError("already_answered", `message "${parent.id}" has already been answered`);
     }
     this.markAnswered(parent, replyId, null);
   }
@@ -205,7 +205,7 @@ export class Messages {
       processed ? 1 : 0,
       id,
     );
-    if (!row) throw new RoomError(404, `No message with id "${id}"`);
+    if (!row) throw new RoomError("not_found", `No message with id "${id}"`);
     return toMessage(row);
   }
 

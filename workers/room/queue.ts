@@ -48,7 +48,7 @@ export class Queue {
     return this.db.transaction(() => {
       const row = this.addressed(messageId);
       if (row.status !== "pending") {
-        throw new RoomError(409, `message "${messageId}" is ${row.status}, not pending`);
+        throw new RoomError("conflict", `message "${messageId}" is ${row.status}, not pending`);
       }
       return this.lease(row, workerId, leaseSeconds, now);
     });
@@ -81,13 +81,14 @@ export class Queue {
       const row = this.addressed(messageId);
       if (row.status === "complete") {
         if (token && row.answered_token !== token) {
-          throw new RoomError(409, `message "${messageId}" was already answered by another worker`);
+          throw new RoomError("already_answered", `message "${messageId}" was already answered by another worker`);
         }
         return row.reply_id ? (this.messages.byIds([row.reply_id])[0] ?? null) : null;
       }
-      if (!token) throw new RoomError(400, "leaseToken is required to complete a message that is not answered yet");
+      if (!token)
+        throw new RoomError("invalid_input", "leaseToken is required to complete a message that is not answered yet");
       if (row.lease_token !== token) {
-        throw new RoomError(409, `the lease on "${messageId}" is not yours (another worker holds or held it)`);
+        throw new RoomError("lease_lost", `the lease on "${messageId}" is not yours (another worker holds or held it)`);
       }
       // Our token is the latest lease: either still held, or expired with nobody else holding it.
       const replyRow = reply
@@ -171,7 +172,8 @@ export class Queue {
   requeue(messageId: string): Message {
     return this.db.transaction(() => {
       const row = this.addressed(messageId);
-      if (row.status === "complete") throw new RoomError(409, `message "${messageId}" is already answered`);
+      if (row.status === "complete")
+        throw new RoomError("already_answered", `message "${messageId}" is already answered`);
       this.setState(row, "pending", 0, null);
       return toMessage(this.addressed(messageId));
     });
@@ -181,7 +183,8 @@ export class Queue {
   failByHand(messageId: string, error: string): Message {
     return this.db.transaction(() => {
       const row = this.addressed(messageId);
-      if (row.status === "complete") throw new RoomError(409, `message "${messageId}" is already answered`);
+      if (row.status === "complete")
+        throw new RoomError("already_answered", `message "${messageId}" is already answered`);
       this.setState(row, "failed", row.attempts, error);
       return toMessage(this.addressed(messageId));
     });
@@ -234,8 +237,8 @@ export class Queue {
 
   private addressed(messageId: string): MessageRow {
     const row = this.messages.byId(messageId);
-    if (!row) throw new RoomError(404, `No message with id "${messageId}"`);
-    if (row.entity === null) throw new RoomError(409, `message "${messageId}" is not addressed to an entity`);
+    if (!row) throw new RoomError("not_found", `No message with id "${messageId}"`);
+    if (row.entity === null) throw new RoomError("conflict", `message "${messageId}" is not addressed to an entity`);
     return row;
   }
 
@@ -243,7 +246,7 @@ export class Queue {
   private held(messageId: string, token: string): MessageRow {
     const row = this.addressed(messageId);
     if (row.status !== "processing" || row.lease_token !== token) {
-      throw new RoomError(409, `lease on "${messageId}" was lost (it expired or another worker holds it)`);
+      throw new RoomError("lease_lost", `lease on "${messageId}" was lost (it expired or another worker holds it)`);
     }
     return row;
   }

@@ -7,7 +7,7 @@ import { HttpError } from "../errors";
 export const bench = new Hono<AppEnv>();
 
 bench.use("/api/_bench/*", async (c, next) => {
-  if (c.env.BENCH_ROUTES !== "1") throw new HttpError(404, `No API route ${c.req.method} ${c.req.path}`);
+  if (c.env.BENCH_ROUTES !== "1") throw new HttpError("not_found", `No API route ${c.req.method} ${c.req.path}`);
   await next();
 });
 

@@ -74,7 +74,7 @@ comments.post("/api/comments", async (c) => {
 comments.patch("/api/comments/:id", async (c) => {
   requireCaller(c, "bot");
   const id = messageIdSchema.safeParse(c.req.param("id"));
-  if (!id.success) throw new HttpError(400, "Invalid message id", id.error.issues);
+  if (!id.success) throw new HttpError("invalid_input", "Invalid message id", id.error.issues);
   const patch = await readJson(c, messagePatchSchema);
   return c.json(unwrap(c, await roomStub(c).setProcessed(c.var.room, id.data, patch.botParams.processed)));
 });

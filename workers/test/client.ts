@@ -1,5 +1,5 @@
 import { exports } from "cloudflare:workers";
-import type { Message } from "../../types";
+import { apiErrorSchema, ERROR_STATUS, type Message } from "../../types";
 import { parseServerTiming } from "../metrics";
 
 export const BOT_TOKEN = "test-bot-token";
@@ -33,12 +33,25 @@ export async function call<T = any>(method: string, path: string, opts: CallOpti
   const text = await res.text();
   let parsed: unknown = text;
   if ((res.headers.get("content-type") ?? "").includes("json") && text) parsed = JSON.parse(text);
+  if (res.status >= 400) expectCodedError(res.status, parsed);
   return {
     status: res.status,
     body: parsed as T,
     headers: res.headers,
     timing: parseServerTiming(res.headers.get("server-timing")),
   };
+}
+
+/**
+ * Every error any test provokes must be `{error, code, issues?}` with the code's status from the
+ * one table, so a client can branch on `code`. Checked here, so no error case can skip it.
+ */
+function expectCodedError(status: number, body: unknown): void {
+  const parsed = apiErrorSchema.safeParse(body);
+  if (!parsed.success) throw new Error(`error response ${status} is not {error, code}: ${JSON.stringify(body)}`);
+  if (ERROR_STATUS[parsed.data.code] !== status) {
+    throw new Error(`error code ${parsed.data.code} belongs to ${ERROR_STATUS[parsed.data.code]}, answered ${status}`);
+  }
 }
 
 let roomCounter = 0;
