@@ -18,6 +18,7 @@ import type { Bindings } from "./app-env";
 import { RoomError, type RoomResult } from "./errors";
 import { Counts } from "./room/counts";
 import { Db, usageSince } from "./room/db";
+import { LegacyFlow } from "./room/legacy";
 import { Messages, type PageFilter } from "./room/messages";
 import { Pollers } from "./room/pollers";
 import { type Claim, Queue } from "./room/queue";
@@ -38,6 +39,7 @@ export class Room extends DurableObject<Bindings> {
   private messages!: Messages;
   private queue!: Queue;
   private pollers!: Pollers;
+  private legacy!: LegacyFlow;
   private counts!: Counts;
   private readonly waiters = new Waiters();
   private readonly rateBuckets = new RateBuckets();
@@ -60,6 +62,7 @@ export class Room extends DurableObject<Bindings> {
         newId,
       });
       this.pollers = new Pollers(this.db);
+      this.legacy = new LegacyFlow(this.db, this.messages, this.counts);
       this.name = this.db.one<{ value: string }>("SELECT value FROM meta WHERE key = 'name'")?.value ?? "";
       this.alarmAt = await ctx.storage.getAlarm();
     });
@@ -135,12 +138,18 @@ export class Room extends DurableObject<Bindings> {
     return this.run(room, () => ({ value: this.messages.byIds(ids) }));
   }
 
+  /** The predecessor's `PATCH processed`: settles an open addressed message (see room/legacy.ts). */
   setProcessed(room: string, id: string, processed: boolean): RoomResult<Message> {
     return this.run(room, () => {
-      const value = this.messages.setProcessed(id, processed);
-      this.changed();
-      return { value };
+      const { message, settled } = this.legacy.patchProcessed(id, processed);
+      if (settled) this.changed();
+      return { value: message };
     });
+  }
+
+  /** The head seq, from memory (no rows read): the `limit=0` "where is the head?" probe. */
+  head(room: string): RoomResult<number> {
+    return this.run(room, () => ({ value: this.messages.head }));
   }
 
   lastPostAt(room: string): RoomResult<number> {

@@ -23,6 +23,13 @@ comments.get("/api/comments", async (c) => {
   const room = c.var.room;
   const filter = { type: q.type, users: parseUserFilters(q.u) };
 
+  if (q.limit === 0) {
+    // "Where is the head?" (the old client probes `offset=0&limit=0` on every page load): nothing
+    // but the cursor, read from the room's memory, so it costs no rows.
+    if (q.after !== undefined) return c.json([]);
+    const head = unwrap(c, await stub.head(room));
+    return c.json({ comments: [], cursor: head, hasMore: head > (q.cursor ?? 0) } satisfies CommentsPage);
+  }
   if (q.after !== undefined) {
     // Legacy timestamp polling from the documented contract: a bare array, newest first.
     return c.json(unwrap(c, await stub.sinceTimestamp(room, q.after, q.limit, q.type)));
