@@ -26,7 +26,7 @@ import { RateBuckets } from "./room/rate-buckets";
 import { SnapshotWriter } from "./room/snapshot-writer";
 import { roomStats, StorageTotals } from "./room/stats";
 import { Waiters } from "./room/waiters";
-import { SNAPSHOT_SIZE, type Snapshot, snapshotKey } from "./snapshot";
+import { SNAPSHOT_SIZE, type Snapshot, type SnapshotDelta, snapshotKey } from "./snapshot";
 
 const newId = () => crypto.randomUUID();
 
@@ -122,11 +122,21 @@ export class Room extends DurableObject<Bindings> {
     });
   }
 
-  /** Messages committed after the snapshot the Worker read from KV (counts that KV read). */
-  afterSnapshot(room: string, seq: number, limit: number, kvReads: number): RoomResult<CommentsPage> {
+  /**
+   * Messages committed after the snapshot the Worker read from KV (counts that KV read), plus the
+   * current state of the snapshot's open addressed messages (`openIds`, at most a window's worth).
+   */
+  afterSnapshot(
+    room: string,
+    seq: number,
+    limit: number,
+    kvReads: number,
+    openIds: string[] = [],
+  ): RoomResult<SnapshotDelta> {
     return this.run(room, () => {
       this.storage.kvReads += kvReads;
-      return { value: this.messages.after(seq, limit, { type: "ALL", users: [] }) };
+      const page = this.messages.after(seq, limit, { type: "ALL", users: [] });
+      return { value: { ...page, refreshed: this.messages.byIds(openIds.slice(0, SNAPSHOT_SIZE)) } };
     });
   }
 
