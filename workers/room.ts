@@ -19,6 +19,7 @@ import type { Bindings } from "./app-env";
 import { RoomError, type RoomResult } from "./errors";
 import { Counts } from "./room/counts";
 import { Db, usageSince } from "./room/db";
+import { LegacyFlow } from "./room/legacy";
 import { LIVE_PARAMS_HEADER, LiveHub } from "./room/live";
 import { Messages, type PageFilter } from "./room/messages";
 import { Pollers } from "./room/pollers";
@@ -27,7 +28,7 @@ import { RateBuckets } from "./room/rate-buckets";
 import { SnapshotWriter } from "./room/snapshot-writer";
 import { roomStats, StorageTotals } from "./room/stats";
 import { Waiters } from "./room/waiters";
-import { SNAPSHOT_SIZE, type Snapshot, snapshotKey } from "./snapshot";
+import { SNAPSHOT_SIZE, type Snapshot, type SnapshotDelta, snapshotKey } from "./snapshot";
 
 const newId = () => crypto.randomUUID();
 
@@ -40,6 +41,7 @@ export class Room extends DurableObject<Bindings> {
   private messages!: Messages;
   private queue!: Queue;
   private pollers!: Pollers;
+  private legacy!: LegacyFlow;
   private counts!: Counts;
   private readonly waiters = new Waiters();
   private readonly rateBuckets = new RateBuckets();
@@ -63,6 +65,7 @@ export class Room extends DurableObject<Bindings> {
         newId,
       });
       this.pollers = new Pollers(this.db);
+      this.legacy = new LegacyFlow(this.db, this.messages, this.counts);
       this.name = this.db.one<{ value: string }>("SELECT value FROM meta WHERE key = 'name'")?.value ?? "";
       this.alarmAt = await ctx.storage.getAlarm();
     });
@@ -173,11 +176,21 @@ export class Room extends DurableObject<Bindings> {
     });
   }
 
-  /** Messages committed after the snapshot the Worker read from KV (counts that KV read). */
-  afterSnapshot(room: string, seq: number, limit: number, kvReads: number): RoomResult<CommentsPage> {
+  /**
+   * Messages committed after the snapshot the Worker read from KV (counts that KV read), plus the
+   * current state of the snapshot's open addressed messages (`openIds`, at most a window's worth).
+   */
+  afterSnapshot(
+    room: string,
+    seq: number,
+    limit: number,
+    kvReads: number,
+    openIds: string[] = [],
+  ): RoomResult<SnapshotDelta> {
     return this.run(room, () => {
       this.storage.kvReads += kvReads;
-      return { value: this.messages.after(seq, limit, { type: "ALL", users: [] }) };
+      const page = this.messages.after(seq, limit, { type: "ALL", users: [] });
+      return { value: { ...page, refreshed: this.messages.byIds(openIds.slice(0, SNAPSHOT_SIZE)) } };
     });
   }
 
@@ -189,12 +202,21 @@ export class Room extends DurableObject<Bindings> {
     return this.run(room, () => ({ value: this.messages.byIds(ids) }));
   }
 
+  /** The predecessor's `PATCH processed`: settles an open addressed message (see room/legacy.ts). */
   setProcessed(room: string, id: string, processed: boolean): RoomResult<Message> {
     return this.run(room, () => {
-      const value = this.messages.setProcessed(id, processed);
-      this.changed();
-      return { value };
+      const { message, settled } = this.legacy.patchProcessed(id, processed);
+      if (settled) {
+        this.changed();
+        this.publish([], [id]);
+      }
+      return { value: message };
     });
+  }
+
+  /** The head seq, from memory (no rows read): the `limit=0` "where is the head?" probe. */
+  head(room: string): RoomResult<number> {
+    return this.run(room, () => ({ value: this.messages.head }));
   }
 
   lastPostAt(room: string): RoomResult<number> {
