@@ -13,6 +13,12 @@ export const commentsQuerySchema = z.object({
   type: z.enum(["human", "AI", "ALL"]).default("ALL"),
   /** `name:color+name:color` (a `+` may arrive decoded as a space). */
   u: z.string().max(2000).optional(),
+  /**
+   * `cached=1`: "I resume from the cursor you give me" — the recent window may then come from the
+   * KV snapshot alone, without calling the room. Clients that never resume (the predecessor's bot
+   * reads `processed` from this window) leave it out and get the window merged with the room.
+   */
+  cached: z.literal("1").optional(),
 });
 export type CommentsQuery = z.infer<typeof commentsQuerySchema>;
 
