@@ -23,21 +23,21 @@ export class Pollers {
     profiles: EntityProfile[] = [],
   ): boolean {
     if (workerId) this.touch("bot", workerId, now);
-    let arrived = false;
+    let announce = false;
     for (const entity of entities ?? []) {
-      const previous = this.lastWritten.get(`entity:${entity}`);
-      if (
-        this.touch(
-          "entity",
-          entity,
-          now,
-          profiles.find((p) => p.id === entity),
-        )
-      ) {
-        arrived ||= previous === undefined || now - previous > PRESENCE.servedWithinMs;
+      this.touch(
+        "entity",
+        entity,
+        now,
+        profiles.find((p) => p.id === entity),
+      );
+      const announced = this.lastAnnounced.get(entity);
+      if (announced === undefined || now - announced > PRESENCE.servedWithinMs / 2) {
+        this.lastAnnounced.set(entity, now);
+        announce = true;
       }
     }
-    return arrived;
+    return announce;
   }
 
   entities(): EntitySeen[] {
