@@ -12,6 +12,8 @@ export const commentsQuerySchema = z.object({
   type: z.enum(["human", "AI", "ALL"]).default("ALL"),
   /** `name:color+name:color` (a `+` may arrive decoded as a space). */
   u: z.string().max(2000).optional(),
+  /** With `cursor`: also answer the messages changed in place (removed, restored) after this rev. */
+  rev: intParam(0, Number.MAX_SAFE_INTEGER).optional(),
 });
 export type CommentsQuery = z.infer<typeof commentsQuerySchema>;
 
@@ -19,6 +21,10 @@ export const commentsPageSchema = z.object({
   comments: z.array(messageSchema),
   cursor: z.number().int(),
   hasMore: z.boolean(),
+  /** The room's change revision this page reflects; poll with `&rev=` to learn of later in-place changes. */
+  rev: z.number().int().optional(),
+  /** Messages changed in place since the `rev` asked for (tombstones, restores): replace by id. */
+  updated: z.array(messageSchema).optional(),
 });
 export type CommentsPage = z.infer<typeof commentsPageSchema>;
 
