@@ -5,6 +5,7 @@ import { identify } from "./auth";
 import { roomName } from "./context";
 import { HttpError } from "./errors";
 import { RequestMetrics } from "./metrics";
+import { adminModeration } from "./routes/admin-moderation";
 import { bench } from "./routes/bench";
 import { comments } from "./routes/comments";
 import { meta } from "./routes/meta";
@@ -41,6 +42,7 @@ app.use("/api/*", async (c, next) => {
 app.route("/", meta);
 app.route("/", comments);
 app.route("/", queue);
+app.route("/", adminModeration);
 app.route("/", bench);
 
 /** Known paths answer 405 to other methods; registered after the real handlers so those win. */
@@ -57,6 +59,12 @@ const ROUTES: Record<string, string[]> = {
   "/api/queue/release": ["POST"],
   "/api/admin/requeue": ["POST"],
   "/api/admin/fail": ["POST"],
+  "/api/admin/remove": ["POST"],
+  "/api/admin/restore": ["POST"],
+  "/api/admin/mute": ["POST"],
+  "/api/admin/unmute": ["POST"],
+  "/api/admin/mutes": ["GET"],
+  "/api/admin/audit": ["GET"],
   "/api/entities": ["GET"],
   "/api/stats": ["GET"],
   "/api/heartbeat": ["GET"],

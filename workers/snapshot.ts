@@ -8,6 +8,8 @@ export const SNAPSHOT_SIZE = 200;
 export const snapshotSchema = z.object({
   v: z.literal(1),
   seq: z.number().int().min(0),
+  /** The change rev it reflects (issue 15); a snapshot written before moderation existed reflects none. */
+  rev: z.number().int().min(0).default(0),
   comments: z.array(messageSchema),
 });
 export type Snapshot = z.infer<typeof snapshotSchema>;

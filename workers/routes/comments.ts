@@ -24,10 +24,12 @@ comments.get("/api/comments", async (c) => {
   const filter = { type: q.type, users: parseUserFilters(q.u) };
 
   if (q.after !== undefined) {
-    // Legacy timestamp polling from the documented contract: a bare array, newest first.
-    return c.json(unwrap(c, await stub.sinceTimestamp(room, q.after, q.limit, q.type)));
+    // Legacy timestamp polling from the documented contract: a bare array, newest first. Its
+    // clients know nothing of tombstones and need no cursor, so removed messages are left out.
+    const since = unwrap(c, await stub.sinceTimestamp(room, q.after, q.limit, q.type));
+    return c.json(since.filter((m) => !m.removed));
   }
-  if (q.cursor !== undefined) return c.json(unwrap(c, await stub.after(room, q.cursor, q.limit, filter)));
+  if (q.cursor !== undefined) return c.json(unwrap(c, await stub.after(room, q.cursor, q.limit, filter, q.rev)));
   if (q.before !== undefined) return c.json(unwrap(c, await stub.latest(room, q.limit, filter, q.before)));
 
   const unfiltered = filter.type === "ALL" && filter.users.length === 0;
@@ -46,10 +48,14 @@ async function recentWindow(c: Context<AppEnv>, limit: number): Promise<Comments
   const snapshot = await readSnapshot(c.env.SNAPSHOTS, room);
   c.var.metrics.kvReads++;
   if (!snapshot) return unwrap(c, await stub.latestAndRepair(room, limit, 1));
-  const delta = unwrap(c, await stub.afterSnapshot(room, snapshot.seq, SNAPSHOT_SIZE, 1));
+  // The delta also carries every message changed in place after the snapshot's rev: a snapshot
+  // written before a removal (or read stale from another location) still never shows its text.
+  const delta = unwrap(c, await stub.afterSnapshot(room, snapshot.seq, SNAPSHOT_SIZE, 1, snapshot.rev));
   if (delta.hasMore) return unwrap(c, await stub.latest(room, limit, { type: "ALL", users: [] }, null));
-  const window = [...snapshot.comments.filter((m) => m.seq <= snapshot.seq), ...delta.comments].slice(-limit);
-  return { comments: window, cursor: delta.cursor, hasMore: (window[0]?.seq ?? 1) > 1 };
+  const current = new Map((delta.updated ?? []).map((m) => [m.id, m]));
+  const covered = snapshot.comments.filter((m) => m.seq <= snapshot.seq).map((m) => current.get(m.id) ?? m);
+  const window = [...covered, ...delta.comments].slice(-limit);
+  return { comments: window, cursor: delta.cursor, hasMore: (window[0]?.seq ?? 1) > 1, rev: delta.rev };
 }
 
 comments.get("/api/comments/status", async (c) => {
