@@ -123,7 +123,7 @@ export class MessageFeed {
     const maxPages = this.options.maxPagesPerSync ?? 5;
     for (let pages = 0; pages < maxPages; pages++) {
       const page = await this.source.after(this.window.cursor, this.window.rev);
-      this.arrived.push(...page.comments.filter((m) => !seen.has(m.id)));
+      this.arrived.push(...page.comments.filter((m) => !seen.has(m.id) && !m.removed));
       this.set(appendNewer(this.window, page));
       if (!page.hasMore) break;
     }

@@ -54,6 +54,8 @@ export const muteSchema = z.object({
 });
 export type Mute = z.infer<typeof muteSchema>;
 export const mutesResponseSchema = z.object({ mutes: z.array(muteSchema) });
+export const muteResponseSchema = z.object({ success: z.literal(true), mute: muteSchema });
+export const unmuteResponseSchema = z.object({ success: z.literal(true), lifted: z.boolean() });
 
 export const auditActionSchema = z.enum(["remove", "restore", "mute", "unmute"]);
 export type AuditAction = z.infer<typeof auditActionSchema>;
