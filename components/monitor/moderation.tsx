@@ -92,7 +92,7 @@ function RecentRow({
   return (
     <div className="flex min-w-0 flex-wrap items-start gap-x-2 gap-y-1">
       <p className="min-w-0 flex-1 basis-56 text-xs break-words" style={{ color: textColor(m.color) }}>
-        <span className="opacity-60">{m.username}: </span>
+        <span className="font-semibold">{m.username}: </span>
         {m.text}
       </p>
       <span className="shrink-0 text-[11px] text-muted">{formatAgo(m.timestamp, now)}</span>

@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
 import type { Message } from "../../types";
 import { postHuman, uniqueRoom } from "./support/api";
@@ -48,6 +49,9 @@ test("an operator removes a message from the monitor; it disappears from another
   await expect(monitor.getByRole("button", { name: `Restore ${abuse.id}` })).toBeVisible();
   const audit = monitor.getByRole("list", { name: "Audit trail" });
   await expect(audit.getByRole("listitem").first()).toContainText(`admin removed message ${abuse.id}: harassment`);
+  // The moderation panels, filled, have no serious accessibility problems.
+  const axe = await new AxeBuilder({ page: monitor }).analyze();
+  expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
 
   // Browser 1, no reload: the row goes, the others stay.
   await expect(chat.item("ABUSIVE-TEXT-42")).toHaveCount(0, { timeout: 10_000 });
