@@ -4,7 +4,7 @@ import { useCallback, useMemo, useState } from "react";
 import useSWR, { type SWRConfiguration } from "swr";
 import { ModerationApi, moderationErrorText, targetLabel } from "@/lib/moderation";
 import { MONITOR_REFRESH_MS } from "@/lib/monitor";
-import type { AuditEntry, Message, Mute, MuteTarget } from "@/types";
+import type { AuditEntry, Message, Mute, MuteRequestTarget, MuteTarget } from "@/types";
 import { useDebounced } from "./use-debounced";
 import type { MonitorActions } from "./use-stats";
 
@@ -26,7 +26,7 @@ export interface ModerationData {
   busy: ReadonlySet<string>;
   remove: (messageId: string, reason: string) => Promise<boolean>;
   restore: (messageId: string) => Promise<boolean>;
-  mute: (target: MuteTarget, minutes: number, reason: string) => Promise<boolean>;
+  mute: (target: MuteRequestTarget, minutes: number, reason: string) => Promise<boolean>;
   unmute: (target: MuteTarget) => Promise<boolean>;
 }
 
@@ -90,7 +90,7 @@ export function useModeration(room: string, token: string, actions: MonitorActio
     mute: (target, minutes, reason) =>
       act(targetLabel(target), `Mute ${targetLabel(target)}`, async () => {
         const m = await api.mute(t, target, minutes, reason);
-        return `Muted ${targetLabel(target)} until ${new Date(m.until).toLocaleString()}.`;
+        return `Muted ${targetLabel(m.target)} until ${new Date(m.until).toLocaleString()}.`;
       }),
     unmute: (target) =>
       act(targetLabel(target), `Unmute ${targetLabel(target)}`, async () => {

@@ -6,6 +6,7 @@ import {
   type Message,
   MODERATION,
   type Mute,
+  type MuteRequestTarget,
   type MuteTarget,
   moderationResultSchema,
   muteResponseSchema,
@@ -32,8 +33,9 @@ export function canRestore(message: Message, now: number): boolean {
   return message.removed !== undefined && now - message.removed.at < MODERATION.graceMs;
 }
 
-/** `Troll (255000000)` or `address 203.0.113.9`. */
-export function targetLabel(target: MuteTarget): string {
+/** `Troll (255000000)`, `address 203.0.113.9`, or `the poster of m1`. */
+export function targetLabel(target: MuteRequestTarget): string {
+  if ("messageId" in target) return `the poster of ${target.messageId}`;
   return "address" in target ? `address ${target.address}` : `${target.username} (${target.color})`;
 }
 
@@ -100,7 +102,7 @@ export class ModerationApi {
       .message;
   }
 
-  async mute(token: string, target: MuteTarget, minutes: number, reason: string): Promise<Mute> {
+  async mute(token: string, target: MuteRequestTarget, minutes: number, reason: string): Promise<Mute> {
     const body = { target, minutes, reason: reason.trim() };
     return (await this.call("POST", "/api/admin/mute", { token, body }, muteResponseSchema)).mute;
   }

@@ -27,6 +27,7 @@ import { Db, usageSince } from "./room/db";
 import { Messages, type PageFilter } from "./room/messages";
 import { Mutes } from "./room/mutes";
 import { Pollers } from "./room/pollers";
+import { PostAddresses } from "./room/post-addresses";
 import { type Claim, Queue } from "./room/queue";
 import { RateBuckets } from "./room/rate-buckets";
 import { type ModerationOutcome, Removals } from "./room/removals";
@@ -51,6 +52,7 @@ export class Room extends DurableObject<Bindings> {
   private removals!: Removals;
   private mutes!: Mutes;
   private audit!: Audit;
+  private postAddresses!: PostAddresses;
   private readonly waiters = new Waiters();
   private readonly rateBuckets = new RateBuckets();
   private readonly snapshot: SnapshotWriter;
@@ -76,6 +78,7 @@ export class Room extends DurableObject<Bindings> {
       this.audit = new Audit(this.db);
       this.removals = new Removals(this.db, this.counts, this.changes, this.audit);
       this.mutes = new Mutes(this.db);
+      this.postAddresses = new PostAddresses(this.db);
       this.name = this.db.one<{ value: string }>("SELECT value FROM meta WHERE key = 'name'")?.value ?? "";
       this.alarmAt = await ctx.storage.getAlarm();
     });
@@ -110,6 +113,8 @@ export class Room extends DurableObject<Bindings> {
       };
       const result = this.messages.post(input, { now: Date.now(), domainFallback, newId, admit });
       if (result.created) {
+        // Same synchronous turn as the insert, so the two writes commit together.
+        if (limit) this.postAddresses.record(result.message.seq, limit.client, Date.now());
         this.changed();
         if (result.message.botParams) this.waiters.wakeAll();
       }
@@ -295,12 +300,13 @@ export class Room extends DurableObject<Bindings> {
     return this.run(room, () => {
       const now = Date.now();
       const value = this.db.transaction(() => {
-        const mute = this.mutes.set(req.target, now + req.minutes * 60_000, req.reason, operator, now);
+        const target = this.postAddresses.resolve(req.target);
+        const mute = this.mutes.set(target, now + req.minutes * 60_000, req.reason, operator, now);
         this.audit.record({
           at: now,
           operator,
           action: "mute",
-          target: describeTarget(req.target),
+          target: describeTarget(target),
           reason: req.reason,
         });
         return mute;
@@ -355,6 +361,7 @@ export class Room extends DurableObject<Bindings> {
     this.alarmAt = null;
     this.expireLeases();
     this.removals.purgeExpired(Date.now());
+    this.postAddresses.purge(Date.now());
     try {
       await this.snapshot.flush(() => this.buildSnapshot(), Date.now());
     } catch (error) {

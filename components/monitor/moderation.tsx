@@ -5,7 +5,7 @@ import type { ModerationData } from "@/hooks/use-moderation";
 import { textColor } from "@/lib/colors";
 import { auditLine, canRestore, MUTE_CHOICES, moderationErrorText, targetLabel } from "@/lib/moderation";
 import { formatAgo, formatExpiry } from "@/lib/monitor";
-import { type Message, MODERATION, type MuteTarget } from "@/types";
+import { type Message, MODERATION, type MuteRequestTarget, type MuteTarget } from "@/types";
 import { actionButtonClass, Empty, failButtonClass, MessageId, Panel, Rows, requeueButtonClass } from "./panel";
 
 const inputClass =
@@ -15,6 +15,7 @@ const cancelClass = `${actionButtonClass} border-white/10 text-neutral-300 hover
 /** Issue 15: the newest messages, each with Remove (and Restore during the grace period). */
 export function RecentMessages({ data, now }: { data: ModerationData; now: number }) {
   const [removing, setRemoving] = useState<string | null>(null);
+  const [muting, setMuting] = useState<string | null>(null);
   const rows = data.recent;
   return (
     <Panel title="Recent messages" count={rows?.length} aside="newest first · remove takes it down everywhere">
@@ -31,9 +32,25 @@ export function RecentMessages({ data, now }: { data: ModerationData; now: numbe
                 now={now}
                 busy={data.busy.has(m.id)}
                 removing={removing === m.id}
-                onRemoveStart={() => setRemoving(m.id)}
+                onRemoveStart={() => {
+                  setMuting(null);
+                  setRemoving(m.id);
+                }}
+                onMuteStart={() => {
+                  setRemoving(null);
+                  setMuting(m.id);
+                }}
                 onRestore={() => void data.restore(m.id)}
               />
+              {muting === m.id ? (
+                <RowMuteForm
+                  message={m}
+                  onMute={async (target, minutes, reason) => {
+                    if (await data.mute(target, minutes, reason)) setMuting(null);
+                  }}
+                  onCancel={() => setMuting(null)}
+                />
+              ) : null}
               {removing === m.id ? (
                 <RemoveForm
                   messageId={m.id}
@@ -58,6 +75,7 @@ function RecentRow({
   busy,
   removing,
   onRemoveStart,
+  onMuteStart,
   onRestore,
 }: {
   message: Message;
@@ -65,8 +83,20 @@ function RecentRow({
   busy: boolean;
   removing: boolean;
   onRemoveStart: () => void;
+  onMuteStart: () => void;
   onRestore: () => void;
 }) {
+  const muteButton = (
+    <button
+      type="button"
+      onClick={onMuteStart}
+      aria-label={`Mute the poster of ${m.id}`}
+      title="Stop whoever posted this from posting for a while"
+      className={cancelClass}
+    >
+      Mute…
+    </button>
+  );
   if (m.removed) {
     return (
       <div className="flex min-w-0 flex-wrap items-center gap-2">
@@ -86,6 +116,7 @@ function RecentRow({
             {busy ? "Restoring…" : "Restore"}
           </button>
         ) : null}
+        {muteButton}
       </div>
     );
   }
@@ -108,7 +139,83 @@ function RecentRow({
           Remove
         </button>
       ) : null}
+      {muteButton}
     </div>
+  );
+}
+
+/** Mute the author of one message: its exact identity, or the address that posted it. */
+function RowMuteForm({
+  message: m,
+  onMute,
+  onCancel,
+}: {
+  message: Message;
+  onMute: (target: MuteRequestTarget, minutes: number, reason: string) => void;
+  onCancel: () => void;
+}) {
+  const hasIdentity = m.username !== "" && m.color !== "";
+  const [who, setWho] = useState<"identity" | "address">(hasIdentity ? "identity" : "address");
+  const [minutes, setMinutes] = useState(MUTE_CHOICES[1]?.minutes ?? 60);
+  const [reason, setReason] = useState(m.removed?.reason ?? "");
+  const first = useRef<HTMLSelectElement>(null);
+  useEffect(() => first.current?.focus(), []);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    onMute(who === "identity" ? { username: m.username, color: m.color } : { messageId: m.id }, minutes, reason);
+  };
+  return (
+    <form
+      onSubmit={submit}
+      onKeyDown={(e) => {
+        if (e.key === "Escape") onCancel();
+      }}
+      aria-label={`Mute the poster of ${m.id}`}
+      className="mt-1.5 flex flex-wrap items-center gap-1.5"
+    >
+      <select
+        ref={first}
+        value={who}
+        onChange={(e) => setWho(e.target.value as "identity" | "address")}
+        aria-label="Mute whom"
+        className={inputClass}
+      >
+        {hasIdentity ? <option value="identity">{`${m.username} (this name and color)`}</option> : null}
+        <option value="address">the address that posted it</option>
+      </select>
+      <MinutesSelect value={minutes} onChange={setMinutes} />
+      <input
+        value={reason}
+        onChange={(e) => setReason(e.target.value)}
+        maxLength={MODERATION.reasonMax}
+        aria-label="Reason for the mute"
+        placeholder="reason"
+        className={`${inputClass} min-w-24 flex-1`}
+      />
+      <button type="submit" className={failButtonClass}>
+        Mute
+      </button>
+      <button type="button" onClick={onCancel} className={cancelClass}>
+        Cancel
+      </button>
+    </form>
+  );
+}
+
+function MinutesSelect({ value, onChange }: { value: number; onChange: (minutes: number) => void }) {
+  return (
+    <select
+      value={value}
+      onChange={(e) => onChange(Number(e.target.value))}
+      aria-label="Mute for"
+      className={inputClass}
+    >
+      {MUTE_CHOICES.map((c) => (
+        <option key={c.minutes} value={c.minutes}>
+          {c.label}
+        </option>
+      ))}
+    </select>
   );
 }
 
@@ -215,18 +322,7 @@ export function Mutes({ data, now }: { data: ModerationData; now: number }) {
             className={`${inputClass} w-40 font-mono`}
           />
         )}
-        <select
-          value={minutes}
-          onChange={(e) => setMinutes(Number(e.target.value))}
-          aria-label="Mute for"
-          className={inputClass}
-        >
-          {MUTE_CHOICES.map((c) => (
-            <option key={c.minutes} value={c.minutes}>
-              {c.label}
-            </option>
-          ))}
-        </select>
+        <MinutesSelect value={minutes} onChange={setMinutes} />
         <input
           value={reason}
           onChange={(e) => setReason(e.target.value)}

@@ -15,7 +15,7 @@ const ALICE = { username: "Alice", color: "200100050" };
 const TROLL = { username: "Troll", color: "255000000" };
 const VIEWER = { username: "Viewer", color: "050100200" };
 
-test("an operator removes a message from the monitor; it disappears from another browser and from every export", async ({
+test("an operator mutes an abuser and removes its message from the monitor; it disappears from another browser and from every export", async ({
   browser,
   request,
 }) => {
@@ -38,6 +38,20 @@ test("an operator removes a message from the monitor; it disappears from another
   await monitor.getByLabel("Admin token", { exact: true }).fill(ADMIN_TOKEN);
   const recent = monitor.getByRole("list", { name: "Recent messages" });
   await expect(recent.getByRole("listitem").filter({ hasText: "ABUSIVE-TEXT-42" })).toHaveCount(1);
+  // First stop the abuser: mute that exact identity from its row, for a chosen time.
+  await monitor.getByRole("button", { name: `Mute the poster of ${abuse.id}` }).click();
+  const muteForm = monitor.getByRole("form", { name: `Mute the poster of ${abuse.id}` });
+  await expect(muteForm.getByLabel("Mute whom")).toBeFocused();
+  await muteForm.getByLabel("Mute for").selectOption({ label: "1 day" });
+  await muteForm.getByLabel("Reason for the mute").fill("abuse");
+  await muteForm.getByRole("button", { name: "Mute", exact: true }).click();
+  await expect(monitor.getByRole("list", { name: "Active mutes" })).toContainText("Troll (255000000)");
+  const refused = await request.post(`/api/comments?room=${room}`, {
+    data: { ...TROLL, text: "ABUSIVE-TEXT-43", "message-type": "human" },
+  });
+  expect(refused.status()).toBe(403);
+  expect(((await refused.json()) as { code: string }).code).toBe("muted");
+
   await monitor.getByRole("button", { name: `Remove ${abuse.id}`, exact: true }).click();
   // Keyboard only from here: the reason box has focus, Enter submits.
   const reason = monitor.getByLabel(`Reason for removing ${abuse.id}`);
@@ -49,6 +63,7 @@ test("an operator removes a message from the monitor; it disappears from another
   await expect(monitor.getByRole("button", { name: `Restore ${abuse.id}` })).toBeVisible();
   const audit = monitor.getByRole("list", { name: "Audit trail" });
   await expect(audit.getByRole("listitem").first()).toContainText(`admin removed message ${abuse.id}: harassment`);
+  await expect(audit.getByRole("listitem").nth(1)).toContainText("admin muted Troll (255000000): abuse");
   // The moderation panels, filled, have no serious accessibility problems.
   const axe = await new AxeBuilder({ page: monitor }).analyze();
   expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);

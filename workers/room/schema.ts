@@ -59,7 +59,9 @@ export const MIGRATIONS: readonly string[] = [
   `,
   // Issue 15 (moderation): tombstones on the message row, the in-place change log that polling
   // clients and the KV snapshot reader follow, removals kept for the grace-period undo, mutes
-  // (in SQLite so an eviction keeps them) and the audit trail.
+  // (in SQLite so an eviction keeps them), which address posted a recent anonymous message (so
+  // an operator can mute "whoever posted this"; never on the wire, purged after a week) and the
+  // audit trail.
   `
   ALTER TABLE messages ADD COLUMN removed_reason TEXT;
   ALTER TABLE messages ADD COLUMN removed_at INTEGER;
@@ -81,6 +83,8 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (kind, target)
   );
   CREATE INDEX mutes_by_until ON mutes (until);
+  CREATE TABLE post_addresses (seq INTEGER PRIMARY KEY, address TEXT NOT NULL, at INTEGER NOT NULL);
+  CREATE INDEX post_addresses_by_time ON post_addresses (at);
   CREATE TABLE audit (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     at INTEGER NOT NULL,

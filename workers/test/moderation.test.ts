@@ -274,6 +274,30 @@ describe("muting", () => {
     expect(expired).toEqual(["muted", "allowed"]);
   });
 
+  it("mutes whoever posted a message, by its id, without the operator ever seeing the address", async () => {
+    const room = freshRoom("mutem");
+    const post = (id: string, address: string) =>
+      call("POST", `/api/comments?room=${room}`, {
+        body: human({ id, text: `from ${address}` }),
+        headers: from(address),
+      });
+    expect((await post("abuse", "192.0.2.50")).status).toBe(201);
+    await postMessage(room, { id: "by-token" }, BOT_TOKEN);
+    expect((await admin(room, "remove", { messageId: "abuse", reason: "abuse" })).status).toBe(200);
+
+    const muted = await admin(room, "mute", { target: { messageId: "abuse" }, minutes: 60, reason: "abuse" });
+    expect(muted.status).toBe(200);
+    expect((await post("again", "192.0.2.50")).body.code).toBe("muted");
+    expect((await post("other", "192.0.2.51")).status).toBe(201);
+    // Nothing public tells the address.
+    expect(JSON.stringify((await page(room, "cursor=0")).body)).not.toContain("192.0.2.50");
+
+    for (const messageId of ["missing", "by-token"]) {
+      const res = await admin(room, "mute", { target: { messageId }, minutes: 5 });
+      expect(res.status, messageId).toBe(404);
+    }
+  });
+
   it("rejects a bad mute: unknown target shape, zero minutes", async () => {
     const room = freshRoom("muteb");
     expect((await admin(room, "mute", { target: { name: "x" }, minutes: 5 })).status).toBe(400);
