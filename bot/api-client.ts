@@ -117,7 +117,8 @@ export function createApiClient(options: ApiClientOptions) {
       const page = await call("GET", "/api/comments", commentsPageSchema, {
         query: { u, before: String(beforeSeq), limit: String(limit) },
       });
-      return page!.comments;
+      // A moderator's tombstone has no text and must never become a turn of the conversation.
+      return page!.comments.filter((m) => !m.removed);
     },
   };
 }

@@ -33,6 +33,7 @@ export function useLive({ feed, room, query, loaded, onArrived }: Options): Conn
         room: room === "global" ? undefined : room,
         filter: { channel: query.channel, users: query.users },
         cursor: () => feed.current.cursor,
+        rev: () => feed.current.rev,
         onEvent: (event) => {
           if (event.type === "presence" || event.type === "hello") {
             void mutate(["entities", room], event.entities, { revalidate: false });

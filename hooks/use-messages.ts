@@ -8,7 +8,7 @@ import { type ServerQuery, serverQueryKey } from "@/lib/filters";
 import type { Identity } from "@/lib/hash-state";
 import { readInitialWindow } from "@/lib/initial-window";
 import type { ConnectionState } from "@/lib/live-connection";
-import { EMPTY_WINDOW, type MessageWindow } from "@/lib/message-window";
+import { EMPTY_WINDOW, type MessageWindow, visibleMessages } from "@/lib/message-window";
 import { isMine, optimisticMessage } from "@/lib/outgoing";
 import { POLL, pollInterval } from "@/lib/poll-schedule";
 import type { Message, MessageInput } from "@/types";
@@ -181,11 +181,13 @@ export function useMessages({ api, room, query, me, onArrived }: Options): Messa
 
   const current = data ?? EMPTY_WINDOW;
   const messages = useMemo(() => {
+    // A removed message of mine is still "stored": its tombstone must not bring back my local copy.
     const stored = new Set(current.messages.map((m) => m.id));
+    const shown = visibleMessages(current.messages);
     const pending: ChatMessage[] = sends
       .filter((s) => !stored.has(s.input.id ?? ""))
       .map((s) => ({ ...s.message, send: { state: s.state, error: s.error } }));
-    return pending.length ? [...current.messages, ...pending] : current.messages;
+    return pending.length ? [...shown, ...pending] : shown;
   }, [current.messages, sends]);
 
   return {

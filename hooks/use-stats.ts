@@ -86,6 +86,8 @@ export interface MonitorActions {
   dismiss: () => void;
   /** Resolves true when the server did it. */
   run: (action: AdminAction, messageId: string, reason?: string) => Promise<boolean>;
+  /** Shows one notice (other panels' actions, e.g. moderation, report through the same bar). */
+  show: (kind: Notice["kind"], text: string) => void;
 }
 
 /** O3: requeue / fail by hand with the admin token; the outcome is one notice an operator can act on. */
@@ -138,5 +140,5 @@ export function useMonitorActions(
   );
 
   const dismiss = useCallback(() => setNotice(null), []);
-  return { busy, notice, dismiss, run };
+  return { busy, notice, dismiss, run, show };
 }

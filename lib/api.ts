@@ -63,9 +63,12 @@ export class ChatApi {
     return this.get("/api/comments", { limit, cached: "1", ...filterParams(query) }, commentsPageSchema);
   }
 
-  /** Everything after `cursor`, unfiltered: the page filters locally so toggles need no refetch. */
-  after(cursor: number, limit = PAGE_SIZE): Promise<CommentsPage> {
-    return this.get("/api/comments", { cursor, limit }, commentsPageSchema);
+  /**
+   * Everything after `cursor`, unfiltered: the page filters locally so toggles need no refetch.
+   * With `rev`, also the messages changed in place since then (a moderator's removal or restore).
+   */
+  after(cursor: number, rev?: number, limit = PAGE_SIZE): Promise<CommentsPage> {
+    return this.get("/api/comments", { cursor, rev, limit }, commentsPageSchema);
   }
 
   /** Older history before `seq` (C3), filtered like the first load. */

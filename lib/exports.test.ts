@@ -176,3 +176,24 @@ describe("Download JSON and Markdown (X2, X3)", () => {
     expect(quoted).toBe(human.text);
   });
 });
+
+describe("exports and removed messages", () => {
+  it("no export contains a tombstone's row, and the count leaves it out", () => {
+    const tomb: Message = {
+      ...human,
+      id: "gone",
+      seq: 2,
+      text: "",
+      username: "",
+      color: "",
+      removed: { reason: "spam", at: T0 },
+    };
+    const ctx = { title: "Test", url: "https://saywhatwant.app/#u=x", exportedAt: T0 };
+    const list = [human, tomb];
+    for (const text of [copyAllText(list, ctx), copyAllVerboseText(list, ctx), markdownExport(list, ctx)]) {
+      expect(text).toContain("Total Messages: 1");
+      expect(text).not.toContain("gone");
+    }
+    expect(JSON.parse(jsonExport(list)).map((m: Message) => m.id)).toEqual(["h1"]);
+  });
+});

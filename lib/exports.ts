@@ -9,6 +9,11 @@ import { fileTimestamp, formatLocal, formatUtc } from "./time";
 
 export const RULE = "=".repeat(50);
 
+/** A removed message's tombstone is never exported, whatever a caller passes in. */
+function withoutRemoved(messages: readonly Message[]): readonly Message[] {
+  return messages.some((m) => m.removed) ? messages.filter((m) => !m.removed) : messages;
+}
+
 export interface ExportContext {
   /** The page title from the domain table (F8). */
   title: string;
@@ -18,7 +23,8 @@ export interface ExportContext {
 }
 
 /** Copy ALL / Save ALL. */
-export function copyAllText(messages: readonly Message[], ctx: ExportContext): string {
+export function copyAllText(all: readonly Message[], ctx: ExportContext): string {
+  const messages = withoutRemoved(all);
   const header = [
     `Say What Want - ${ctx.title}`,
     `Exported: ${formatLocal(ctx.exportedAt)}`,
@@ -31,7 +37,8 @@ export function copyAllText(messages: readonly Message[], ctx: ExportContext): s
 }
 
 /** Copy ALL - verbose: every field that explains what happened to a message. */
-export function copyAllVerboseText(messages: readonly Message[], ctx: ExportContext): string {
+export function copyAllVerboseText(all: readonly Message[], ctx: ExportContext): string {
+  const messages = withoutRemoved(all);
   const header = [
     RULE,
     "SAY WHAT WANT - DEBUG EXPORT",
@@ -75,7 +82,8 @@ export function messageFilename(m: Message): string {
 }
 
 /** Download JSON: the messages as the API returns them (nothing the page added locally). */
-export function jsonExport(messages: readonly Message[]): string {
+export function jsonExport(all: readonly Message[]): string {
+  const messages = withoutRemoved(all);
   return `${JSON.stringify(messages.map(wireFields), null, 2)}\n`;
 }
 
@@ -101,7 +109,8 @@ function wireFields(m: Message): Message {
 }
 
 /** Download Markdown: readable anywhere, with the text escaped so a renderer shows it verbatim. */
-export function markdownExport(messages: readonly Message[], ctx: ExportContext): string {
+export function markdownExport(all: readonly Message[], ctx: ExportContext): string {
+  const messages = withoutRemoved(all);
   const lines = [
     `# Say What Want - ${escapeMarkdown(ctx.title)}`,
     "",

@@ -233,3 +233,36 @@ describe("MessageFeed with push", () => {
     expect(r.requests.filter((q) => q.startsWith("recent"))).toEqual([]);
   });
 });
+
+describe("MessageFeed and moderation", () => {
+  it("polls with the rev it holds and replaces a removed message at the next poll, though it is past its seq", async () => {
+    const requests: string[] = [];
+    let removedYet = false;
+    const source: FeedSource = {
+      recent: async () => ({ comments: [msg(1), msg(2), msg(3)], cursor: 3, hasMore: false, rev: 0 }),
+      after: async (cursor, rev) => {
+        requests.push(`after:${cursor}:${rev}`);
+        if (!removedYet || rev === 1)
+          return { comments: [], cursor: 3, hasMore: false, rev: removedYet ? 1 : 0, updated: [] };
+        const tomb = msg(2, { text: "", username: "", color: "", removed: { reason: "spam", at: 5 } });
+        return { comments: [], cursor: 3, hasMore: false, rev: 1, updated: [tomb] };
+      },
+      before: async () => ({ comments: [], cursor: 0, hasMore: false }),
+      status: async () => [],
+    };
+    const feed = new MessageFeed(source, query, { isMine });
+    await feed.sync();
+    await feed.sync();
+    removedYet = true;
+    await feed.sync();
+    await feed.sync();
+    expect(requests).toEqual(["after:3:0", "after:3:0", "after:3:1"]);
+    expect(feed.current.messages.map((m) => [m.seq, m.text])).toEqual([
+      [1, "message 1"],
+      [2, ""],
+      [3, "message 3"],
+    ]);
+    expect(feed.current.messages[1]?.removed?.reason).toBe("spam");
+    expect(feed.takeArrived()).toEqual([]);
+  });
+});

@@ -15,7 +15,8 @@ import {
 /** The calls a feed needs; `ChatApi` provides them over HTTP. */
 export interface FeedSource {
   recent(query: ServerQuery): Promise<CommentsPage>;
-  after(cursor: number): Promise<CommentsPage>;
+  /** With `rev`, the page also carries the messages changed in place since then (`updated`). */
+  after(cursor: number, rev?: number): Promise<CommentsPage>;
   before(seq: number, query: ServerQuery): Promise<CommentsPage>;
   status(ids: readonly string[]): Promise<Message[]>;
 }
@@ -120,9 +121,12 @@ export class MessageFeed {
       case "queue":
         this.set(applyQueueChanges(this.window, event.changes));
         return null;
-      case "updated":
-        this.set(replaceById(this.window, event.messages));
+      case "updated": {
+        const replaced = replaceById(this.window, event.messages);
+        const rev = Math.max(replaced.rev ?? 0, event.rev ?? 0);
+        this.set(event.rev === undefined ? replaced : { ...replaced, rev });
         return null;
+      }
       default:
         return null;
     }
@@ -149,8 +153,8 @@ export class MessageFeed {
     const seen = new Set(this.window.messages.map((m) => m.id));
     const maxPages = this.options.maxPagesPerSync ?? 5;
     for (let pages = 0; pages < maxPages; pages++) {
-      const page = await this.source.after(this.window.cursor);
-      this.arrived.push(...page.comments.filter((m) => !seen.has(m.id)));
+      const page = await this.source.after(this.window.cursor, this.window.rev);
+      this.arrived.push(...page.comments.filter((m) => !seen.has(m.id) && !m.removed));
       this.set(appendNewer(this.window, page));
       if (!page.hasMore) break;
     }
@@ -170,8 +174,10 @@ export class MessageFeed {
       this.source.recent(this.query),
       this.source.recent({ users: [], channel: this.query.channel }),
     ]);
-    const merged = appendNewer(fromFirstPage(history), recent);
-    return { ...merged, cursor: recent.cursor };
+    const merged = appendNewer(fromFirstPage(history), { ...recent, rev: undefined });
+    // Poll changes from the older of the two revs: replaying a change is harmless, missing one is not.
+    const revs = [history.rev, recent.rev].filter((r): r is number => r !== undefined);
+    return { ...merged, cursor: recent.cursor, ...(revs.length ? { rev: Math.min(...revs) } : {}) };
   }
 
   /** Cursor polling only brings new messages; queue-state changes of old ones need asking for. */

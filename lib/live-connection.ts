@@ -15,6 +15,8 @@ export interface LiveConnectionOptions {
   filter: LiveFilter;
   /** The cursor to resume from, read at every (re)connect. */
   cursor: () => number;
+  /** The change revision the page's window reflects (moderation), read at every (re)connect. */
+  rev?: () => number | undefined;
   onEvent: (event: ServerEvent) => void;
   /** Injected for tests and for browsers without WebSocket (undefined → polling). */
   WebSocketImpl?: typeof WebSocket;
@@ -97,6 +99,8 @@ export class LiveConnection {
     url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
     if (this.options.room) url.searchParams.set("room", this.options.room);
     url.searchParams.set("cursor", String(this.options.cursor()));
+    const rev = this.options.rev?.();
+    if (rev !== undefined) url.searchParams.set("rev", String(rev));
     const { channel, users } = this.options.filter;
     if (channel !== "ALL") url.searchParams.set("type", channel);
     if (users.length) url.searchParams.set("u", users.map((u) => `${u.username}:${u.color}`).join("+"));

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { appendNewer, fromFirstPage, mergeById, prependOlder, upsert } from "./message-window";
+import {
+  appendNewer,
+  fromFirstPage,
+  mergeById,
+  prependOlder,
+  replaceChanged,
+  upsert,
+  visibleMessages,
+} from "./message-window";
 import { addressedMsg, msg } from "./test-messages";
 
 const page = (seqs: number[], cursor: number, hasMore = false) => ({
@@ -44,5 +52,34 @@ describe("message window", () => {
       [msg(2, { "message-type": "AI", replyTo: "m1", username: "Echo" })],
     );
     expect(merged[0]?.botParams?.status).toBe("complete");
+  });
+});
+
+describe("moderation: messages changed in place", () => {
+  const removed = (seq: number) => msg(seq, { text: "", username: "", color: "", removed: { reason: "spam", at: 1 } });
+
+  it("a tombstone from `updated` replaces the held copy even when that copy was further along its queue life", () => {
+    let w = fromFirstPage({
+      comments: [msg(1), addressedMsg(2, "complete"), msg(3)],
+      cursor: 3,
+      hasMore: false,
+      rev: 4,
+    });
+    const tomb = { ...addressedMsg(2, "failed", { text: "", removed: { reason: "abuse", at: 1 } }) };
+    w = appendNewer(w, { comments: [msg(4)], cursor: 4, hasMore: false, rev: 6, updated: [tomb, msg(99)] });
+    expect(seqs(w)).toEqual([1, 2, 3, 4]);
+    expect(w.messages[1]?.removed?.reason).toBe("abuse");
+    expect(w.rev).toBe(6);
+    // A restore comes back the same way and wins over the tombstone.
+    w = appendNewer(w, { comments: [], cursor: 4, hasMore: false, rev: 7, updated: [addressedMsg(2, "pending")] });
+    expect(w.messages[1]?.removed).toBeUndefined();
+    expect(w.messages[1]?.botParams?.status).toBe("pending");
+  });
+
+  it("keeps a tombstone's place (the cursor stays complete) but never shows it", () => {
+    const w = fromFirstPage({ comments: [msg(1), removed(2), msg(3)], cursor: 3, hasMore: false });
+    expect(seqs(w)).toEqual([1, 2, 3]);
+    expect(visibleMessages(w.messages).map((m) => m.seq)).toEqual([1, 3]);
+    expect(replaceChanged(w.messages, [])).toEqual(w.messages);
   });
 });

@@ -13,21 +13,46 @@ export interface MessageWindow {
   hasOlder: boolean;
   /** Whether the first page has arrived. */
   loaded: boolean;
+  /**
+   * The server's change revision the held messages reflect (moderation): poll with it to learn
+   * of rows changed in place. Absent when the server does not report one.
+   */
+  rev?: number;
 }
 
 export const EMPTY_WINDOW: MessageWindow = { messages: [], cursor: 0, hasOlder: false, loaded: false };
 
 export function fromFirstPage(page: CommentsPage): MessageWindow {
-  return { messages: mergeById([], page.comments), cursor: page.cursor, hasOlder: page.hasMore, loaded: true };
+  const window = { messages: mergeById([], page.comments), cursor: page.cursor, hasOlder: page.hasMore, loaded: true };
+  return page.rev === undefined ? window : { ...window, rev: page.rev };
 }
 
-/** A `?cursor=` page: newer messages. */
+/** A `?cursor=` page: newer messages, and the held ones the server changed in place since our rev. */
 export function appendNewer(window: MessageWindow, page: CommentsPage): MessageWindow {
-  return {
+  const changed = replaceChanged(window.messages, page.updated ?? []);
+  const next: MessageWindow = {
     ...window,
-    messages: mergeById(window.messages, page.comments),
+    messages: mergeById(changed, page.comments),
     cursor: Math.max(window.cursor, page.cursor),
   };
+  if (page.rev !== undefined) next.rev = Math.max(window.rev ?? 0, page.rev);
+  return next;
+}
+
+/**
+ * A removal or a restore is not a step along the queue life, so the server's copy replaces the
+ * held one whatever its queue state. Messages this window never held stay out (they belong to
+ * history it has not loaded, or to another filter).
+ */
+export function replaceChanged(held: readonly Message[], updated: readonly Message[]): Message[] {
+  if (updated.length === 0) return [...held];
+  const byId = new Map(updated.map((m) => [m.id, m]));
+  return held.map((m) => byId.get(m.id) ?? m);
+}
+
+/** What a page shows: a tombstone (a removed message) keeps its place in the window but is never drawn or exported. */
+export function visibleMessages<T extends Message>(messages: readonly T[]): T[] {
+  return messages.some((m) => m.removed) ? messages.filter((m) => !m.removed) : (messages as T[]);
 }
 
 /** A `?before=` page: older history. */

@@ -19,6 +19,8 @@ export const commentsQuerySchema = z.object({
    * reads `processed` from this window) leave it out and get the window merged with the room.
    */
   cached: z.literal("1").optional(),
+  /** With `cursor`: also answer the messages changed in place (removed, restored) after this rev. */
+  rev: intParam(0, Number.MAX_SAFE_INTEGER).optional(),
 });
 export type CommentsQuery = z.infer<typeof commentsQuerySchema>;
 
@@ -26,6 +28,10 @@ export const commentsPageSchema = z.object({
   comments: z.array(messageSchema),
   cursor: z.number().int(),
   hasMore: z.boolean(),
+  /** The room's change revision this page reflects; poll with `&rev=` to learn of later in-place changes. */
+  rev: z.number().int().optional(),
+  /** Messages changed in place since the `rev` asked for (tombstones, restores): replace by id. */
+  updated: z.array(messageSchema).optional(),
 });
 export type CommentsPage = z.infer<typeof commentsPageSchema>;
 

@@ -2,4 +2,5 @@ export * from "./api.ts";
 export * from "./errors.ts";
 export * from "./live.ts";
 export * from "./message.ts";
+export * from "./moderation.ts";
 export * from "./queue.ts";

@@ -48,6 +48,8 @@ export const liveQuerySchema = z.object({
   type: channelSchema.default("ALL"),
   /** `name:color+name:color`, as on `GET /api/comments`. */
   u: z.string().max(2000).optional(),
+  /** The change revision the client's window reflects: changes since are sent after `hello`. */
+  rev: z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
 });
 
 /** What the Worker hands the Room for one live subscription (validated again there). */
@@ -55,6 +57,7 @@ export const liveParamsSchema = z.object({
   room: z.string(),
   cursor: z.number().int().min(0).optional(),
   filter: liveFilterSchema,
+  rev: z.number().int().min(0).optional(),
 });
 export type LiveParams = z.infer<typeof liveParamsSchema>;
 
@@ -118,7 +121,12 @@ export const draftGoneEventSchema = z.object({
   reason: z.enum(["complete", "failed", "released", "expired", "removed"]),
 });
 /** Messages that changed in place (a moderation tombstone, a restore): replace by id. */
-export const updatedEventSchema = z.object({ type: z.literal("updated"), messages: z.array(messageSchema) });
+export const updatedEventSchema = z.object({
+  type: z.literal("updated"),
+  messages: z.array(messageSchema),
+  /** The room's change revision these reflect: poll (`rev=`) or reconnect from it. */
+  rev: z.number().int().min(0).optional(),
+});
 /** The keep-alive answer (sent by the runtime, byte for byte LIVE.pong). */
 export const pongEventSchema = z.object({ type: z.literal("pong") });
 /** A recoverable problem with the client's last frame; the socket stays open. */

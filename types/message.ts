@@ -140,6 +140,8 @@ export const messageSchema = z.object({
   replyTo: z.string().optional(),
   context: z.array(z.string()).optional(),
   botParams: botParamsSchema.optional(),
+  /** A moderator removed it: a tombstone that keeps its seq and id; text, username and color are empty. */
+  removed: z.object({ reason: z.string(), at: z.number().int() }).optional(),
 });
 export type Message = z.infer<typeof messageSchema>;
 

@@ -5,6 +5,7 @@ import { identify } from "./auth";
 import { roomName } from "./context";
 import { HttpError } from "./errors";
 import { RequestMetrics } from "./metrics";
+import { adminModeration } from "./routes/admin-moderation";
 import { bench } from "./routes/bench";
 import { comments } from "./routes/comments";
 import { live } from "./routes/live";
@@ -44,6 +45,7 @@ app.route("/", meta);
 app.route("/", comments);
 app.route("/", queue);
 app.route("/", live);
+app.route("/", adminModeration);
 app.route("/", bench);
 
 /** Known paths answer 405 to other methods; registered after the real handlers so those win. */
@@ -61,6 +63,12 @@ const ROUTES: Record<string, string[]> = {
   "/api/queue/release": ["POST"],
   "/api/admin/requeue": ["POST"],
   "/api/admin/fail": ["POST"],
+  "/api/admin/remove": ["POST"],
+  "/api/admin/restore": ["POST"],
+  "/api/admin/mute": ["POST"],
+  "/api/admin/unmute": ["POST"],
+  "/api/admin/mutes": ["GET"],
+  "/api/admin/audit": ["GET"],
   "/api/entities": ["GET"],
   "/api/stats": ["GET"],
   "/api/heartbeat": ["GET"],

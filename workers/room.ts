@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type {
+  AuditEntry,
   ClaimNextRequest,
   ClaimRequest,
   CommentsPage,
@@ -11,20 +12,28 @@ import type {
   Lease,
   Message,
   MessageInput,
+  Mute,
+  MuteRequest,
   ReleaseRequest,
+  RemoveRequest,
   Stats,
 } from "../types";
-import { LEASE, LIVE, liveParamsSchema } from "../types";
+import { describeTarget, LEASE, LIVE, liveParamsSchema, type MuteTarget } from "../types";
 import type { Bindings } from "./app-env";
 import { RoomError, type RoomResult } from "./errors";
+import { Audit } from "./room/audit";
+import { Changes } from "./room/changes";
 import { Counts } from "./room/counts";
 import { Db, usageSince } from "./room/db";
 import { LegacyFlow } from "./room/legacy";
 import { LIVE_PARAMS_HEADER, LiveHub } from "./room/live";
 import { Messages, type PageFilter } from "./room/messages";
+import { Mutes } from "./room/mutes";
 import { Pollers } from "./room/pollers";
+import { PostAddresses } from "./room/post-addresses";
 import { type Claim, Queue } from "./room/queue";
 import { RateBuckets } from "./room/rate-buckets";
+import { type ModerationOutcome, Removals } from "./room/removals";
 import { SnapshotWriter } from "./room/snapshot-writer";
 import { roomStats, StorageTotals } from "./room/stats";
 import { Waiters } from "./room/waiters";
@@ -43,6 +52,11 @@ export class Room extends DurableObject<Bindings> {
   private pollers!: Pollers;
   private legacy!: LegacyFlow;
   private counts!: Counts;
+  private changes!: Changes;
+  private removals!: Removals;
+  private mutes!: Mutes;
+  private audit!: Audit;
+  private postAddresses!: PostAddresses;
   private readonly waiters = new Waiters();
   private readonly rateBuckets = new RateBuckets();
   private readonly snapshot: SnapshotWriter;
@@ -66,6 +80,11 @@ export class Room extends DurableObject<Bindings> {
       });
       this.pollers = new Pollers(this.db);
       this.legacy = new LegacyFlow(this.db, this.messages, this.counts);
+      this.changes = new Changes(this.db);
+      this.audit = new Audit(this.db);
+      this.removals = new Removals(this.db, this.counts, this.changes, this.audit);
+      this.mutes = new Mutes(this.db);
+      this.postAddresses = new PostAddresses(this.db);
       this.name = this.db.one<{ value: string }>("SELECT value FROM meta WHERE key = 'name'")?.value ?? "";
       this.alarmAt = await ctx.storage.getAlarm();
     });
@@ -77,6 +96,7 @@ export class Room extends DurableObject<Bindings> {
         authorOf: (id) => this.messages.authorOf(id),
         entities: () => this.pollers.entities(),
         drafts: () => [],
+        changesSince: (rev) => this.changes.since(rev, CHANGES_PAGE),
       },
       Date.now,
     );
@@ -92,8 +112,8 @@ export class Room extends DurableObject<Bindings> {
     if (!params.success || request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
       return new Response("expected a WebSocket upgrade from the Worker", { status: 400 });
     }
-    const { room, cursor, filter } = params.data;
-    const result = this.run(room, () => ({ value: this.live.accept(cursor, filter) }));
+    const { room, cursor, filter, rev } = params.data;
+    const result = this.run(room, () => ({ value: this.live.accept(cursor, filter, rev) }));
     if (!result.ok) return new Response(result.error, { status: 400 });
     return new Response(null, { status: 101, webSocket: result.value });
   }
@@ -137,6 +157,8 @@ export class Room extends DurableObject<Bindings> {
     return this.run(room, () => {
       const admit = () => {
         if (!limit) return;
+        // Mutes are in SQLite (they survive eviction) and are checked in this same transaction.
+        this.mutes.check({ address: limit.client, username: input.username, color: input.color }, Date.now());
         const retryAfter = this.rateBuckets.take(limit.client, limit.perMinute, Date.now());
         if (retryAfter > 0) {
           throw new RoomError(
@@ -148,6 +170,8 @@ export class Room extends DurableObject<Bindings> {
       };
       const result = this.messages.post(input, { now: Date.now(), domainFallback, newId, admit });
       if (result.created) {
+        // Same synchronous turn as the insert, so the two writes commit together.
+        if (limit) this.postAddresses.record(result.message.seq, limit.client, Date.now());
         this.changed();
         if (result.message.botParams) this.waiters.wakeAll();
         this.publish([result.message], result.message.replyTo ? [result.message.replyTo] : []);
@@ -156,12 +180,17 @@ export class Room extends DurableObject<Bindings> {
     });
   }
 
-  after(room: string, cursor: number, limit: number, filter: PageFilter): RoomResult<CommentsPage> {
-    return this.run(room, () => ({ value: this.messages.after(cursor, limit, filter) }));
+  /** With `rev`, the page also carries the messages changed in place since that rev (issue 15). */
+  after(room: string, cursor: number, limit: number, filter: PageFilter, rev?: number): RoomResult<CommentsPage> {
+    return this.run(room, () => {
+      const page = this.messages.after(cursor, limit, filter);
+      // An old client that sends no rev gets exactly the page it always got.
+      return { value: rev === undefined ? page : this.withChanges(page, rev) };
+    });
   }
 
   latest(room: string, limit: number, filter: PageFilter, before: number | null): RoomResult<CommentsPage> {
-    return this.run(room, () => ({ value: this.messages.latest(limit, filter, before) }));
+    return this.run(room, () => ({ value: this.withChanges(this.messages.latest(limit, filter, before)) }));
   }
 
   /**
@@ -172,13 +201,15 @@ export class Room extends DurableObject<Bindings> {
     return this.run(room, () => {
       this.storage.kvReads += kvReads;
       this.changed();
-      return { value: this.messages.latest(limit, { type: "ALL", users: [] }) };
+      return { value: this.withChanges(this.messages.latest(limit, { type: "ALL", users: [] })) };
     });
   }
 
   /**
-   * Messages committed after the snapshot the Worker read from KV (counts that KV read), plus the
-   * current state of the snapshot's open addressed messages (`openIds`, at most a window's worth).
+   * Messages committed after the snapshot the Worker read from KV (counts that KV read), the
+   * current state of the snapshot's open addressed messages (`openIds`, at most a window's worth),
+   * and the messages changed in place after the snapshot's rev, so a stale snapshot never shows
+   * removed text.
    */
   afterSnapshot(
     room: string,
@@ -186,10 +217,11 @@ export class Room extends DurableObject<Bindings> {
     limit: number,
     kvReads: number,
     openIds: string[] = [],
+    rev = 0,
   ): RoomResult<SnapshotDelta> {
     return this.run(room, () => {
       this.storage.kvReads += kvReads;
-      const page = this.messages.after(seq, limit, { type: "ALL", users: [] });
+      const page = this.withChanges(this.messages.after(seq, limit, { type: "ALL", users: [] }), rev);
       return { value: { ...page, refreshed: this.messages.byIds(openIds.slice(0, SNAPSHOT_SIZE)) } };
     });
   }
@@ -333,6 +365,75 @@ export class Room extends DurableObject<Bindings> {
     });
   }
 
+  // ── moderation (issue 15): operator actions; each returns what changed for the live broadcast ──
+
+  remove(room: string, req: RemoveRequest, operator: string): RoomResult<ModerationOutcome> {
+    return this.run(room, () => {
+      const value = this.removals.remove(req.messageId, req.reason, operator, Date.now());
+      if (value.changed) {
+        this.changed();
+        // Open pages drop the row at once; a viewer mid-stream loses the draft with it.
+        this.live.publishUpdated(value.updated, this.changes.head);
+        this.live.publishDraftGone(req.messageId, "removed");
+        this.publish([], [req.messageId]);
+      }
+      return { value };
+    });
+  }
+
+  restore(room: string, messageId: string, operator: string): RoomResult<ModerationOutcome> {
+    return this.run(room, () => {
+      const value = this.removals.restore(messageId, operator, Date.now());
+      if (value.changed) {
+        this.changed();
+        this.live.publishUpdated(value.updated, this.changes.head);
+      }
+      if (value.requeued) this.waiters.wakeAll();
+      return { value };
+    });
+  }
+
+  mute(room: string, req: MuteRequest, operator: string): RoomResult<Mute> {
+    return this.run(room, () => {
+      const now = Date.now();
+      const value = this.db.transaction(() => {
+        const target = this.postAddresses.resolve(req.target);
+        const mute = this.mutes.set(target, now + req.minutes * 60_000, req.reason, operator, now);
+        this.audit.record({
+          at: now,
+          operator,
+          action: "mute",
+          target: describeTarget(target),
+          reason: req.reason,
+        });
+        return mute;
+      });
+      return { value };
+    });
+  }
+
+  /** Lifting takes effect at once: the next post's check reads the same table. */
+  unmute(room: string, target: MuteTarget, operator: string): RoomResult<{ lifted: boolean }> {
+    return this.run(room, () => {
+      const now = Date.now();
+      const value = this.db.transaction(() => {
+        const lifted = this.mutes.lift(target, now);
+        if (lifted)
+          this.audit.record({ at: now, operator, action: "unmute", target: describeTarget(target), reason: "" });
+        return { lifted };
+      });
+      return { value };
+    });
+  }
+
+  activeMutes(room: string): RoomResult<Mute[]> {
+    return this.run(room, () => ({ value: this.mutes.list(Date.now()) }));
+  }
+
+  auditTrail(room: string, limit: number): RoomResult<AuditEntry[]> {
+    return this.run(room, () => ({ value: this.audit.recent(limit) }));
+  }
+
   entities(room: string): RoomResult<EntitySeen[]> {
     return this.run(room, () => ({ value: this.pollers.entities() }));
   }
@@ -356,6 +457,8 @@ export class Room extends DurableObject<Bindings> {
   override async alarm(): Promise<void> {
     this.alarmAt = null;
     this.expireLeases();
+    this.removals.purgeExpired(Date.now());
+    this.postAddresses.purge(Date.now());
     try {
       await this.snapshot.flush(() => this.buildSnapshot(), Date.now());
     } catch (error) {
@@ -366,7 +469,7 @@ export class Room extends DurableObject<Bindings> {
 
   private buildSnapshot(): Snapshot {
     const page = this.messages.latest(SNAPSHOT_SIZE, { type: "ALL", users: [] });
-    return { v: 1, seq: page.cursor, comments: page.comments };
+    return { v: 1, seq: page.cursor, rev: this.changes.head, comments: page.comments };
   }
 
   // ── plumbing ────────────────────────────────────────────────────────────────────────────
@@ -388,6 +491,14 @@ export class Room extends DurableObject<Bindings> {
       }
       throw error;
     }
+  }
+
+  /** Stamps a page with the change rev it reflects, plus the changes after `rev` when asked. */
+  private withChanges(page: CommentsPage, rev?: number): CommentsPage {
+    if (rev === undefined) return { ...page, rev: this.changes.head };
+    const changes = this.changes.since(rev, CHANGES_PAGE);
+    // More changes than one page: `hasMore` asks the reader to read again (from the new rev).
+    return { ...page, hasMore: page.hasMore || changes.hasMore, rev: changes.rev, updated: changes.updated };
   }
 
   private rememberName(room: string): void {
@@ -433,7 +544,9 @@ export class Room extends DurableObject<Bindings> {
 
   /** Keeps one alarm set at the earliest of: the next lease expiry, the next snapshot write. */
   private scheduleAlarm(): void {
-    const candidates = [this.queue.nextLeaseExpiry(), this.snapshot.dueAt()].filter((t): t is number => t !== null);
+    const candidates = [this.queue.nextLeaseExpiry(), this.snapshot.dueAt(), this.removals.nextExpiry()].filter(
+      (t): t is number => t !== null,
+    );
     if (candidates.length === 0) return;
     const next = Math.max(Date.now(), Math.min(...candidates));
     if (this.alarmAt !== null && this.alarmAt <= next) return;
@@ -441,6 +554,9 @@ export class Room extends DurableObject<Bindings> {
     void this.ctx.storage.setAlarm(next);
   }
 }
+
+/** How many in-place changes one page carries; a reader further behind catches up over polls. */
+const CHANGES_PAGE = 200;
 
 function leaseSeconds(requested: number | undefined): number {
   return requested ?? LEASE.defaultSeconds;

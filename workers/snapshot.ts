@@ -8,6 +8,8 @@ export const SNAPSHOT_SIZE = 200;
 export const snapshotSchema = z.object({
   v: z.literal(1),
   seq: z.number().int().min(0),
+  /** The change rev it reflects (issue 15); a snapshot written before moderation existed reflects none. */
+  rev: z.number().int().min(0).default(0),
   comments: z.array(messageSchema),
 });
 export type Snapshot = z.infer<typeof snapshotSchema>;
@@ -44,10 +46,4 @@ export function openAddressedIds(snapshot: Snapshot): string[] {
   return snapshot.comments
     .filter((m) => m.seq <= snapshot.seq && (m.botParams?.status === "pending" || m.botParams?.status === "processing"))
     .map((m) => m.id);
-}
-
-/** The snapshot's messages, each open one replaced by its refreshed row. */
-export function withRefreshed(snapshot: Snapshot, refreshed: Message[]): Message[] {
-  const current = new Map(refreshed.map((m) => [m.id, m]));
-  return snapshot.comments.filter((m) => m.seq <= snapshot.seq).map((m) => current.get(m.id) ?? m);
 }

@@ -2,6 +2,7 @@
 
 import { type CSSProperties, type ReactNode, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { useLocalStorage } from "@/hooks/use-local-storage";
+import { useModeration } from "@/hooks/use-moderation";
 import { useNow } from "@/hooks/use-now";
 import { useMonitorActions, useStats } from "@/hooks/use-stats";
 import { ApiError } from "@/lib/api";
@@ -22,6 +23,7 @@ import { Bots } from "./bots";
 import { EntityTable } from "./entity-table";
 import { Failures } from "./failures";
 import { Leases } from "./leases";
+import { AuditTrail, Mutes, RecentMessages } from "./moderation";
 import { type LiveState, MonitorHeader } from "./monitor-header";
 import { NoticeBar } from "./notice";
 import { Storage } from "./storage";
@@ -74,6 +76,7 @@ function MonitorView() {
   const tokenInput = useRef<HTMLInputElement>(null);
   const data = useStats(room, token);
   const actions = useMonitorActions(data.api, token, data.refresh, () => tokenInput.current?.focus());
+  const moderation = useModeration(room, token, actions);
   const now = useNow(1_000);
   const visible = useSyncExternalStore(
     subscribeVisibility,
@@ -159,6 +162,14 @@ function MonitorView() {
                 now={now}
               />
             </Slot>
+          </div>
+        </div>
+        {/* Moderation (issue 15): the messages to act on, then who is muted, then the trail. */}
+        <div className="flex flex-col gap-3 lg:grid lg:grid-cols-2 lg:items-start">
+          <RecentMessages data={moderation} now={now} />
+          <div className="grid min-w-0 gap-3">
+            <Mutes data={moderation} now={now} />
+            <AuditTrail data={moderation} now={now} />
           </div>
         </div>
       </div>

@@ -26,6 +26,8 @@ export interface LiveSource {
   authorOf: AuthorOf;
   entities(): EntitySeen[];
   drafts(): Draft[];
+  /** Messages changed in place (moderation) after `rev`, a bounded page, and the rev reached. */
+  changesSince(rev: number): { updated: Message[]; rev: number; hasMore: boolean };
 }
 
 /** What each socket remembers across hibernation (its attachment, at most 2 KB). */
@@ -60,7 +62,7 @@ export class LiveHub {
    * Accepts a subscriber (hibernatable: the object may sleep while the socket stays open) and
    * sends `hello`, then everything after `cursor` when the client named one.
    */
-  accept(cursor: number | undefined, filter: LiveFilter): WebSocket {
+  accept(cursor: number | undefined, filter: LiveFilter, rev?: number): WebSocket {
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     this.ctx.acceptWebSocket(server);
@@ -74,6 +76,8 @@ export class LiveHub {
       entities: this.source.entities(),
     });
     if (cursor !== undefined) this.resume(server, cursor);
+    // A client whose window came from a cached snapshot learns what was removed since, once.
+    if (rev !== undefined) this.sendChanges(server, filter, rev);
     return client;
   }
 
@@ -128,13 +132,27 @@ export class LiveHub {
     });
   }
 
-  /** Messages that changed in place (moderation): everyone whose view shows them replaces them. */
-  publishUpdated(messages: readonly Message[]): void {
+  /**
+   * Messages that changed in place (moderation): everyone whose view showed them replaces them.
+   * A tombstone has no author left, so it goes to every socket; the page drops unknown ids.
+   */
+  publishUpdated(messages: readonly Message[], rev: number): void {
     if (messages.length === 0) return;
     this.fanOut((filter) => {
-      const shown = messages.filter((m) => shows(filter, m, this.source.authorOf));
-      return shown.length ? { type: "updated", messages: shown } : null;
+      const shown = messages.filter((m) => m.removed || shows(filter, m, this.source.authorOf));
+      return shown.length ? { type: "updated", messages: shown, rev } : null;
     });
+  }
+
+  private sendChanges(ws: WebSocket, filter: LiveFilter, rev: number): void {
+    let at = rev;
+    for (let n = 0; n < LIVE.catchUpPages; n++) {
+      const page = this.source.changesSince(at);
+      const shown = page.updated.filter((m) => m.removed || shows(filter, m, this.source.authorOf));
+      if (shown.length) this.send(ws, { type: "updated", messages: shown, rev: page.rev });
+      at = page.rev;
+      if (!page.hasMore) return;
+    }
   }
 
   publishPresence(entities: EntitySeen[]): void {

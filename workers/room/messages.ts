@@ -94,6 +94,9 @@ export class Messages {
    * flow); throws 409 when that message already has its reply.
    */
   private answerParent(parent: MessageRow, replyId: string): void {
+    if (parent.removed_at !== null) {
+      throw new RoomError("conflict", `message "${parent.id}" was removed by a moderator; it takes no reply`);
+    }
     if (parent.reply_id !== null || parent.status === "complete") {
       throw new RoomError("already_answered", `message "${parent.id}" has already been answered`);
     }

@@ -172,6 +172,8 @@ export class Queue {
       const row = this.addressed(messageId);
       if (row.status === "complete")
         throw new RoomError("already_answered", `message "${messageId}" is already answered`);
+      if (row.removed_at !== null)
+        throw new RoomError("conflict", `message "${messageId}" was removed; restore it first to requeue it`);
       this.setState(row, "pending", 0, null);
       return toMessage(this.addressed(messageId));
     });

@@ -26,6 +26,8 @@ export interface MessageRow extends Record<string, string | number | null> {
   processed: number | null;
   reply_id: string | null;
   answered_token: string | null;
+  removed_reason: string | null;
+  removed_at: number | null;
 }
 
 /** Shapes a stored row into the wire format (field names of the documented API). */
@@ -60,5 +62,6 @@ export function toMessage(row: MessageRow): Message {
       processed: status === "complete" || status === "failed",
     };
   }
+  if (row.removed_at !== null) message.removed = { reason: row.removed_reason ?? "", at: row.removed_at };
   return message;
 }

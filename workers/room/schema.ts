@@ -57,6 +57,43 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE pollers ADD COLUMN username TEXT;
   ALTER TABLE pollers ADD COLUMN color TEXT;
   `,
+  // Issue 15 (moderation): tombstones on the message row, the in-place change log that polling
+  // clients and the KV snapshot reader follow, removals kept for the grace-period undo, mutes
+  // (in SQLite so an eviction keeps them), which address posted a recent anonymous message (so
+  // an operator can mute "whoever posted this"; never on the wire, purged after a week) and the
+  // audit trail.
+  `
+  ALTER TABLE messages ADD COLUMN removed_reason TEXT;
+  ALTER TABLE messages ADD COLUMN removed_at INTEGER;
+  CREATE TABLE changes (rev INTEGER PRIMARY KEY AUTOINCREMENT, message_id TEXT NOT NULL, seq INTEGER NOT NULL);
+  CREATE TABLE removals (
+    message_id TEXT PRIMARY KEY,
+    original TEXT NOT NULL,
+    removed_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX removals_by_expiry ON removals (expires_at);
+  CREATE TABLE mutes (
+    kind TEXT NOT NULL,
+    target TEXT NOT NULL,
+    until INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    operator TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (kind, target)
+  );
+  CREATE INDEX mutes_by_until ON mutes (until);
+  CREATE TABLE post_addresses (seq INTEGER PRIMARY KEY, address TEXT NOT NULL, at INTEGER NOT NULL);
+  CREATE INDEX post_addresses_by_time ON post_addresses (at);
+  CREATE TABLE audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at INTEGER NOT NULL,
+    operator TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT NOT NULL,
+    reason TEXT NOT NULL
+  );
+  `,
 ];
 
 export const MIGRATIONS_TABLE = `

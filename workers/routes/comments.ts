@@ -13,7 +13,7 @@ import { requireCaller } from "../auth";
 import { clientAddress, roomStub } from "../context";
 import { HttpError } from "../errors";
 import { readJson, readQuery, unwrap } from "../http";
-import { openAddressedIds, readSnapshot, SNAPSHOT_SIZE, withRefreshed } from "../snapshot";
+import { openAddressedIds, readSnapshot, SNAPSHOT_SIZE } from "../snapshot";
 
 export const comments = new Hono<AppEnv>();
 
@@ -31,10 +31,12 @@ comments.get("/api/comments", async (c) => {
     return c.json({ comments: [], cursor: head, hasMore: head > (q.cursor ?? 0) } satisfies CommentsPage);
   }
   if (q.after !== undefined) {
-    // Legacy timestamp polling from the documented contract: a bare array, newest first.
-    return c.json(unwrap(c, await stub.sinceTimestamp(room, q.after, q.limit, q.type)));
+    // Legacy timestamp polling from the documented contract: a bare array, newest first. Its
+    // clients know nothing of tombstones and need no cursor, so removed messages are left out.
+    const since = unwrap(c, await stub.sinceTimestamp(room, q.after, q.limit, q.type));
+    return c.json(since.filter((m) => !m.removed));
   }
-  if (q.cursor !== undefined) return c.json(unwrap(c, await stub.after(room, q.cursor, q.limit, filter)));
+  if (q.cursor !== undefined) return c.json(unwrap(c, await stub.after(room, q.cursor, q.limit, filter, q.rev)));
   if (q.before !== undefined) return c.json(unwrap(c, await stub.latest(room, q.limit, filter, q.before)));
 
   const unfiltered = filter.type === "ALL" && filter.users.length === 0;
@@ -55,15 +57,23 @@ async function recentWindow(c: Context<AppEnv>, limit: number, cached: boolean):
   c.var.metrics.kvReads++;
   if (!snapshot) return unwrap(c, await stub.latestAndRepair(room, limit, 1));
   if (cached) {
-    // KV alone: the client resumes (by socket or cursor poll) from the snapshot's seq, so a stale
-    // snapshot delays what came after it by one round trip and loses nothing.
+    // KV alone: the client resumes (by socket or cursor poll) from the snapshot's seq and rev, so a
+    // stale snapshot delays what came after it by one round trip and loses nothing; a removal
+    // rewrites the snapshot at once (see Room.remove) and reaches the client as `updated`.
     const window = snapshot.comments.filter((m) => m.seq <= snapshot.seq).slice(-limit);
-    return { comments: window, cursor: snapshot.seq, hasMore: (window[0]?.seq ?? 1) > 1 };
+    return { comments: window, cursor: snapshot.seq, hasMore: (window[0]?.seq ?? 1) > 1, rev: snapshot.rev };
   }
-  const delta = unwrap(c, await stub.afterSnapshot(room, snapshot.seq, SNAPSHOT_SIZE, 1, openAddressedIds(snapshot)));
+  // The delta also carries every message changed in place after the snapshot's rev: a snapshot
+  // written before a removal (or read stale from another location) still never shows its text.
+  const delta = unwrap(
+    c,
+    await stub.afterSnapshot(room, snapshot.seq, SNAPSHOT_SIZE, 1, openAddressedIds(snapshot), snapshot.rev),
+  );
   if (delta.hasMore) return unwrap(c, await stub.latest(room, limit, { type: "ALL", users: [] }, null));
-  const window = [...withRefreshed(snapshot, delta.refreshed), ...delta.comments].slice(-limit);
-  return { comments: window, cursor: delta.cursor, hasMore: (window[0]?.seq ?? 1) > 1 };
+  const current = new Map([...delta.refreshed, ...(delta.updated ?? [])].map((m) => [m.id, m]));
+  const covered = snapshot.comments.filter((m) => m.seq <= snapshot.seq).map((m) => current.get(m.id) ?? m);
+  const window = [...covered, ...delta.comments].slice(-limit);
+  return { comments: window, cursor: delta.cursor, hasMore: (window[0]?.seq ?? 1) > 1, rev: delta.rev };
 }
 
 comments.get("/api/comments/status", async (c) => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { LIVE, LIVE_CLOSE } from "../../types";
 import type { Room } from "../room";
 import type { Messages } from "../room/messages";
-import { allMessages, BOT_TOKEN, call, claimNext, freshRoom, postMessage } from "./client";
+import { ADMIN_TOKEN, allMessages, BOT_TOKEN, call, claimNext, freshRoom, postMessage } from "./client";
 import { LiveClient } from "./live-client";
 
 const stubFor = (room: string) => env.ROOM.get(env.ROOM.idFromName(room));
@@ -195,5 +195,30 @@ describe("bad frames close only that socket and change nothing stored", () => {
     await live.until(() => live.messages.length === 1, "the next message");
     expect(live.closed).toBeNull();
     live.close();
+  });
+});
+
+describe("live moderation", () => {
+  it("a removal reaches open sockets as an updated tombstone; a socket from an older rev learns it on connect", async () => {
+    const room = freshRoom("live-mod");
+    await postMessage(room, { id: "ok1", text: "fine" });
+    await postMessage(room, { id: "bad1", text: "something awful" });
+    const open = await LiveClient.open(room, "cursor=2");
+    await open.until(() => open.of("hello").length === 1, "hello");
+    const removed = await call("POST", `/api/admin/remove?room=${room}`, {
+      body: { messageId: "bad1", reason: "abuse" },
+      token: ADMIN_TOKEN,
+    });
+    expect(removed.status).toBe(200);
+    await open.until(() => open.of("updated").length === 1, "the tombstone");
+    const [tombstone] = open.of("updated")[0]?.messages ?? [];
+    expect(tombstone).toMatchObject({ id: "bad1", seq: 2, text: "", removed: { reason: "abuse" } });
+    expect(JSON.stringify(open.events)).not.toContain("something awful");
+
+    // A page whose window came from an older snapshot (rev 0) connects: it gets the tombstone once.
+    const late = await LiveClient.open(room, "cursor=2&rev=0");
+    await late.until(() => late.of("updated").length === 1, "changes since rev 0");
+    expect(late.of("updated")[0]?.messages.map((m) => [m.id, m.text])).toEqual([["bad1", ""]]);
+    for (const c of [open, late]) c.close();
   });
 });
