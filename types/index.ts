@@ -3,3 +3,4 @@ export * from "./errors.ts";
 export * from "./live.ts";
 export * from "./message.ts";
 export * from "./queue.ts";
+export * from "./series.ts";

@@ -18,10 +18,13 @@ import type { Bindings } from "./app-env";
 import { RoomError, type RoomResult } from "./errors";
 import { Counts } from "./room/counts";
 import { Db, usageSince } from "./room/db";
+import type { RoomEvents } from "./room/events";
 import { Messages, type PageFilter } from "./room/messages";
 import { Pollers } from "./room/pollers";
 import { type Claim, Queue } from "./room/queue";
 import { RateBuckets } from "./room/rate-buckets";
+import { MinuteSeries } from "./room/series";
+import { queueGauges, SqlSeriesStore } from "./room/series-store";
 import { SnapshotWriter } from "./room/snapshot-writer";
 import { roomStats, StorageTotals } from "./room/stats";
 import { Waiters } from "./room/waiters";
@@ -39,6 +42,7 @@ export class Room extends DurableObject<Bindings> {
   private queue!: Queue;
   private pollers!: Pollers;
   private counts!: Counts;
+  private series!: MinuteSeries;
   private readonly waiters = new Waiters();
   private readonly rateBuckets = new RateBuckets();
   private readonly snapshot: SnapshotWriter;
@@ -53,11 +57,23 @@ export class Room extends DurableObject<Bindings> {
     ctx.blockConcurrencyWhile(async () => {
       this.db.migrate(Date.now());
       this.counts = new Counts(this.db);
-      this.messages = new Messages(this.db, this.counts);
+      // Committed steps feed the per-minute series (memory only; one row per closed minute).
+      const events: RoomEvents = {
+        stored: (type) => this.series.message(type),
+        answered: (questionTs) => this.series.answered(questionTs),
+        failed: () => this.series.failed(),
+      };
+      this.messages = new Messages(this.db, this.counts, events);
       this.queue = new Queue(this.db, this.messages, this.counts, {
         maxAttempts: Math.max(1, Number(env.MAX_ATTEMPTS) || 3),
         newToken: newId,
         newId,
+        events,
+      });
+      this.series = new MinuteSeries(new SqlSeriesStore(this.db), {
+        now: () => Date.now(),
+        storage: () => ({ kvReads: this.storage.kvReads, kvWrites: this.snapshot.writes, ...this.db.totals() }),
+        gauges: () => queueGauges(this.db, this.counts.all(), Date.now()),
       });
       this.pollers = new Pollers(this.db);
       this.name = this.db.one<{ value: string }>("SELECT value FROM meta WHERE key = 'name'")?.value ?? "";
@@ -250,9 +266,11 @@ export class Room extends DurableObject<Bindings> {
     return this.run(room, () => ({ value: this.pollers.entities() }));
   }
 
-  stats(room: string): RoomResult<Stats> {
+  /** `/api/stats`; `detailed` (the admin token) adds the series' reply latencies. */
+  stats(room: string, view: { minutes: number; detailed: boolean }): RoomResult<Stats> {
     return this.run(room, () => ({
       value: roomStats({
+        series: { minutes: this.series.read(view.minutes, view.detailed), detailed: view.detailed },
         room,
         db: this.db,
         counts: this.counts.all(),
@@ -268,6 +286,7 @@ export class Room extends DurableObject<Bindings> {
 
   override async alarm(): Promise<void> {
     this.alarmAt = null;
+    this.series.roll();
     this.expireLeases();
     try {
       await this.snapshot.flush(() => this.buildSnapshot(), Date.now());
@@ -290,6 +309,7 @@ export class Room extends DurableObject<Bindings> {
    */
   private run<T>(room: string, fn: () => { value: T; status?: 200 | 201 | 204 }): RoomResult<T> {
     if (room !== this.name) this.rememberName(room);
+    this.series.roll();
     const before = this.db.totals();
     try {
       const { value, status } = fn();
@@ -326,7 +346,9 @@ export class Room extends DurableObject<Bindings> {
 
   /** Keeps one alarm set at the earliest of: the next lease expiry, the next snapshot write. */
   private scheduleAlarm(): void {
-    const candidates = [this.queue.nextLeaseExpiry(), this.snapshot.dueAt()].filter((t): t is number => t !== null);
+    const candidates = [this.queue.nextLeaseExpiry(), this.snapshot.dueAt(), this.series.dueAt()].filter(
+      (t): t is number => t !== null,
+    );
     if (candidates.length === 0) return;
     const next = Math.max(Date.now(), Math.min(...candidates));
     if (this.alarmAt !== null && this.alarmAt <= next) return;
