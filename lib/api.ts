@@ -127,7 +127,8 @@ export async function requestOk(fetchImpl: typeof fetch, url: string, init: Requ
   let message = `HTTP ${response.status}`;
   let issues: unknown[] | undefined;
   try {
-    const body = apiErrorSchema.safeParse(await response.json());
+    // A proxy or an older server may answer without a code: keep its words anyway.
+    const body = apiErrorSchema.partial({ code: true }).safeParse(await response.json());
     if (body.success) {
       message = body.data.error;
       issues = body.data.issues;

@@ -1,7 +1,7 @@
-import type { EntitySeen } from "../types";
+import { type EntitySeen, PRESENCE } from "../types";
 
 /** C9/E5: an entity is served when a bot asked for its work within this long. */
-export const SERVED_WITHIN_MS = 60_000;
+export const SERVED_WITHIN_MS = PRESENCE.servedWithinMs;
 
 export function isServed(entity: EntitySeen | undefined, now: number): boolean {
   return entity !== undefined && now - entity.lastPolledAt <= SERVED_WITHIN_MS;

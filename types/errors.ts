@@ -18,6 +18,8 @@ export const ERROR_STATUS = {
   /** The addressed message already has its one reply. */
   already_answered: 409,
   too_large: 413,
+  /** `/api/live` was asked for without `Upgrade: websocket`. */
+  upgrade_required: 426,
   unsupported_media_type: 415,
   rate_limited: 429,
   internal: 500,

@@ -50,6 +50,14 @@ export const liveQuerySchema = z.object({
   u: z.string().max(2000).optional(),
 });
 
+/** What the Worker hands the Room for one live subscription (validated again there). */
+export const liveParamsSchema = z.object({
+  room: z.string(),
+  cursor: z.number().int().min(0).optional(),
+  filter: liveFilterSchema,
+});
+export type LiveParams = z.infer<typeof liveParamsSchema>;
+
 // ── client → server ─────────────────────────────────────────────────────────────────────────
 
 export const resumeFrameSchema = z.object({ type: z.literal("resume"), cursor: z.number().int().min(0) });
@@ -111,6 +119,8 @@ export const draftGoneEventSchema = z.object({
 });
 /** Messages that changed in place (a moderation tombstone, a restore): replace by id. */
 export const updatedEventSchema = z.object({ type: z.literal("updated"), messages: z.array(messageSchema) });
+/** The keep-alive answer (sent by the runtime, byte for byte LIVE.pong). */
+export const pongEventSchema = z.object({ type: z.literal("pong") });
 /** A recoverable problem with the client's last frame; the socket stays open. */
 export const errorEventSchema = z.object({ type: z.literal("error"), code: z.string(), message: z.string() });
 
@@ -123,6 +133,7 @@ export const serverEventSchema = z.discriminatedUnion("type", [
   draftGoneEventSchema,
   updatedEventSchema,
   errorEventSchema,
+  pongEventSchema,
 ]);
 export type ServerEvent = z.infer<typeof serverEventSchema>;
 export type HelloEvent = z.infer<typeof helloEventSchema>;

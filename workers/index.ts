@@ -7,6 +7,7 @@ import { HttpError } from "./errors";
 import { RequestMetrics } from "./metrics";
 import { bench } from "./routes/bench";
 import { comments } from "./routes/comments";
+import { live } from "./routes/live";
 import { meta } from "./routes/meta";
 import { queue } from "./routes/queue";
 
@@ -19,7 +20,8 @@ app.use("/api/*", async (c, next) => {
   c.set("metrics", new RequestMetrics());
   c.set("caller", identify(c));
   await next();
-  c.header("Server-Timing", c.var.metrics.header());
+  // A WebSocket upgrade's 101 comes from the room with immutable headers; it has no storage work to report.
+  if (c.res.status !== 101) c.header("Server-Timing", c.var.metrics.header());
 });
 
 app.use(
@@ -41,6 +43,7 @@ app.use("/api/*", async (c, next) => {
 app.route("/", meta);
 app.route("/", comments);
 app.route("/", queue);
+app.route("/", live);
 app.route("/", bench);
 
 /** Known paths answer 405 to other methods; registered after the real handlers so those win. */
@@ -48,6 +51,7 @@ const ROUTES: Record<string, string[]> = {
   "/api/comments": ["GET", "POST"],
   "/api/comments/status": ["GET"],
   "/api/comments/:id": ["PATCH"],
+  "/api/live": ["GET"],
   "/api/queue/pending": ["GET"],
   "/api/queue/claim": ["POST"],
   "/api/queue/claim-next": ["POST"],

@@ -4,6 +4,7 @@ import type {
   ClaimRequest,
   CommentsPage,
   CompleteRequest,
+  EntityProfile,
   EntitySeen,
   FailRequest,
   HeartbeatRequest,
@@ -13,12 +14,14 @@ import type {
   ReleaseRequest,
   Stats,
 } from "../types";
-import { LEASE } from "../types";
+import { LEASE, LIVE, liveParamsSchema } from "../types";
 import type { Bindings } from "./app-env";
 import { RoomError, type RoomResult } from "./errors";
 import { Counts } from "./room/counts";
 import { Db, usageSince } from "./room/db";
 import type { RoomEvents } from "./room/events";
+import { LegacyFlow } from "./room/legacy";
+import { LIVE_PARAMS_HEADER, LiveHub } from "./room/live";
 import { Messages, type PageFilter } from "./room/messages";
 import { Pollers } from "./room/pollers";
 import { type Claim, Queue } from "./room/queue";
@@ -28,7 +31,7 @@ import { queueGauges, SqlSeriesStore } from "./room/series-store";
 import { SnapshotWriter } from "./room/snapshot-writer";
 import { roomStats, StorageTotals } from "./room/stats";
 import { Waiters } from "./room/waiters";
-import { SNAPSHOT_SIZE, type Snapshot, snapshotKey } from "./snapshot";
+import { SNAPSHOT_SIZE, type Snapshot, type SnapshotDelta, snapshotKey } from "./snapshot";
 
 const newId = () => crypto.randomUUID();
 
@@ -41,12 +44,14 @@ export class Room extends DurableObject<Bindings> {
   private messages!: Messages;
   private queue!: Queue;
   private pollers!: Pollers;
+  private legacy!: LegacyFlow;
   private counts!: Counts;
   private series!: MinuteSeries;
   private readonly waiters = new Waiters();
   private readonly rateBuckets = new RateBuckets();
   private readonly snapshot: SnapshotWriter;
   private readonly storage = new StorageTotals();
+  private readonly live: LiveHub;
   private name = "";
   private alarmAt: number | null = null;
 
@@ -76,9 +81,60 @@ export class Room extends DurableObject<Bindings> {
         gauges: () => queueGauges(this.db, this.counts.all(), Date.now()),
       });
       this.pollers = new Pollers(this.db);
+      this.legacy = new LegacyFlow(this.db, this.messages, this.counts);
       this.name = this.db.one<{ value: string }>("SELECT value FROM meta WHERE key = 'name'")?.value ?? "";
       this.alarmAt = await ctx.storage.getAlarm();
     });
+    this.live = new LiveHub(
+      ctx,
+      {
+        head: () => this.messages.head,
+        after: (cursor, limit) => this.messages.after(cursor, limit, { type: "ALL", users: [] }),
+        authorOf: (id) => this.messages.authorOf(id),
+        entities: () => this.pollers.entities(),
+        drafts: () => [],
+      },
+      Date.now,
+    );
+    // Keep-alives are answered by the runtime itself, so an idle room full of sockets stays asleep.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(LIVE.ping, LIVE.pong));
+  }
+
+  // ── live subscribers (hibernatable WebSockets) ───────────────────────────────────────────
+
+  /** The Worker hands `GET /api/live` here, with its validated parameters in a header. */
+  override async fetch(request: Request): Promise<Response> {
+    const params = liveParamsSchema.safeParse(JSON.parse(request.headers.get(LIVE_PARAMS_HEADER) ?? "null"));
+    if (!params.success || request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+      return new Response("expected a WebSocket upgrade from the Worker", { status: 400 });
+    }
+    const { room, cursor, filter } = params.data;
+    const result = this.run(room, () => ({ value: this.live.accept(cursor, filter) }));
+    if (!result.ok) return new Response(result.error, { status: 400 });
+    return new Response(null, { status: 101, webSocket: result.value });
+  }
+
+  override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
+    this.live.receive(ws, message);
+  }
+
+  override webSocketClose(ws: WebSocket, code: number, reason: string): void {
+    // The runtime already answered the close (web_socket_auto_reply_to_close); nothing to clean up:
+    // a subscription lives only in its socket's attachment.
+    try {
+      ws.close(code, reason);
+    } catch {
+      // Already closed.
+    }
+  }
+
+  override webSocketError(ws: WebSocket, error: unknown): void {
+    console.warn(`[room ${this.name}] subscriber socket error`, error);
+    try {
+      ws.close(1011, "socket error");
+    } catch {
+      // Already closed.
+    }
   }
 
   // ── messages ────────────────────────────────────────────────────────────────────────────
@@ -110,6 +166,7 @@ export class Room extends DurableObject<Bindings> {
       if (result.created) {
         this.changed();
         if (result.message.botParams) this.waiters.wakeAll();
+        this.publish([result.message], result.message.replyTo ? [result.message.replyTo] : []);
       }
       return { value: result.message, status: result.created ? 201 : 200 };
     });
@@ -135,11 +192,21 @@ export class Room extends DurableObject<Bindings> {
     });
   }
 
-  /** Messages committed after the snapshot the Worker read from KV (counts that KV read). */
-  afterSnapshot(room: string, seq: number, limit: number, kvReads: number): RoomResult<CommentsPage> {
+  /**
+   * Messages committed after the snapshot the Worker read from KV (counts that KV read), plus the
+   * current state of the snapshot's open addressed messages (`openIds`, at most a window's worth).
+   */
+  afterSnapshot(
+    room: string,
+    seq: number,
+    limit: number,
+    kvReads: number,
+    openIds: string[] = [],
+  ): RoomResult<SnapshotDelta> {
     return this.run(room, () => {
       this.storage.kvReads += kvReads;
-      return { value: this.messages.after(seq, limit, { type: "ALL", users: [] }) };
+      const page = this.messages.after(seq, limit, { type: "ALL", users: [] });
+      return { value: { ...page, refreshed: this.messages.byIds(openIds.slice(0, SNAPSHOT_SIZE)) } };
     });
   }
 
@@ -151,12 +218,21 @@ export class Room extends DurableObject<Bindings> {
     return this.run(room, () => ({ value: this.messages.byIds(ids) }));
   }
 
+  /** The predecessor's `PATCH processed`: settles an open addressed message (see room/legacy.ts). */
   setProcessed(room: string, id: string, processed: boolean): RoomResult<Message> {
     return this.run(room, () => {
-      const value = this.messages.setProcessed(id, processed);
-      this.changed();
-      return { value };
+      const { message, settled } = this.legacy.patchProcessed(id, processed);
+      if (settled) {
+        this.changed();
+        this.publish([], [id]);
+      }
+      return { value: message };
     });
+  }
+
+  /** The head seq, from memory (no rows read): the `limit=0` "where is the head?" probe. */
+  head(room: string): RoomResult<number> {
+    return this.run(room, () => ({ value: this.messages.head }));
   }
 
   lastPostAt(room: string): RoomResult<number> {
@@ -172,7 +248,7 @@ export class Room extends DurableObject<Bindings> {
     const deadline = Date.now() + q.wait * 1000;
     for (;;) {
       const result = this.run(room, () => {
-        this.pollers.record(q.workerId, q.entity ? [q.entity] : undefined, Date.now());
+        this.recordPoller(q.workerId, q.entity ? [q.entity] : undefined);
         this.expireLeases();
         return { value: this.queue.pending(q.entity, q.limit) };
       });
@@ -186,6 +262,7 @@ export class Room extends DurableObject<Bindings> {
       this.expireLeases();
       const value = this.queue.claim(req.messageId, req.workerId, leaseSeconds(req.leaseSeconds), Date.now());
       this.changed();
+      this.live.publishQueue([value.message]);
       return { value };
     });
   }
@@ -196,10 +273,13 @@ export class Room extends DurableObject<Bindings> {
     for (;;) {
       const result = this.run(room, () => {
         const now = Date.now();
-        this.pollers.record(req.workerId, req.entities, now, req.profiles);
+        this.recordPoller(req.workerId, req.entities, req.profiles);
         this.expireLeases();
         const claim = this.queue.claimNext(req.workerId, req.entities, leaseSeconds(req.leaseSeconds), now);
-        if (claim) this.changed();
+        if (claim) {
+          this.changed();
+          this.live.publishQueue([claim.message]);
+        }
         return claim ? { value: claim } : { value: null, status: 204 as const };
       });
       if (!result.ok || result.value || Date.now() >= deadline) return result;
@@ -219,8 +299,11 @@ export class Room extends DurableObject<Bindings> {
   complete(room: string, req: CompleteRequest): RoomResult<Message | null> {
     return this.run(room, () => {
       this.expireLeases();
+      const headBefore = this.messages.head;
       const value = this.queue.complete(req.messageId, req.leaseToken, req.reply, Date.now());
       this.changed();
+      // A repeated complete answers with the reply stored the first time: that one was already sent.
+      this.publish(value && value.seq > headBefore ? [value] : [], [req.messageId]);
       return { value };
     });
   }
@@ -230,6 +313,7 @@ export class Room extends DurableObject<Bindings> {
       this.expireLeases();
       const value = this.queue.fail(req.messageId, req.leaseToken, req.error, req.retryable ?? false);
       this.changed();
+      this.publish([], [req.messageId]);
       if (value.status === "pending") this.waiters.wakeAll();
       return { value };
     });
@@ -240,6 +324,7 @@ export class Room extends DurableObject<Bindings> {
       this.expireLeases();
       this.queue.release(req.messageId, req.leaseToken);
       this.changed();
+      this.publish([], [req.messageId]);
       this.waiters.wakeAll();
       return { value: null };
     });
@@ -249,6 +334,7 @@ export class Room extends DurableObject<Bindings> {
     return this.run(room, () => {
       const value = this.queue.requeue(messageId);
       this.changed();
+      this.live.publishQueue([value]);
       this.waiters.wakeAll();
       return { value };
     });
@@ -258,6 +344,7 @@ export class Room extends DurableObject<Bindings> {
     return this.run(room, () => {
       const value = this.queue.failByHand(messageId, error);
       this.changed();
+      this.live.publishQueue([value]);
       return { value };
     });
   }
@@ -332,10 +419,30 @@ export class Room extends DurableObject<Bindings> {
   }
 
   private expireLeases(): void {
-    if (this.queue.expireLeases(Date.now()) > 0) {
+    const expired = this.queue.expireLeases(Date.now());
+    if (expired.length > 0) {
       this.changed();
       this.waiters.wakeAll();
+      this.publish([], expired);
     }
+  }
+
+  /**
+   * Tells the subscribers what this unit of work committed: new messages (ascending) and the
+   * queue state of the addressed messages it moved. Reads nothing when nobody is subscribed.
+   */
+  private publish(created: Message[], queueIds: string[]): void {
+    if (this.live.subscriberCount === 0) return;
+    this.live.publishMessages(created);
+    if (queueIds.length > 0) {
+      this.live.publishQueue(this.messages.byIds(queueIds).filter((m) => m.botParams !== undefined));
+    }
+  }
+
+  /** Records a queue poll; an entity that just became served is announced to the subscribers. */
+  private recordPoller(workerId: string | undefined, entities: string[] | undefined, profiles?: EntityProfile[]): void {
+    const arrived = this.pollers.record(workerId, entities, Date.now(), profiles);
+    if (arrived && this.live.subscriberCount > 0) this.live.publishPresence(this.pollers.entities());
   }
 
   /** Something visible changed: the snapshot needs rewriting (coalesced by the alarm). */

@@ -197,20 +197,14 @@ export class Messages {
     return rows.map(toMessage);
   }
 
+  /** Who wrote a message (one indexed row), for conversation filters on live sockets. */
+  authorOf(id: string): { username: string; color: string } | undefined {
+    return this.db.one<{ username: string; color: string }>("SELECT username, color FROM messages WHERE id = ?", id);
+  }
+
   byIds(ids: string[]): Message[] {
     const rows = ids.map((id) => this.byId(id)).filter((r): r is MessageRow => r !== undefined);
     return rows.sort((a, b) => a.seq - b.seq).map(toMessage);
-  }
-
-  /** `PATCH /api/comments/:id`: the documented `processed` flag, nothing else. */
-  setProcessed(id: string, processed: boolean): Message {
-    const row = this.db.one<MessageRow>(
-      "UPDATE messages SET processed = ? WHERE id = ? RETURNING *",
-      processed ? 1 : 0,
-      id,
-    );
-    if (!row) throw new RoomError("not_found", `No message with id "${id}"`);
-    return toMessage(row);
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { EntityProfile, EntitySeen } from "../../types";
+import { type EntityProfile, type EntitySeen, PRESENCE } from "../../types";
 import type { Db } from "./db";
 
 /** Don't rewrite a poller's row more often than this: bots long-poll constantly. */
@@ -10,21 +10,29 @@ export class Pollers {
 
   constructor(private readonly db: Db) {}
 
+  /** Records a poll; true when an entity was not served just before (its presence changed). */
   record(
     workerId: string | undefined,
     entities: string[] | undefined,
     now: number,
     profiles: EntityProfile[] = [],
-  ): void {
+  ): boolean {
     if (workerId) this.touch("bot", workerId, now);
+    let arrived = false;
     for (const entity of entities ?? []) {
-      this.touch(
-        "entity",
-        entity,
-        now,
-        profiles.find((p) => p.id === entity),
-      );
+      const previous = this.lastWritten.get(`entity:${entity}`);
+      if (
+        this.touch(
+          "entity",
+          entity,
+          now,
+          profiles.find((p) => p.id === entity),
+        )
+      ) {
+        arrived ||= previous === undefined || now - previous > PRESENCE.servedWithinMs;
+      }
     }
+    return arrived;
   }
 
   entities(): EntitySeen[] {
@@ -39,9 +47,10 @@ export class Pollers {
     return this.list("bot").map((r) => ({ workerId: r.name, lastPolledAt: r.last_polled_at }));
   }
 
-  private touch(kind: "bot" | "entity", name: string, now: number, profile?: EntityProfile): void {
+  /** Writes the poller's row unless it was written moments ago; true when it wrote. */
+  private touch(kind: "bot" | "entity", name: string, now: number, profile?: EntityProfile): boolean {
     const key = `${kind}:${name}`;
-    if (now - (this.lastWritten.get(key) ?? 0) < WRITE_EVERY_MS) return;
+    if (now - (this.lastWritten.get(key) ?? 0) < WRITE_EVERY_MS) return false;
     this.lastWritten.set(key, now);
     this.db.run(
       `INSERT INTO pollers (kind, name, last_polled_at, username, color) VALUES (?, ?, ?, ?, ?)
@@ -53,6 +62,7 @@ export class Pollers {
       profile?.username ?? null,
       profile?.color ?? null,
     );
+    return true;
   }
 
   private list(kind: string) {

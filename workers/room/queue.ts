@@ -138,15 +138,14 @@ export class Queue {
 
   /**
    * Returns every expired lease to pending with one more attempt, or fails it for good at the
-   * limit. Indexed on lease expiry: costs what it expires. Returns how many became pending.
+   * limit. Indexed on lease expiry: costs what it expires. Returns the ids it moved.
    */
-  expireLeases(now: number): number {
+  expireLeases(now: number): string[] {
     return this.db.transaction(() => {
       const expired = this.db.all<MessageRow>(
         "SELECT * FROM messages WHERE status = 'processing' AND lease_expires_at <= ?",
         now,
       );
-      let requeued = 0;
       for (const row of expired) {
         const attempts = row.attempts + 1;
         const failed = attempts >= this.config.maxAttempts;
@@ -157,9 +156,8 @@ export class Queue {
           attempts,
           failed ? `${reason} (${attempts} attempts)` : reason,
         );
-        if (!failed) requeued++;
       }
-      return requeued;
+      return expired.map((row) => row.id);
     });
   }
 

@@ -1,0 +1,263 @@
+import {
+  type ClientFrame,
+  type CommentsPage,
+  clientFrameSchema,
+  type Draft,
+  type EntitySeen,
+  LIVE,
+  LIVE_CLOSE,
+  type LiveFilter,
+  liveFilterSchema,
+  type Message,
+  type QueueChange,
+  type ServerEvent,
+} from "../../types";
+import { FrameLimiter } from "./frame-limiter";
+import { type AuthorOf, filterKey, shows } from "./live-filter";
+
+/** Carries the live route's validated parameters from the Worker to the Room. */
+export const LIVE_PARAMS_HEADER = "x-sww-live";
+
+/** What the hub reads from the room: the committed history and the room's live state. */
+export interface LiveSource {
+  head(): number;
+  /** Unfiltered messages with seq > cursor, ascending (the same read as cursor polling). */
+  after(cursor: number, limit: number): CommentsPage;
+  authorOf: AuthorOf;
+  entities(): EntitySeen[];
+  drafts(): Draft[];
+}
+
+/** What each socket remembers across hibernation (its attachment, at most 2 KB). */
+interface Subscription {
+  v: 1;
+  /** Stable across wake-ups (the runtime hands us a new WebSocket object each time). */
+  id: string;
+  filter: LiveFilter;
+}
+
+/**
+ * The room's subscribers: hibernatable WebSockets accepted by the Durable Object. The hub sends
+ * each socket what its filter shows — new messages after their commit, queue transitions, drafts,
+ * presence — and answers `resume` with exactly the messages after the client's cursor. Delivery
+ * order is the room's: every send happens synchronously inside the unit of work that committed
+ * the change, so a socket never sees seq N+1 before N.
+ */
+export class LiveHub {
+  private readonly limiter = new FrameLimiter(LIVE.framesPerSecond, LIVE.burst);
+
+  constructor(
+    private readonly ctx: DurableObjectState,
+    private readonly source: LiveSource,
+    private readonly now: () => number,
+  ) {}
+
+  get subscriberCount(): number {
+    return this.ctx.getWebSockets().length;
+  }
+
+  /**
+   * Accepts a subscriber (hibernatable: the object may sleep while the socket stays open) and
+   * sends `hello`, then everything after `cursor` when the client named one.
+   */
+  accept(cursor: number | undefined, filter: LiveFilter): WebSocket {
+    const pair = new WebSocketPair();
+    const [client, server] = [pair[0], pair[1]];
+    this.ctx.acceptWebSocket(server);
+    this.subscribe(server, crypto.randomUUID(), filter);
+    const head = this.source.head();
+    this.send(server, {
+      type: "hello",
+      head,
+      cursor: cursor ?? head,
+      drafts: this.source.drafts(),
+      entities: this.source.entities(),
+    });
+    if (cursor !== undefined) this.resume(server, cursor);
+    return client;
+  }
+
+  /** One client frame: validated, rate-limited, then acted on. Bad frames close only that socket. */
+  receive(ws: WebSocket, data: string | ArrayBuffer): void {
+    const verdict = this.admit(ws, data);
+    if ("close" in verdict) this.close(ws, verdict.close, verdict.reason);
+    else this.act(ws, verdict.frame);
+  }
+
+  /** Checks size first (cheapest), then rate, then shape; the first failure decides the close. */
+  private admit(ws: WebSocket, data: string | ArrayBuffer): { frame: ClientFrame } | { close: number; reason: string } {
+    const size = typeof data === "string" ? data.length : data.byteLength;
+    if (size > LIVE.maxClientFrameBytes) {
+      return { close: LIVE_CLOSE.frameTooLarge, reason: `frame over ${LIVE.maxClientFrameBytes / 1024} KB` };
+    }
+    if (!this.limiter.take(this.subscription(ws).id, this.now())) {
+      return { close: LIVE_CLOSE.flooding, reason: `more than ${LIVE.framesPerSecond} frames a second` };
+    }
+    if (typeof data !== "string") return { close: LIVE_CLOSE.invalidFrame, reason: "frames must be JSON text" };
+    let json: unknown;
+    try {
+      json = JSON.parse(data);
+    } catch {
+      return { close: LIVE_CLOSE.invalidFrame, reason: "frame is not valid JSON" };
+    }
+    const frame = clientFrameSchema.safeParse(json);
+    if (frame.success) return { frame: frame.data };
+    const issue = frame.error.issues[0];
+    return {
+      close: LIVE_CLOSE.invalidFrame,
+      reason: `invalid frame: ${issue?.path.join(".") || "type"} ${issue?.message ?? ""}`,
+    };
+  }
+
+  /** Newly committed messages, ascending by seq. */
+  publishMessages(messages: readonly Message[]): void {
+    if (messages.length === 0) return;
+    const cursor = this.source.head();
+    this.fanOut((filter) => {
+      const shown = messages.filter((m) => shows(filter, m, this.source.authorOf));
+      return shown.length ? { type: "messages", messages: shown, cursor, hasMore: false } : null;
+    });
+  }
+
+  /** Addressed messages whose queue state changed (as they now stand). */
+  publishQueue(changed: readonly Message[]): void {
+    if (changed.length === 0) return;
+    this.fanOut((filter) => {
+      const changes = changed.filter((m) => shows(filter, m, this.source.authorOf)).map(queueChange);
+      return changes.length ? { type: "queue", changes } : null;
+    });
+  }
+
+  /** Messages that changed in place (moderation): everyone whose view shows them replaces them. */
+  publishUpdated(messages: readonly Message[]): void {
+    if (messages.length === 0) return;
+    this.fanOut((filter) => {
+      const shown = messages.filter((m) => shows(filter, m, this.source.authorOf));
+      return shown.length ? { type: "updated", messages: shown } : null;
+    });
+  }
+
+  publishPresence(entities: EntitySeen[]): void {
+    this.fanOut(() => ({ type: "presence", entities }));
+  }
+
+  /** A draft goes to the sockets that show the message being answered. */
+  publishDraft(draft: Draft, question: Message): void {
+    this.fanOut((filter) => (shows(filter, question, this.source.authorOf) ? { type: "draft", draft } : null));
+  }
+
+  publishDraftGone(messageId: string, reason: "complete" | "failed" | "released" | "expired" | "removed"): void {
+    this.fanOut(() => ({ type: "draft-gone", messageId, reason }));
+  }
+
+  private act(ws: WebSocket, frame: ClientFrame): void {
+    switch (frame.type) {
+      case "resume":
+        this.resume(ws, frame.cursor);
+        return;
+      case "filter":
+        this.subscribe(ws, this.subscription(ws).id, frame.filter);
+        return;
+      case "ping":
+        // Normally answered by the auto-response without waking us; a ping with other spacing lands here.
+        ws.send(LIVE.pong);
+        return;
+    }
+  }
+
+  /**
+   * Sends every message after `cursor` that the socket's filter shows, a page at a time, and
+   * ends with the cursor reached. Stops after LIVE.catchUpPages pages with `hasMore` so one
+   * resume never makes the room do unbounded work; the client resumes again from there.
+   */
+  private resume(ws: WebSocket, cursor: number): void {
+    const head = this.source.head();
+    if (cursor > head) {
+      this.send(ws, {
+        type: "error",
+        code: "cursor_ahead",
+        message: `cursor ${cursor} is beyond the room's newest message (${head}); reload the history`,
+      });
+      return;
+    }
+    const filter = this.subscription(ws).filter;
+    let at = cursor;
+    for (let n = 1; ; n++) {
+      const page = this.source.after(at, LIVE.catchUpPage);
+      const shown = page.comments.filter((m) => shows(filter, m, this.source.authorOf));
+      at = page.cursor;
+      const last = !page.hasMore || n === LIVE.catchUpPages;
+      if (shown.length > 0 || last) {
+        this.send(ws, { type: "messages", messages: shown, cursor: at, hasMore: last && page.hasMore });
+      }
+      if (last) return;
+    }
+  }
+
+  /** Builds each distinct filter's frame once and sends it to every socket with that filter. */
+  private fanOut(frameFor: (filter: LiveFilter) => ServerEvent | null): void {
+    const frames = new Map<string, string | null>();
+    for (const ws of this.ctx.getWebSockets()) {
+      const filter = this.subscription(ws).filter;
+      const key = filterKey(filter);
+      let frame = frames.get(key);
+      if (frame === undefined) {
+        const event = frameFor(filter);
+        frame = event ? JSON.stringify(event) : null;
+        frames.set(key, frame);
+      }
+      if (frame !== null) this.sendRaw(ws, frame);
+    }
+  }
+
+  private subscribe(ws: WebSocket, id: string, filter: LiveFilter): void {
+    const subscription: Subscription = { v: 1, id, filter };
+    ws.serializeAttachment(subscription);
+  }
+
+  /**
+   * The socket's subscription, from its attachment. Read every time: the runtime gives a new
+   * WebSocket object per event, so nothing keyed by the object survives between events.
+   */
+  private subscription(ws: WebSocket): Subscription {
+    const stored = ws.deserializeAttachment() as Partial<Subscription> | null;
+    const filter = liveFilterSchema.safeParse(stored?.filter ?? {});
+    return {
+      v: 1,
+      id: typeof stored?.id === "string" ? stored.id : "unknown",
+      filter: filter.success ? filter.data : { channel: "ALL", users: [] },
+    };
+  }
+
+  private send(ws: WebSocket, event: ServerEvent): void {
+    this.sendRaw(ws, JSON.stringify(event));
+  }
+
+  private sendRaw(ws: WebSocket, frame: string): void {
+    try {
+      ws.send(frame);
+    } catch {
+      // Closing or closed: the client resumes from its cursor when it reconnects.
+    }
+  }
+
+  private close(ws: WebSocket, code: number, reason: string): void {
+    try {
+      ws.close(code, reason.slice(0, 120));
+    } catch {
+      // Already closed.
+    }
+  }
+}
+
+function queueChange(m: Message): QueueChange {
+  const bp = m.botParams;
+  return {
+    id: m.id,
+    seq: m.seq,
+    status: bp?.status ?? "complete",
+    attempts: bp?.attempts ?? 0,
+    error: bp?.error ?? null,
+    leaseExpiresAt: bp?.leaseExpiresAt ?? null,
+  };
+}
