@@ -6,7 +6,14 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Message, Stats } from "../types/index.ts";
 import { parseServerTiming } from "../workers/metrics.ts";
-import { type Assumptions, type Load, type Measured, type OpCost, predecessorSheet, projectSheet } from "./lib/cost-model.ts";
+import {
+  type Assumptions,
+  type Load,
+  type Measured,
+  type OpCost,
+  predecessorSheet,
+  projectSheet,
+} from "./lib/cost-model.ts";
 import { renderCostSection } from "./lib/cost-report.ts";
 import { HttpClient, type HttpResponse } from "./lib/http-client.ts";
 import { writeSection } from "./lib/results-file.ts";
@@ -20,6 +27,7 @@ export const SCENARIO = {
   seconds: 45,
   messagesPerSecondPerRoom: 2,
   pollingViewersPerRoom: 8,
+  websocketViewersPerRoom: 8,
   addressedShare: 0.25,
   replyChars: 400,
   pollSeconds: 1,
@@ -67,7 +75,8 @@ class Tally {
     };
     k.n++;
     k.returned += returned;
-    k.sum.doRequests += 1;
+    // Calls into a room, as the Worker reports them (0 for a window served from KV alone).
+    k.sum.doRequests += t.room_calls ?? 1;
     k.sum.kvReads += t.kv_read ?? 0;
     k.sum.kvWrites += t.kv_write ?? 0;
     k.sum.rowsRead += t.rows_read ?? 0;
@@ -104,7 +113,23 @@ class Tally {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function runRoom(http: HttpClient, room: string, bot: string, tally: Tally, until: number, bytes: number[]) {
+/** What the WebSocket viewers of one room received. */
+interface LiveTally {
+  connects: number;
+  frames: number;
+  /** Per viewer: the cursor it resumed from and the seqs it received. */
+  viewers: { from: number; seqs: Set<number> }[];
+}
+
+async function runRoom(
+  http: HttpClient,
+  room: string,
+  bot: string,
+  tally: Tally,
+  until: number,
+  bytes: number[],
+  live: LiveTally,
+) {
   const q = `room=${room}`;
   let serial = 0;
   const poster = async () => {
@@ -159,10 +184,34 @@ async function runRoom(http: HttpClient, room: string, bot: string, tally: Tally
       cursor = page.cursor;
     }
   };
+  const socketViewer = async (index: number) => {
+    await sleep(index * 89);
+    // As the app does when it will resume: the window from KV alone, then the socket from its cursor.
+    const first = await http.send("GET", `/api/comments?${q}&cached=1`);
+    tally.add("windowCached", first);
+    const from = (JSON.parse(first.body) as { cursor: number }).cursor;
+    const mine = { from, seqs: new Set<number>() };
+    live.viewers.push(mine);
+    const ws = new WebSocket(`${http.origin.replace(/^http/, "ws")}/api/live?${q}&cursor=${from}`);
+    live.connects++;
+    ws.addEventListener("message", (event) => {
+      live.frames++;
+      const frame = JSON.parse(String(event.data)) as { type: string; messages?: Message[] };
+      if (frame.type === "messages") for (const m of frame.messages ?? []) mine.seqs.add(m.seq);
+    });
+    await new Promise<void>((resolve, reject) => {
+      ws.addEventListener("open", () => resolve(), { once: true });
+      ws.addEventListener("error", () => reject(new Error(`WebSocket to ${room} failed`)), { once: true });
+    });
+    // Stay a little past the posters, so the last broadcasts arrive before counting.
+    await sleep(Math.max(0, until - Date.now()) + 1_500);
+    ws.close(1000, "scenario over");
+  };
   await Promise.all([
     poster(),
     answerer(),
     ...Array.from({ length: SCENARIO.pollingViewersPerRoom }, (_, i) => viewer(i)),
+    ...Array.from({ length: SCENARIO.websocketViewersPerRoom }, (_, i) => socketViewer(i)),
   ]);
 }
 
@@ -176,13 +225,12 @@ const http = new HttpClient(worker.origin, 64);
 const tally = new Tally();
 const bytes: number[] = [];
 const rooms = Array.from({ length: SCENARIO.rooms }, (_, i) => `cost-${Date.now().toString(36)}-${i}`);
+const lives = rooms.map((): LiveTally => ({ connects: 0, frames: 0, viewers: [] }));
 let stats: Stats[];
 try {
   const bot = token("BOT_TOKEN");
   const until = Date.now() + SCENARIO.seconds * 1000;
-  await Promise.all(rooms.map((room) => runRoom(http, room, bot, tally, until, bytes)));
-  // Let the last coalesced snapshot write happen, then read what the rooms' alarms did.
-  await sleep(1_500);
+  await Promise.all(rooms.map((room, i) => runRoom(http, room, bot, tally, until, bytes, lives[i]!)));
   const admin = token("ADMIN_TOKEN");
   stats = await Promise.all(
     rooms.map((room) => http.json<Stats>("GET", `/api/stats?room=${room}&minutes=5`, { token: admin })),
@@ -193,15 +241,17 @@ try {
 }
 
 // The alarm's work is not in any response: it is the rooms' totals less what the responses carried.
-const requestKinds = ["post", "claim", "complete", "window", "emptyPoll", "poll"];
-const carried = requestKinds.map((k) => tally.sum(k)).reduce((a, b) => ({
-  n: a.n + b.n,
-  doRequests: 0,
-  kvReads: a.kvReads + b.kvReads,
-  kvWrites: a.kvWrites + b.kvWrites,
-  rowsRead: a.rowsRead + b.rowsRead,
-  rowsWritten: a.rowsWritten + b.rowsWritten,
-}));
+const requestKinds = ["post", "claim", "complete", "window", "windowCached", "emptyPoll", "poll"];
+const carried = requestKinds
+  .map((k) => tally.sum(k))
+  .reduce((a, b) => ({
+    n: a.n + b.n,
+    doRequests: 0,
+    kvReads: a.kvReads + b.kvReads,
+    kvWrites: a.kvWrites + b.kvWrites,
+    rowsRead: a.rowsRead + b.rowsRead,
+    rowsWritten: a.rowsWritten + b.rowsWritten,
+  }));
 const totals = stats.reduce(
   (a, s) => ({
     rowsRead: a.rowsRead + s.storage.rowsRead,
@@ -220,9 +270,25 @@ const measured: Measured = {
   emptyPoll: empty,
   rowsReadPerReturned: polls.n ? (polls.rowsRead - polls.n * empty.rowsRead) / tally.returned("poll") : 1,
   window: tally.mean("window"),
+  windowCached: tally.mean("windowCached"),
   rowsReadPerSnapshot: totals.snapshotWrites ? alarmRowsRead / totals.snapshotWrites : 0,
   bytesPerMessage: bytes.reduce((a, b) => a + b, 0) / Math.max(1, bytes.length),
 };
+
+/** Every socket got every message committed after its cursor, once (a set cannot double-count). */
+function liveSummary() {
+  let expected = 0;
+  let received = 0;
+  lives.forEach((live, i) => {
+    for (const v of live.viewers) {
+      expected += Math.max(0, stats[i]!.headSeq - v.from);
+      received += v.seqs.size;
+    }
+  });
+  const connects = lives.reduce((a, l) => a + l.connects, 0);
+  const frames = lives.reduce((a, l) => a + l.frames, 0);
+  return { connects, frames, expected, received };
+}
 
 const sheets = LOADS.flatMap((load) => [
   projectSheet(measured, load, ASSUMPTIONS, "websocket"),
@@ -236,6 +302,7 @@ const section = renderCostSection({
   assumptions: ASSUMPTIONS,
   counts: Object.fromEntries(requestKinds.map((k) => [k, tally.count(k)])),
   snapshotWrites: totals.snapshotWrites,
+  live: liveSummary(),
   series: stats.flatMap((s) => s.series?.minutes ?? []),
   measured,
   sheets,

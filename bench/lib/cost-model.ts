@@ -25,8 +25,10 @@ export interface Measured {
   emptyPoll: OpCost;
   /** Rows read per message a cursor poll returned (beyond the empty poll). */
   rowsReadPerReturned: number;
-  /** The initial window (`GET /api/comments`, from the KV snapshot). */
+  /** The initial window of a polling page (`GET /api/comments`: the KV snapshot merged with the room). */
   window: OpCost;
+  /** The initial window of a page that resumes by WebSocket (`cached=1`: from KV alone). */
+  windowCached: OpCost;
   /** Rows the room's alarm reads per snapshot it writes (building the snapshot). */
   rowsReadPerSnapshot: number;
   /** Stored bytes per message (text + fields, as JSON) — an estimate of SQLite/KV bytes. */
@@ -123,7 +125,7 @@ export function projectSheet(m: Measured, load: Load, a: Assumptions, delivery: 
   add(m.post, humans);
   add(m.claim, replies);
   add(m.complete, replies);
-  add(m.window, pageLoads);
+  add(delivery === "polling" ? m.window : m.windowCached, pageLoads);
 
   let wsFrames = 0;
   if (delivery === "polling") {
@@ -132,7 +134,7 @@ export function projectSheet(m: Measured, load: Load, a: Assumptions, delivery: 
     // Every stored message is returned once to each viewer, whatever the poll it lands in.
     api.rowsRead += stored * load.viewers * m.rowsReadPerReturned;
   } else {
-    // One upgrade per page load (a Worker request and a DO request); frames out are not billed.
+    // One upgrade per page load (a Worker request and a DO request, measured); frames out are not billed.
     api.requests += pageLoads;
     api.doRequests += pageLoads;
     wsFrames = viewers * (SECONDS_PER_MONTH / a.pingSeconds);
@@ -159,7 +161,12 @@ export function projectSheet(m: Measured, load: Load, a: Assumptions, delivery: 
     ),
     item("SQLite rows read", api.rowsRead + snapshots * m.rowsReadPerSnapshot, "rows", P.durableObjects.sqliteRowRead),
     item("SQLite rows written", api.rowsWritten + seriesRows * 2, "rows", P.durableObjects.sqliteRowWritten),
-    item("SQLite storage (after 1 month of history)", (stored * m.bytesPerMessage * 2) / 1e9, "GB-month", P.durableObjects.sqliteGbMonth),
+    item(
+      "SQLite storage (after 1 month of history)",
+      (stored * m.bytesPerMessage * 2) / 1e9,
+      "GB-month",
+      P.durableObjects.sqliteGbMonth,
+    ),
     item("KV reads (window snapshot)", api.kvReads, "reads", P.kv.read),
     item("KV writes (snapshot, ≤ 1/s/room)", api.kvWrites + snapshots, "writes", P.kv.write),
     item("R2 (archive not landed)", 0, "ops", 0),
@@ -187,7 +194,8 @@ export function predecessorSheet(m: Measured, load: Load, a: Assumptions): Sheet
   const rebuilds = replies + (SECONDS_PER_MONTH / p.cacheTtlSeconds) * a.rooms;
 
   const requests = stored + replies + polls + botPolls + pageLoads;
-  const reads = stored + replies + polls + pageLoads + botPolls * (1 + p.botVerifyReadsPerPoll) + rebuilds * p.rebuildGets;
+  const reads =
+    stored + replies + polls + pageLoads + botPolls * (1 + p.botVerifyReadsPerPoll) + rebuilds * p.rebuildGets;
   const writes = stored * 2 + replies + rebuilds;
   const items = [
     item("Workers requests", requests, "requests", P.workers.request),

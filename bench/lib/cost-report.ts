@@ -4,11 +4,17 @@ import type { Assumptions, Measured, OpCost, Sheet } from "./cost-model.ts";
 
 const money = (n: number) => (n >= 100 ? `$${n.toFixed(0)}` : n >= 1 ? `$${n.toFixed(2)}` : `$${n.toFixed(3)}`);
 const qty = (n: number) =>
-  n >= 1e9 ? `${(n / 1e9).toFixed(2)} B` : n >= 1e6 ? `${(n / 1e6).toFixed(1)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : n.toFixed(n < 10 ? 2 : 0);
+  n >= 1e9
+    ? `${(n / 1e9).toFixed(2)} B`
+    : n >= 1e6
+      ? `${(n / 1e6).toFixed(1)} M`
+      : n >= 1e3
+        ? `${(n / 1e3).toFixed(1)} k`
+        : n.toFixed(n < 10 ? 2 : 0);
 const fixed = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(2));
 
 function opRow(name: string, n: number, op: OpCost): string {
-  return `| ${name} | ${n} | ${fixed(op.kvReads)} | ${fixed(op.kvWrites)} | ${fixed(op.rowsRead)} | ${fixed(op.rowsWritten)} |`;
+  return `| ${name} | ${n} | ${fixed(op.doRequests)} | ${fixed(op.kvReads)} | ${fixed(op.kvWrites)} | ${fixed(op.rowsRead)} | ${fixed(op.rowsWritten)} |`;
 }
 
 export function renderCostSection(r: {
@@ -18,6 +24,7 @@ export function renderCostSection(r: {
   assumptions: Assumptions;
   counts: Record<string, number>;
   snapshotWrites: number;
+  live: { connects: number; frames: number; expected: number; received: number };
   series: SeriesMinute[];
   measured: Measured;
   sheets: Sheet[];
@@ -29,21 +36,29 @@ export function renderCostSection(r: {
   out.push(
     `Scenario: ${Object.entries(r.scenario)
       .map(([k, v]) => `${k} ${v}`)
-      .join(", ")}. Prices checked ${PRICES_CHECKED} (bench/prices.ts; ${PRICE_PAGES.join(", ")}), priced gross: the plan's $${PRICES.planPerMonth}/month and its inclusions (${qty(INCLUDED_PER_MONTH.workersRequests)} Workers requests, ${qty(INCLUDED_PER_MONTH.doRequests)} DO requests, ${qty(INCLUDED_PER_MONTH.sqliteRowsWritten)} rows written, ${qty(INCLUDED_PER_MONTH.kvReads)} KV reads, ${qty(INCLUDED_PER_MONTH.kvWrites)} KV writes, …) are not subtracted. A month is 30 days; one room.`,
+      .join(
+        ", ",
+      )}. Prices checked ${PRICES_CHECKED} (bench/prices.ts; ${PRICE_PAGES.join(", ")}), priced gross: the plan's $${PRICES.planPerMonth}/month and its inclusions (${qty(INCLUDED_PER_MONTH.workersRequests)} Workers requests, ${qty(INCLUDED_PER_MONTH.doRequests)} DO requests, ${qty(INCLUDED_PER_MONTH.sqliteRowsWritten)} rows written, ${qty(INCLUDED_PER_MONTH.kvReads)} KV reads, ${qty(INCLUDED_PER_MONTH.kvWrites)} KV writes, …) are not subtracted. A month is 30 days; one room.`,
   );
   out.push("");
   out.push("### Measured storage work per request (means of the run, from `Server-Timing`)");
   out.push("");
-  out.push("| request | count | KV reads | KV writes | rows read | rows written |");
-  out.push("|---|---|---|---|---|---|");
+  out.push("| request | count | room calls | KV reads | KV writes | rows read | rows written |");
+  out.push("|---|---|---|---|---|---|---|");
   out.push(opRow("`POST /api/comments` (a human message)", r.counts.post ?? 0, m.post));
   out.push(opRow("`POST /api/queue/claim-next` (got one)", r.counts.claim ?? 0, m.claim));
   out.push(opRow("`POST /api/queue/complete` (stores the reply)", r.counts.complete ?? 0, m.complete));
-  out.push(opRow("`GET /api/comments` (window, from the KV snapshot)", r.counts.window ?? 0, m.window));
+  out.push(opRow("`GET /api/comments` (window of a polling page)", r.counts.window ?? 0, m.window));
+  out.push(
+    opRow("`GET /api/comments?cached=1` (window of a live page: KV alone)", r.counts.windowCached ?? 0, m.windowCached),
+  );
   out.push(opRow("`GET /api/comments?cursor=N` (nothing new)", r.counts.emptyPoll ?? 0, m.emptyPoll));
   out.push("");
   out.push(
     `Polls that returned messages: ${r.counts.poll ?? 0}, ${fixed(m.rowsReadPerReturned)} rows read per message returned. Snapshot writes by the rooms' alarms: ${r.snapshotWrites} (${fixed(m.rowsReadPerSnapshot)} rows read per snapshot, from \`/api/stats\` totals less what the responses carried). Stored message ≈ ${Math.round(m.bytesPerMessage)} bytes as JSON.`,
+  );
+  out.push(
+    `WebSocket viewers: ${r.live.connects} sockets (\`/api/live\`) received ${r.live.received} of the ${r.live.expected} messages committed after their cursors (${r.live.frames} frames in all); outgoing frames are not billed.`,
   );
   const closed = r.series.filter((s) => !s.open);
   if (closed.length) {
