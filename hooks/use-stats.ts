@@ -37,13 +37,21 @@ export interface MonitorData {
   refresh: () => void;
 }
 
-/** O1: `/api/stats`, `/api/entities` and (with the admin token) the waiting messages, every 2 s. */
-export function useStats(room: string, token: string): MonitorData {
+/**
+ * O1: `/api/stats` (with `minutes` of its series, O5), `/api/entities` and (with the admin token)
+ * the waiting messages, every 2 s. The token also unlocks the series' reply latency.
+ */
+export function useStats(room: string, token: string, minutes: number): MonitorData {
   const api = useMemo(() => new MonitorApi({ room }), [room]);
   // Typing a token should not fire a request per keystroke.
   const settledToken = useDebounced(token.trim(), 400);
 
-  const stats = useSWR(["monitor:stats", room], async () => ({ value: await api.stats(), at: Date.now() }), LIVE);
+  const stats = useSWR(
+    ["monitor:stats", room, minutes, settledToken],
+    async () => ({ value: await api.stats({ minutes, token: settledToken || undefined }), at: Date.now() }),
+    // A new range or token keeps the last numbers on screen until the new ones arrive.
+    { ...LIVE, keepPreviousData: true },
+  );
   const entities = useSWR(["monitor:entities", room], () => api.entities(), LIVE);
   const pending = useSWR(
     settledToken ? ["monitor:pending", room, settledToken] : null,

@@ -273,6 +273,13 @@ describe("MonitorApi", () => {
     expect(new Headers(calls[0]?.init.headers).get("Authorization")).toBeNull();
   });
 
+  it("asks for the series' minutes and sends the admin token for its detailed parts", async () => {
+    const { calls, fetchImpl } = recorder(200, stats());
+    await new MonitorApi({ room: "ops", fetchImpl }).stats({ minutes: 1440, token: " admin " });
+    expect(calls[0]?.url).toBe("/api/stats?minutes=1440&room=ops");
+    expect(new Headers(calls[0]?.init.headers).get("Authorization")).toBe("Bearer admin");
+  });
+
   it("leaves the global room implicit and keeps other query parameters", () => {
     expect(new MonitorApi({ room: "global" }).url("/api/stats")).toBe("/api/stats");
     expect(new MonitorApi({ room: "ops" }).url("/api/queue/pending?limit=5")).toBe(

@@ -332,8 +332,10 @@ export class MonitorApi {
     this.fetchImpl = options.fetchImpl ?? ((input, init) => fetch(input, init));
   }
 
-  stats(): Promise<Stats> {
-    return this.call("GET", "/api/stats", {}, statsSchema);
+  /** `minutes` of the per-minute series (O5); the admin token adds reply latency to it. */
+  stats(options: { minutes?: number; token?: string } = {}): Promise<Stats> {
+    const path = options.minutes === undefined ? "/api/stats" : `/api/stats?minutes=${options.minutes}`;
+    return this.call("GET", path, { token: options.token }, statsSchema);
   }
 
   async entities(): Promise<EntitySeen[]> {

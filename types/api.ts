@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { LIMITS, messageIdSchema, messageSchema, messageTypeSchema } from "./message.ts";
+import { seriesSchema } from "./series.ts";
 
 const intParam = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
@@ -117,6 +118,8 @@ export const statsSchema = z.object({
     rowsRead: z.number(),
     rowsWritten: z.number(),
   }),
+  /** Per-minute history (O5); absent from rooms that predate it. */
+  series: seriesSchema.optional(),
 });
 export type Stats = z.infer<typeof statsSchema>;
 

@@ -4,3 +4,4 @@ export * from "./live.ts";
 export * from "./message.ts";
 export * from "./moderation.ts";
 export * from "./queue.ts";
+export * from "./series.ts";

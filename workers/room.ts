@@ -25,6 +25,7 @@ import { Audit } from "./room/audit";
 import { Changes } from "./room/changes";
 import { Counts } from "./room/counts";
 import { Db, usageSince } from "./room/db";
+import type { RoomEvents } from "./room/events";
 import { LegacyFlow } from "./room/legacy";
 import { LIVE_PARAMS_HEADER, LiveHub } from "./room/live";
 import { Messages, type PageFilter } from "./room/messages";
@@ -34,6 +35,8 @@ import { PostAddresses } from "./room/post-addresses";
 import { type Claim, Queue } from "./room/queue";
 import { RateBuckets } from "./room/rate-buckets";
 import { type ModerationOutcome, Removals } from "./room/removals";
+import { MinuteSeries } from "./room/series";
+import { queueGauges, SqlSeriesStore } from "./room/series-store";
 import { SnapshotWriter } from "./room/snapshot-writer";
 import { roomStats, StorageTotals } from "./room/stats";
 import { Waiters } from "./room/waiters";
@@ -57,6 +60,7 @@ export class Room extends DurableObject<Bindings> {
   private mutes!: Mutes;
   private audit!: Audit;
   private postAddresses!: PostAddresses;
+  private series!: MinuteSeries;
   private readonly waiters = new Waiters();
   private readonly rateBuckets = new RateBuckets();
   private readonly snapshot: SnapshotWriter;
@@ -72,11 +76,23 @@ export class Room extends DurableObject<Bindings> {
     ctx.blockConcurrencyWhile(async () => {
       this.db.migrate(Date.now());
       this.counts = new Counts(this.db);
-      this.messages = new Messages(this.db, this.counts);
+      // Committed steps feed the per-minute series (memory only; one row per closed minute).
+      const events: RoomEvents = {
+        stored: (type) => this.series.message(type),
+        answered: (questionTs) => this.series.answered(questionTs),
+        failed: () => this.series.failed(),
+      };
+      this.messages = new Messages(this.db, this.counts, events);
       this.queue = new Queue(this.db, this.messages, this.counts, {
         maxAttempts: Math.max(1, Number(env.MAX_ATTEMPTS) || 3),
         newToken: newId,
         newId,
+        events,
+      });
+      this.series = new MinuteSeries(new SqlSeriesStore(this.db), {
+        now: () => Date.now(),
+        storage: () => ({ kvReads: this.storage.kvReads, kvWrites: this.snapshot.writes, ...this.db.totals() }),
+        gauges: () => queueGauges(this.db, this.counts.all(), Date.now()),
       });
       this.pollers = new Pollers(this.db);
       this.legacy = new LegacyFlow(this.db, this.messages, this.counts);
@@ -438,9 +454,11 @@ export class Room extends DurableObject<Bindings> {
     return this.run(room, () => ({ value: this.pollers.entities() }));
   }
 
-  stats(room: string): RoomResult<Stats> {
+  /** `/api/stats`; `detailed` (the admin token) adds the series' reply latencies. */
+  stats(room: string, view: { minutes: number; detailed: boolean }): RoomResult<Stats> {
     return this.run(room, () => ({
       value: roomStats({
+        series: { minutes: this.series.read(view.minutes, view.detailed), detailed: view.detailed },
         room,
         db: this.db,
         counts: this.counts.all(),
@@ -456,6 +474,7 @@ export class Room extends DurableObject<Bindings> {
 
   override async alarm(): Promise<void> {
     this.alarmAt = null;
+    this.series.roll();
     this.expireLeases();
     this.removals.purgeExpired(Date.now());
     this.postAddresses.purge(Date.now());
@@ -480,6 +499,7 @@ export class Room extends DurableObject<Bindings> {
    */
   private run<T>(room: string, fn: () => { value: T; status?: 200 | 201 | 204 }): RoomResult<T> {
     if (room !== this.name) this.rememberName(room);
+    this.series.roll();
     const before = this.db.totals();
     try {
       const { value, status } = fn();
@@ -544,9 +564,12 @@ export class Room extends DurableObject<Bindings> {
 
   /** Keeps one alarm set at the earliest of: the next lease expiry, the next snapshot write. */
   private scheduleAlarm(): void {
-    const candidates = [this.queue.nextLeaseExpiry(), this.snapshot.dueAt(), this.removals.nextExpiry()].filter(
-      (t): t is number => t !== null,
-    );
+    const candidates = [
+      this.queue.nextLeaseExpiry(),
+      this.snapshot.dueAt(),
+      this.removals.nextExpiry(),
+      this.series.dueAt(),
+    ].filter((t): t is number => t !== null);
     if (candidates.length === 0) return;
     const next = Math.max(Date.now(), Math.min(...candidates));
     if (this.alarmAt !== null && this.alarmAt <= next) return;

@@ -18,8 +18,10 @@ import {
   storageRows,
   tokenProblem,
 } from "@/lib/monitor";
+import { RANGE_MINUTES, type SeriesRange } from "@/lib/monitor-series";
 import { tintVariables } from "@/lib/tint";
 import { Bots } from "./bots";
+import { Charts } from "./charts";
 import { EntityTable } from "./entity-table";
 import { Failures } from "./failures";
 import { Leases } from "./leases";
@@ -74,7 +76,8 @@ function MonitorView() {
 
   const [token, setToken] = useAdminToken();
   const tokenInput = useRef<HTMLInputElement>(null);
-  const data = useStats(room, token);
+  const [range, setRange] = useState<SeriesRange>("1h");
+  const data = useStats(room, token, RANGE_MINUTES[range]);
   const actions = useMonitorActions(data.api, token, data.refresh, () => tokenInput.current?.focus());
   const moderation = useModeration(room, token, actions);
   const now = useNow(1_000);
@@ -128,6 +131,7 @@ function MonitorView() {
           </p>
         ) : null}
         <Summary stats={stats} oldestPendingMs={oldestPending} />
+        <Charts series={stats?.series} range={range} onRange={setRange} at={fetchedAt} />
         {/* Two columns on a wide screen; on a phone one column, the actionable panels first. */}
         <div className="flex flex-col gap-3 lg:grid lg:grid-cols-2 lg:items-start">
           <div className="contents lg:grid lg:min-w-0 lg:gap-3">

@@ -11,6 +11,8 @@ type Row = Record<string, SqlValue>;
 export class Db {
   private readRows = 0;
   private writtenRows = 0;
+  private depth = 0;
+  private committed: (() => void)[] = [];
 
   constructor(private readonly storage: DurableObjectStorage) {}
 
@@ -32,7 +34,30 @@ export class Db {
 
   /** Runs `fn` atomically: everything it wrote commits together or not at all. */
   transaction<T>(fn: () => T): T {
-    return this.storage.transactionSync(fn);
+    const mark = this.committed.length;
+    this.depth++;
+    let result: T;
+    try {
+      result = this.storage.transactionSync(fn);
+    } catch (error) {
+      // Rolled back: what it would have reported did not happen.
+      this.committed.length = mark;
+      throw error;
+    } finally {
+      this.depth--;
+    }
+    if (this.depth === 0) {
+      const run = this.committed;
+      this.committed = [];
+      for (const fn of run) fn();
+    }
+    return result;
+  }
+
+  /** Runs `fn` once the enclosing transaction commits (at once outside one); never after a rollback. */
+  afterCommit(fn: () => void): void {
+    if (this.depth === 0) fn();
+    else this.committed.push(fn);
   }
 
   /** Total rows read and written since the object started (monotonic). */

@@ -2,6 +2,7 @@ import { type CommentsPage, LIMITS, type Message, type MessageInput, type UserFi
 import { RoomError } from "../errors";
 import type { Counts } from "./counts";
 import type { Db } from "./db";
+import { NO_EVENTS, type RoomEvents } from "./events";
 import { type MessageRow, toMessage } from "./rows";
 
 export type Channel = "human" | "AI" | "ALL";
@@ -37,6 +38,7 @@ export class Messages {
   constructor(
     private readonly db: Db,
     private readonly counts: Counts,
+    private readonly events: RoomEvents = NO_EVENTS,
   ) {
     const row = db.one<{ seq: number | null; ts: number | null }>(
       "SELECT seq, ts FROM messages ORDER BY seq DESC LIMIT 1",
@@ -113,6 +115,7 @@ export class Messages {
       parent.seq,
     );
     this.counts.moveQueue(parent.entity ?? "", parent.status, "complete");
+    if (replyId !== null) this.db.afterCommit(() => this.events.answered(parent.ts));
   }
 
   insert(m: {
@@ -155,6 +158,7 @@ export class Messages {
     if (!row) throw new Error("INSERT … RETURNING returned no row");
     this.counts.bump(`type:${m.type}`, 1);
     if (m.bot) this.counts.moveQueue(m.bot.entity, null, "pending");
+    this.db.afterCommit(() => this.events.stored(m.type));
     // Only advance in-memory state once the statements succeeded; a throw rolls both back.
     this.head = seq;
     this.lastTimestamp = ts;

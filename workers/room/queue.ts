@@ -2,6 +2,7 @@ import type { Lease, Message, ReplyInput } from "../../types";
 import { RoomError } from "../errors";
 import type { Counts } from "./counts";
 import type { Db } from "./db";
+import { NO_EVENTS, type RoomEvents } from "./events";
 import type { Messages } from "./messages";
 import { type MessageRow, toMessage } from "./rows";
 
@@ -9,6 +10,7 @@ export interface QueueConfig {
   maxAttempts: number;
   newToken: () => string;
   newId: () => string;
+  events?: RoomEvents;
 }
 
 export interface Claim {
@@ -200,6 +202,10 @@ export class Queue {
       row.seq,
     );
     this.counts.moveQueue(row.entity ?? "", row.status, status);
+    if (status === "failed" && row.status !== "failed") {
+      const events = this.config.events ?? NO_EVENTS;
+      this.db.afterCommit(() => events.failed());
+    }
   }
 
   private lease(row: MessageRow, workerId: string, leaseSeconds: number, now: number): Claim {

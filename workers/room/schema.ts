@@ -94,6 +94,24 @@ export const MIGRATIONS: readonly string[] = [
     reason TEXT NOT NULL
   );
   `,
+  // Issue #14 (O5): the per-minute ring of the last 24 hours, one row per closed minute.
+  `
+  CREATE TABLE series (
+    minute INTEGER PRIMARY KEY,
+    messages INTEGER NOT NULL,
+    replies INTEGER NOT NULL,
+    failures INTEGER NOT NULL,
+    queue_depth INTEGER NOT NULL,
+    oldest_pending_ms INTEGER,
+    kv_reads INTEGER NOT NULL,
+    kv_writes INTEGER NOT NULL,
+    rows_read INTEGER NOT NULL,
+    rows_written INTEGER NOT NULL,
+    latency_p50_ms INTEGER,
+    latency_p95_ms INTEGER,
+    latency_samples INTEGER NOT NULL
+  );
+  `,
 ];
 
 export const MIGRATIONS_TABLE = `

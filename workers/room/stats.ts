@@ -1,4 +1,4 @@
-import type { Stats } from "../../types";
+import { SERIES, type SeriesMinute, type Stats } from "../../types";
 import type { StorageUsage } from "../errors";
 import type { Db } from "./db";
 import { LEGACY_ANSWERED_KEY } from "./legacy";
@@ -43,6 +43,7 @@ export function roomStats(input: {
   headSeq: number;
   bots: Stats["bots"];
   storage: Pick<Stats, "storage" | "storagePerMinute">;
+  series: { minutes: SeriesMinute[]; detailed: boolean };
   now: number;
 }): Stats {
   const { db, counts, now } = input;
@@ -98,5 +99,6 @@ export function roomStats(input: {
     recentFailures,
     storage: input.storage.storage,
     storagePerMinute: input.storage.storagePerMinute,
+    series: { minuteMs: SERIES.minuteMs, minutes: input.series.minutes, detailed: input.series.detailed },
   };
 }

@@ -1,7 +1,8 @@
 import { Hono } from "hono";
+import { statsQuerySchema } from "../../types";
 import type { AppEnv } from "../app-env";
 import { roomStub } from "../context";
-import { unwrap } from "../http";
+import { readQuery, unwrap } from "../http";
 
 /** Liveness, presence of entities, and the numbers behind the queue monitor. */
 export const meta = new Hono<AppEnv>();
@@ -13,4 +14,9 @@ meta.get("/api/heartbeat", async (c) => c.text(String(unwrap(c, await roomStub(c
 
 meta.get("/api/entities", async (c) => c.json({ entities: unwrap(c, await roomStub(c).entities(c.var.room)) }));
 
-meta.get("/api/stats", async (c) => c.json(unwrap(c, await roomStub(c).stats(c.var.room))));
+/** Public aggregate numbers; the admin token adds the detailed parts of the series (reply latency). */
+meta.get("/api/stats", async (c) => {
+  const { minutes } = readQuery(c, statsQuerySchema);
+  const detailed = c.var.caller === "admin";
+  return c.json(unwrap(c, await roomStub(c).stats(c.var.room, { minutes, detailed })));
+});
