@@ -16,8 +16,11 @@ import type {
 import { LEASE } from "../types";
 import type { Bindings } from "./app-env";
 import { RoomError, type RoomResult } from "./errors";
+import { Archive } from "./room/archive";
+import { type ArchiveOptions, archiveOptions, normalizeArchiveOptions } from "./room/archive-options";
 import { Counts } from "./room/counts";
 import { Db, usageSince } from "./room/db";
+import { History } from "./room/history";
 import { Messages, type PageFilter } from "./room/messages";
 import { Pollers } from "./room/pollers";
 import { type Claim, Queue } from "./room/queue";
@@ -39,6 +42,11 @@ export class Room extends DurableObject<Bindings> {
   private queue!: Queue;
   private pollers!: Pollers;
   private counts!: Counts;
+  private archive!: Archive;
+  private history!: History;
+  private archiveOptions!: ArchiveOptions;
+  /** When more archiving is due than one alarm may do, the next alarm continues it. */
+  private archiveDueAt: number | null = null;
   private readonly waiters = new Waiters();
   private readonly rateBuckets = new RateBuckets();
   private readonly snapshot: SnapshotWriter;
@@ -60,6 +68,14 @@ export class Room extends DurableObject<Bindings> {
         newId,
       });
       this.pollers = new Pollers(this.db);
+      this.archive = new Archive(this.db, env.ARCHIVE, this.counts, () => ctx.storage.sql.databaseSize);
+      // Every row may have moved to R2 (seq never goes back), so head is at least the archive's top.
+      this.messages.head = Math.max(this.messages.head, this.archive.floor);
+      this.history = new History(this.messages, this.archive);
+      const stored = this.db.one<{ value: string }>("SELECT value FROM meta WHERE key = 'archive:options'")?.value;
+      this.archiveOptions = stored
+        ? normalizeArchiveOptions(JSON.parse(stored) as ArchiveOptions)
+        : archiveOptions(env);
       this.name = this.db.one<{ value: string }>("SELECT value FROM meta WHERE key = 'name'")?.value ?? "";
       this.alarmAt = await ctx.storage.getAlarm();
     });
@@ -72,13 +88,13 @@ export class Room extends DurableObject<Bindings> {
    * in the object that stores the post, so it costs no extra round trip. A replay of a stored id
    * is answered before the limit is charged.
    */
-  post(
+  async post(
     room: string,
     input: MessageInput,
     domainFallback: string,
     limit: { client: string; perMinute: number } | null,
-  ): RoomResult<Message> {
-    return this.run(room, () => {
+  ): Promise<RoomResult<Message>> {
+    return this.runAsync(room, async () => {
       const admit = () => {
         if (!limit) return;
         const retryAfter = this.rateBuckets.take(limit.client, limit.perMinute, Date.now());
@@ -90,7 +106,16 @@ export class Room extends DurableObject<Bindings> {
           );
         }
       };
-      const result = this.messages.post(input, { now: Date.now(), domainFallback, newId, admit });
+      const post = (archivedCandidates?: (id: string) => number[]) =>
+        this.messages.post(input, { now: Date.now(), domainFallback, newId, admit, archivedCandidates });
+      let result = post((id) => this.archive.candidates(id));
+      if ("archived" in result) {
+        // The id may belong to an archived message: a replay answers with it, as for a hot one.
+        const stored = await this.archive.findArchived(input.id ?? "", result.archived);
+        if (stored) return { value: stored, status: 200 };
+        result = post(); // a hash collision with another id: this is a new message
+      }
+      if ("archived" in result) throw new Error("post without archive lookup returned an archive hit");
       if (result.created) {
         this.changed();
         if (result.message.botParams) this.waiters.wakeAll();
@@ -99,31 +124,38 @@ export class Room extends DurableObject<Bindings> {
     });
   }
 
-  after(room: string, cursor: number, limit: number, filter: PageFilter): RoomResult<CommentsPage> {
-    return this.run(room, () => ({ value: this.messages.after(cursor, limit, filter) }));
+  /** Messages after `cursor`, ascending; continues into the archive when `cursor` is below the hot window. */
+  async after(room: string, cursor: number, limit: number, filter: PageFilter): Promise<RoomResult<CommentsPage>> {
+    return this.runAsync(room, () => ({ value: this.history.after(cursor, limit, filter) }));
   }
 
-  latest(room: string, limit: number, filter: PageFilter, before: number | null): RoomResult<CommentsPage> {
-    return this.run(room, () => ({ value: this.messages.latest(limit, filter, before) }));
+  /** The newest messages, or those before `before`, across hot rows and the archive. */
+  async latest(
+    room: string,
+    limit: number,
+    filter: PageFilter,
+    before: number | null,
+  ): Promise<RoomResult<CommentsPage>> {
+    return this.runAsync(room, () => ({ value: this.history.before(limit, filter, before) }));
   }
 
   /**
    * The recent-window read when KV had no usable snapshot: answer from SQLite (an indexed
    * LIMIT, never a scan) and schedule a rewrite of the snapshot.
    */
-  latestAndRepair(room: string, limit: number, kvReads: number): RoomResult<CommentsPage> {
-    return this.run(room, () => {
+  async latestAndRepair(room: string, limit: number, kvReads: number): Promise<RoomResult<CommentsPage>> {
+    return this.runAsync(room, () => {
       this.storage.kvReads += kvReads;
       this.changed();
-      return { value: this.messages.latest(limit, { type: "ALL", users: [] }) };
+      return { value: this.history.before(limit, { type: "ALL", users: [] }, null) };
     });
   }
 
   /** Messages committed after the snapshot the Worker read from KV (counts that KV read). */
-  afterSnapshot(room: string, seq: number, limit: number, kvReads: number): RoomResult<CommentsPage> {
-    return this.run(room, () => {
+  async afterSnapshot(room: string, seq: number, limit: number, kvReads: number): Promise<RoomResult<CommentsPage>> {
+    return this.runAsync(room, () => {
       this.storage.kvReads += kvReads;
-      return { value: this.messages.after(seq, limit, { type: "ALL", users: [] }) };
+      return { value: this.history.after(seq, limit, { type: "ALL", users: [] }) };
     });
   }
 
@@ -264,21 +296,53 @@ export class Room extends DurableObject<Bindings> {
     }));
   }
 
+  /** Hot rows, archived segments, bytes in each, and the last archive run (monitor and stats). */
+  archiveStats(room: string): RoomResult<ReturnType<Archive["stats"]>> {
+    return this.run(room, () => ({ value: this.archive.stats() }));
+  }
+
+  /**
+   * Bench and test rooms only (the routes calling it are behind BENCH_ROUTES): a tiny hot window
+   * so archiving can be exercised without millions of messages. Stored, so it survives restarts.
+   */
+  setArchiveOptions(room: string, options: ArchiveOptions): RoomResult<ArchiveOptions> {
+    return this.run(room, () => {
+      this.archiveOptions = normalizeArchiveOptions(options);
+      this.db.run(
+        "INSERT INTO meta (key, value) VALUES ('archive:options', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        JSON.stringify(this.archiveOptions),
+      );
+      this.archiveDueAt = Date.now();
+      this.scheduleAlarm();
+      return { value: this.archiveOptions };
+    });
+  }
+
+  /** One archive run now (what the alarm does); `afterWrite` lets a test crash it mid-way. */
+  async archiveNow(hooks: { afterWrite?: () => void } = {}) {
+    const result = await this.archive.run(this.name, this.archiveOptions, Date.now(), hooks);
+    this.archiveDueAt = result.more ? Date.now() : null;
+    return result;
+  }
+
   // ── alarm: lease expiry and the coalesced snapshot write ───────────────────────────────────
 
   override async alarm(): Promise<void> {
     this.alarmAt = null;
+    this.archiveDueAt = null;
     this.expireLeases();
     try {
       await this.snapshot.flush(() => this.buildSnapshot(), Date.now());
     } catch (error) {
       console.error(`[room ${this.name}] snapshot write failed; will retry`, error);
     }
+    // Bounded: at most a few segments per alarm; if more is due, another alarm follows at once.
+    if (this.name && this.archive.due(this.archiveOptions)) await this.archiveNow();
     this.scheduleAlarm();
   }
 
-  private buildSnapshot(): Snapshot {
-    const page = this.messages.latest(SNAPSHOT_SIZE, { type: "ALL", users: [] });
+  private async buildSnapshot(): Promise<Snapshot> {
+    const page = await this.history.before(SNAPSHOT_SIZE, { type: "ALL", users: [] }, null);
     return { v: 1, seq: page.cursor, comments: page.comments };
   }
 
@@ -294,6 +358,25 @@ export class Room extends DurableObject<Bindings> {
     try {
       const { value, status } = fn();
       return { ok: true, value, status, usage: usageSince(before, this.db.totals()) };
+    } catch (error) {
+      const usage = usageSince(before, this.db.totals());
+      if (error instanceof RoomError) {
+        return { ok: false, code: error.code, error: error.message, retryAfter: error.retryAfter, usage };
+      }
+      throw error;
+    }
+  }
+
+  /** {@link run} for work that may await the archive (R2); the hot-only path inside stays synchronous. */
+  private async runAsync<T>(
+    room: string,
+    fn: () => { value: T | Promise<T>; status?: 200 | 201 | 204 } | Promise<{ value: T; status?: 200 | 201 | 204 }>,
+  ): Promise<RoomResult<T>> {
+    if (room !== this.name) this.rememberName(room);
+    const before = this.db.totals();
+    try {
+      const { value, status } = await fn();
+      return { ok: true, value: await value, status, usage: usageSince(before, this.db.totals()) };
     } catch (error) {
       const usage = usageSince(before, this.db.totals());
       if (error instanceof RoomError) {
@@ -326,7 +409,9 @@ export class Room extends DurableObject<Bindings> {
 
   /** Keeps one alarm set at the earliest of: the next lease expiry, the next snapshot write. */
   private scheduleAlarm(): void {
-    const candidates = [this.queue.nextLeaseExpiry(), this.snapshot.dueAt()].filter((t): t is number => t !== null);
+    const candidates = [this.queue.nextLeaseExpiry(), this.snapshot.dueAt(), this.archiveDueAt].filter(
+      (t): t is number => t !== null,
+    );
     if (candidates.length === 0) return;
     const next = Math.max(Date.now(), Math.min(...candidates));
     if (this.alarmAt !== null && this.alarmAt <= next) return;

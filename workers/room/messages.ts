@@ -18,12 +18,11 @@ export interface PostOptions {
   newId: () => string;
   /** Runs once the post is known to be new (not a replay), before it is stored: may throw to refuse it. */
   admit?: () => void;
+  /** Seqs of archived messages whose id may be this one (issue #11): a hit is answered as a replay. */
+  archivedCandidates?: (id: string) => number[];
 }
 
-export interface PostResult {
-  created: boolean;
-  message: Message;
-}
+export type PostResult = { created: boolean; message: Message } | { created: false; archived: number[] };
 
 /**
  * The room's messages: append-only rows ordered by a server-assigned `seq`. Every read is an
@@ -55,6 +54,8 @@ export class Messages {
       if (input.id) {
         const existing = this.byId(input.id);
         if (existing) return { created: false, message: toMessage(existing) };
+        const archived = opts.archivedCandidates?.(input.id) ?? [];
+        if (archived.length > 0) return { created: false, archived };
       }
       opts.admit?.();
       const id = input.id ?? opts.newId();
@@ -213,7 +214,7 @@ export class Messages {
    * One indexed range scan per user filter (or one for none), merged. Separate scans keep each
    * on the (username, color, seq) index with its own LIMIT instead of sorting an OR'd result.
    */
-  private range(
+  range(
     filter: PageFilter,
     r: { above: number | null; below: number | null; order: "ASC" | "DESC"; limit: number },
   ): MessageRow[] {
