@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { archiveStatsSchema } from "./archive.ts";
 import { LIMITS, messageIdSchema, messageSchema, messageTypeSchema } from "./message.ts";
 
 const intParam = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -99,6 +100,8 @@ export const statsSchema = z.object({
     rowsRead: z.number(),
     rowsWritten: z.number(),
   }),
+  /** Hot rows and archived segments (optional: older Workers do not report it). */
+  archive: archiveStatsSchema.optional(),
 });
 export type Stats = z.infer<typeof statsSchema>;
 

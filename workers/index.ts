@@ -7,6 +7,7 @@ import { HttpError } from "./errors";
 import { RequestMetrics } from "./metrics";
 import { bench } from "./routes/bench";
 import { comments } from "./routes/comments";
+import { exportHistory } from "./routes/export";
 import { meta } from "./routes/meta";
 import { queue } from "./routes/queue";
 
@@ -41,6 +42,7 @@ app.use("/api/*", async (c, next) => {
 app.route("/", meta);
 app.route("/", comments);
 app.route("/", queue);
+app.route("/", exportHistory);
 app.route("/", bench);
 
 /** Known paths answer 405 to other methods; registered after the real handlers so those win. */
@@ -57,6 +59,7 @@ const ROUTES: Record<string, string[]> = {
   "/api/queue/release": ["POST"],
   "/api/admin/requeue": ["POST"],
   "/api/admin/fail": ["POST"],
+  "/api/admin/export": ["GET"],
   "/api/entities": ["GET"],
   "/api/stats": ["GET"],
   "/api/heartbeat": ["GET"],

@@ -31,6 +31,8 @@ import { Waiters } from "./room/waiters";
 import { SNAPSHOT_SIZE, type Snapshot, snapshotKey } from "./snapshot";
 
 const newId = () => crypto.randomUUID();
+/** After a failed archive run (R2 down, a crash mid-step), the pause before the alarm retries. */
+const ARCHIVE_RETRY_MS = 10_000;
 
 /**
  * One chat room: the single owner of its messages, queue and leases (SQLite), and the only
@@ -284,21 +286,19 @@ export class Room extends DurableObject<Bindings> {
 
   stats(room: string): RoomResult<Stats> {
     return this.run(room, () => ({
-      value: roomStats({
-        room,
-        db: this.db,
-        counts: this.counts.all(),
-        headSeq: this.messages.head,
-        bots: this.pollers.bots(),
-        storage: this.storage.read(this.db.totals(), this.snapshot.writes),
-        now: Date.now(),
-      }),
+      value: {
+        ...roomStats({
+          room,
+          db: this.db,
+          counts: this.counts.all(),
+          headSeq: this.messages.head,
+          bots: this.pollers.bots(),
+          storage: this.storage.read(this.db.totals(), this.snapshot.writes),
+          now: Date.now(),
+        }),
+        archive: this.archive.stats(),
+      },
     }));
-  }
-
-  /** Hot rows, archived segments, bytes in each, and the last archive run (monitor and stats). */
-  archiveStats(room: string): RoomResult<ReturnType<Archive["stats"]>> {
-    return this.run(room, () => ({ value: this.archive.stats() }));
   }
 
   /**
@@ -312,8 +312,7 @@ export class Room extends DurableObject<Bindings> {
         "INSERT INTO meta (key, value) VALUES ('archive:options', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         JSON.stringify(this.archiveOptions),
       );
-      this.archiveDueAt = Date.now();
-      this.scheduleAlarm();
+      // No alarm of its own: the next change schedules one, which archives what is due.
       return { value: this.archiveOptions };
     });
   }
@@ -321,7 +320,11 @@ export class Room extends DurableObject<Bindings> {
   /** One archive run now (what the alarm does); `afterWrite` lets a test crash it mid-way. */
   async archiveNow(hooks: { afterWrite?: () => void } = {}) {
     const result = await this.archive.run(this.name, this.archiveOptions, Date.now(), hooks);
-    this.archiveDueAt = result.more ? Date.now() : null;
+    // More due: continue at once (another bounded step). A failed run retries after a pause.
+    if (result.more) this.archiveDueAt = Date.now();
+    else if (result.run.error !== null) this.archiveDueAt = Date.now() + ARCHIVE_RETRY_MS;
+    else this.archiveDueAt = null;
+    this.scheduleAlarm();
     return result;
   }
 

@@ -1,4 +1,4 @@
-import type { Message } from "../../types";
+import type { ArchiveStats, Message } from "../../types";
 import { RoomError } from "../errors";
 import type { ArchiveOptions } from "./archive-options";
 import type { Counts } from "./counts";
@@ -27,22 +27,7 @@ export interface SegmentRow extends Record<string, string | number | null> {
   corrupt: string | null;
 }
 
-export interface ArchiveRun {
-  at: number;
-  segments: number;
-  messages: number;
-  error: string | null;
-}
-
-export interface ArchiveStats {
-  hotRows: number;
-  hotBytes: number;
-  segments: number;
-  archivedMessages: number;
-  archivedBytes: number;
-  corruptSegments: { key: string; error: string }[];
-  lastRun: ArchiveRun | null;
-}
+export type ArchiveRun = NonNullable<ArchiveStats["lastRun"]>;
 
 /** A settled message: never pending or processing, so its archived copy never goes stale. */
 const SETTLED = "(status IS NULL OR status IN ('complete', 'failed'))";
