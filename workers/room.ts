@@ -18,6 +18,7 @@ import type { Bindings } from "./app-env";
 import { RoomError, type RoomResult } from "./errors";
 import { Archive } from "./room/archive";
 import { type ArchiveOptions, archiveOptions, normalizeArchiveOptions } from "./room/archive-options";
+import { seedForBench } from "./room/bench-seed";
 import { Counts } from "./room/counts";
 import { Db, usageSince } from "./room/db";
 import { History } from "./room/history";
@@ -314,6 +315,16 @@ export class Room extends DurableObject<Bindings> {
       );
       // No alarm of its own: the next change schedules one, which archives what is due.
       return { value: this.archiveOptions };
+    });
+  }
+
+  /** Bench only: appends `count` settled messages, archiving past the hot window as the alarm would. */
+  async benchSeed(room: string, count: number): Promise<RoomResult<Awaited<ReturnType<typeof seedForBench>>>> {
+    return this.runAsync(room, async () => {
+      const deps = { db: this.db, messages: this.messages, archive: this.archive };
+      const value = await seedForBench(deps, room, count, this.archiveOptions, Date.now());
+      this.changed();
+      return { value };
     });
   }
 

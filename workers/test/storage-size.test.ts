@@ -74,7 +74,7 @@ it(`bytes per stored message, measured over ${MESSAGES.toLocaleString("en")} mes
 
     // The archive keeps, per message, one (hash, seq) row; per 1,000, one segment row and keys.
     const beforeIds = sqlBytes(object);
-    const sql = (object as { ctx: DurableObjectState }).ctx.storage.sql;
+    const sql = (object as unknown as { ctx: DurableObjectState }).ctx.storage.sql;
     for (let i = 0; i < MESSAGES; i++) {
       sql.exec("INSERT INTO archived_ids (hash, seq) VALUES (?, ?)", idHash(crypto.randomUUID()), 10_000_000 + i);
     }
