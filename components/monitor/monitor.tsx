@@ -18,6 +18,7 @@ import {
   tokenProblem,
 } from "@/lib/monitor";
 import { tintVariables } from "@/lib/tint";
+import { Archive } from "./archive";
 import { Bots } from "./bots";
 import { EntityTable } from "./entity-table";
 import { Failures } from "./failures";
@@ -158,6 +159,9 @@ function MonitorView() {
                 measuring={stats ? storageMeasuring(stats, now) : false}
                 now={now}
               />
+            </Slot>
+            <Slot order="max-lg:order-7">
+              <Archive archive={stats?.archive} now={now} />
             </Slot>
           </div>
         </div>

@@ -62,6 +62,12 @@ export class Messages {
       const type = input["message-type"] ?? "human";
       const parent = input.replyTo ? this.byId(input.replyTo) : undefined;
       if (input.replyTo && !parent) {
+        if ((opts.archivedCandidates?.(input.replyTo) ?? []).length > 0) {
+          throw new RoomError(
+            "conflict",
+            `message "${input.replyTo}" is archived (settled) and can no longer be answered`,
+          );
+        }
         throw new RoomError("not_found", `replyTo "${input.replyTo}" names no message in this room`);
       }
       // An AI reply to an addressed message answers it in this same transaction.

@@ -3,7 +3,7 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { type CommentsPage, type Message, type Stats, statsSchema } from "../../types";
 import type { Room } from "../room";
-import { ADMIN_TOKEN, allMessages, call, freshRoom, postMessage } from "./client";
+import { ADMIN_TOKEN, allMessages, BOT_TOKEN, call, freshRoom, postMessage } from "./client";
 
 const stubFor = (room: string) => env.ROOM.get(env.ROOM.idFromName(room)) as unknown as DurableObjectStub<Room>;
 
@@ -146,6 +146,13 @@ describe("archive: settled history moves to R2 and stays one history", () => {
     });
     expect(replayAddressed.status).toBe(200);
     expect(replayAddressed.body).toEqual(answered);
+    // Archived history is settled: a late AI answer to an archived message is refused, not stored.
+    const late = await call("POST", `/api/comments?room=${room}`, {
+      token: BOT_TOKEN,
+      body: { text: "late answer", ...EVE, "message-type": "AI", replyTo: answered.id },
+    });
+    expect(late.status).toBe(409);
+    expect(late.body.code).toBe("conflict");
     expect((await stats(room)).headSeq).toBe(5000);
     expect(await allMessages(room)).toHaveLength(5000);
 
