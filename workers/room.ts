@@ -32,7 +32,7 @@ import { Waiters } from "./room/waiters";
 import { SNAPSHOT_SIZE, type Snapshot, snapshotKey } from "./snapshot";
 
 const newId = () => crypto.randomUUID();
-/** After a failed archive run (R2 down, a crash mid-step), the pause before the alarm retries. */
+/** After an archive run that failed or made no progress (R2 down, rows changing), the pause before a retry. */
 const ARCHIVE_RETRY_MS = 10_000;
 
 /**
@@ -331,9 +331,10 @@ export class Room extends DurableObject<Bindings> {
   /** One archive run now (what the alarm does); `afterWrite` lets a test crash it mid-way. */
   async archiveNow(hooks: { afterWrite?: () => void } = {}) {
     const result = await this.archive.run(this.name, this.archiveOptions, Date.now(), hooks);
-    // More due: continue at once (another bounded step). A failed run retries after a pause.
-    if (result.more) this.archiveDueAt = Date.now();
-    else if (result.run.error !== null) this.archiveDueAt = Date.now() + ARCHIVE_RETRY_MS;
+    // Progress and more due: continue at once (another bounded step). A failed run, or one that
+    // could not write a segment (rows changed meanwhile, or too few settled yet), retries later.
+    if (result.more && result.run.segments > 0) this.archiveDueAt = Date.now();
+    else if (result.more || result.run.error !== null) this.archiveDueAt = Date.now() + ARCHIVE_RETRY_MS;
     else this.archiveDueAt = null;
     this.scheduleAlarm();
     return result;

@@ -189,7 +189,7 @@ export class Archive {
 
   /**
    * Archives up to `segmentsPerRun` segments while the hot window is over its limit. Returns
-   * whether more is due (the caller schedules another alarm). `afterWrite` lets a test fail
+   * whether more is still due (the caller schedules another alarm). `afterWrite` lets a test fail
    * the process between the R2 write and the row delete.
    */
   async run(
@@ -214,7 +214,7 @@ export class Archive {
       "INSERT INTO meta (key, value) VALUES ('archive:lastRun', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
       JSON.stringify(run),
     );
-    return { run, more: run.error === null && run.segments > 0 && this.due(options) };
+    return { run, more: run.error === null && this.due(options) };
   }
 
   /**
