@@ -38,6 +38,11 @@ export function useLive({ feed, room, query, loaded, onArrived }: Options): Conn
           if (event.type === "presence" || event.type === "hello") {
             void mutate(["entities", room], event.entities, { revalidate: false });
           }
+          if (event.type === "error" && (event.code === "cursor_ahead" || event.code === "cursor_archived")) {
+            // The room cannot resume from our cursor: load the history again, then resubscribe.
+            void feed.reload().then(() => connection.reconnect());
+            return;
+          }
           const more = feed.applyLive(event);
           if (more) connection.resume(more.resumeFrom);
           const arrived = feed.takeArrived();

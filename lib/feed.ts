@@ -132,6 +132,16 @@ export class MessageFeed {
     }
   }
 
+  /**
+   * Starts over from the first page: the room said the cursor cannot be resumed (it is ahead of
+   * the room, or older than its hot window). Resolves with the new window.
+   */
+  async reload(): Promise<MessageWindow> {
+    await this.running;
+    this.set(EMPTY_WINDOW);
+    return this.sync();
+  }
+
   /** A message the page learned about on its own (the stored copy a POST returned). */
   accept(message: Message): void {
     this.set(upsert(this.window, [message]));

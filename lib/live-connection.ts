@@ -89,6 +89,11 @@ export class LiveConnection {
     this.socket = null;
   }
 
+  /** Drops the socket and opens a new one (with the cursor as it is now). */
+  reconnect(): void {
+    this.socket?.reconnect();
+  }
+
   /** Asks the room for everything after `cursor` again (after a bounded catch-up said hasMore). */
   resume(cursor: number): void {
     if (this.state === "live") this.socket?.send(JSON.stringify({ type: "resume", cursor }));

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { archiveStatsSchema } from "./archive.ts";
 import { LIMITS, messageIdSchema, messageSchema, messageTypeSchema } from "./message.ts";
 import { seriesSchema } from "./series.ts";
 
@@ -120,6 +121,8 @@ export const statsSchema = z.object({
   }),
   /** Per-minute history (O5); absent from rooms that predate it. */
   series: seriesSchema.optional(),
+  /** Hot rows and archived segments (optional: older Workers do not report it). */
+  archive: archiveStatsSchema.optional(),
 });
 export type Stats = z.infer<typeof statsSchema>;
 

@@ -6,7 +6,9 @@ type Configured =
   | "RATE_LIMIT_PER_MINUTE"
   | "MAX_ATTEMPTS"
   | "ALLOWED_ORIGINS"
-  | "BENCH_ROUTES";
+  | "BENCH_ROUTES"
+  | "HOT_MESSAGES"
+  | "ARCHIVE_SEGMENT_SIZE";
 
 /**
  * The generated Env types vars as their wrangler.toml literals and secrets as always present;
@@ -19,6 +21,8 @@ export interface Bindings extends Omit<Env, Configured> {
   MAX_ATTEMPTS?: string;
   ALLOWED_ORIGINS?: string;
   BENCH_ROUTES?: string;
+  HOT_MESSAGES?: string;
+  ARCHIVE_SEGMENT_SIZE?: string;
 }
 
 export type Caller = "admin" | "bot" | "anonymous";

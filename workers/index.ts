@@ -8,6 +8,7 @@ import { RequestMetrics } from "./metrics";
 import { adminModeration } from "./routes/admin-moderation";
 import { bench } from "./routes/bench";
 import { comments } from "./routes/comments";
+import { exportHistory } from "./routes/export";
 import { live } from "./routes/live";
 import { meta } from "./routes/meta";
 import { queue } from "./routes/queue";
@@ -46,6 +47,7 @@ app.route("/", comments);
 app.route("/", queue);
 app.route("/", live);
 app.route("/", adminModeration);
+app.route("/", exportHistory);
 app.route("/", bench);
 
 /** Known paths answer 405 to other methods; registered after the real handlers so those win. */
@@ -69,6 +71,7 @@ const ROUTES: Record<string, string[]> = {
   "/api/admin/unmute": ["POST"],
   "/api/admin/mutes": ["GET"],
   "/api/admin/audit": ["GET"],
+  "/api/admin/export": ["GET"],
   "/api/entities": ["GET"],
   "/api/stats": ["GET"],
   "/api/heartbeat": ["GET"],

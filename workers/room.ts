@@ -21,11 +21,15 @@ import type {
 import { describeTarget, LEASE, LIVE, liveParamsSchema, type MuteTarget } from "../types";
 import type { Bindings } from "./app-env";
 import { RoomError, type RoomResult } from "./errors";
+import { Archive } from "./room/archive";
+import { type ArchiveOptions, archiveOptions, normalizeArchiveOptions } from "./room/archive-options";
 import { Audit } from "./room/audit";
+import { seedForBench } from "./room/bench-seed";
 import { Changes } from "./room/changes";
 import { Counts } from "./room/counts";
 import { Db, usageSince } from "./room/db";
 import type { RoomEvents } from "./room/events";
+import { History } from "./room/history";
 import { LegacyFlow } from "./room/legacy";
 import { LIVE_PARAMS_HEADER, LiveHub } from "./room/live";
 import { Messages, type PageFilter } from "./room/messages";
@@ -43,6 +47,8 @@ import { Waiters } from "./room/waiters";
 import { SNAPSHOT_SIZE, type Snapshot, type SnapshotDelta, snapshotKey } from "./snapshot";
 
 const newId = () => crypto.randomUUID();
+/** After an archive run that failed or made no progress (R2 down, rows changing), the pause before a retry. */
+const ARCHIVE_RETRY_MS = 10_000;
 
 /**
  * One chat room: the single owner of its messages, queue and leases (SQLite), and the only
@@ -61,6 +67,11 @@ export class Room extends DurableObject<Bindings> {
   private audit!: Audit;
   private postAddresses!: PostAddresses;
   private series!: MinuteSeries;
+  private archive!: Archive;
+  private history!: History;
+  private archiveOptions!: ArchiveOptions;
+  /** When more archiving is due than one alarm may do, the next alarm continues it. */
+  private archiveDueAt: number | null = null;
   private readonly waiters = new Waiters();
   private readonly rateBuckets = new RateBuckets();
   private readonly snapshot: SnapshotWriter;
@@ -101,6 +112,14 @@ export class Room extends DurableObject<Bindings> {
       this.removals = new Removals(this.db, this.counts, this.changes, this.audit);
       this.mutes = new Mutes(this.db);
       this.postAddresses = new PostAddresses(this.db);
+      this.archive = new Archive(this.db, env.ARCHIVE, this.counts, () => ctx.storage.sql.databaseSize);
+      // Every row may have moved to R2 (seq never goes back), so head is at least the archive's top.
+      this.messages.head = Math.max(this.messages.head, this.archive.floor);
+      this.history = new History(this.messages, this.archive);
+      const stored = this.db.one<{ value: string }>("SELECT value FROM meta WHERE key = 'archive:options'")?.value;
+      this.archiveOptions = stored
+        ? normalizeArchiveOptions(JSON.parse(stored) as ArchiveOptions)
+        : archiveOptions(env);
       this.name = this.db.one<{ value: string }>("SELECT value FROM meta WHERE key = 'name'")?.value ?? "";
       this.alarmAt = await ctx.storage.getAlarm();
     });
@@ -108,6 +127,7 @@ export class Room extends DurableObject<Bindings> {
       ctx,
       {
         head: () => this.messages.head,
+        floor: () => this.archive.floor,
         after: (cursor, limit) => this.messages.after(cursor, limit, { type: "ALL", users: [] }),
         authorOf: (id) => this.messages.authorOf(id),
         entities: () => this.pollers.entities(),
@@ -164,13 +184,13 @@ export class Room extends DurableObject<Bindings> {
    * in the object that stores the post, so it costs no extra round trip. A replay of a stored id
    * is answered before the limit is charged.
    */
-  post(
+  async post(
     room: string,
     input: MessageInput,
     domainFallback: string,
     limit: { client: string; perMinute: number } | null,
-  ): RoomResult<Message> {
-    return this.run(room, () => {
+  ): Promise<RoomResult<Message>> {
+    return this.runAsync(room, async () => {
       const admit = () => {
         if (!limit) return;
         // Mutes are in SQLite (they survive eviction) and are checked in this same transaction.
@@ -184,7 +204,16 @@ export class Room extends DurableObject<Bindings> {
           );
         }
       };
-      const result = this.messages.post(input, { now: Date.now(), domainFallback, newId, admit });
+      const post = (archivedCandidates?: (id: string) => number[]) =>
+        this.messages.post(input, { now: Date.now(), domainFallback, newId, admit, archivedCandidates });
+      let result = post((id) => this.archive.candidates(id));
+      if ("archived" in result) {
+        // The id may belong to an archived message: a replay answers with it, as for a hot one.
+        const stored = await this.archive.findArchived(input.id ?? "", result.archived);
+        if (stored) return { value: stored, status: 200 };
+        result = post(); // a hash collision with another id: this is a new message
+      }
+      if ("archived" in result) throw new Error("post without archive lookup returned an archive hit");
       if (result.created) {
         // Same synchronous turn as the insert, so the two writes commit together.
         if (limit) this.postAddresses.record(result.message.seq, limit.client, Date.now());
@@ -196,28 +225,45 @@ export class Room extends DurableObject<Bindings> {
     });
   }
 
-  /** With `rev`, the page also carries the messages changed in place since that rev (issue 15). */
-  after(room: string, cursor: number, limit: number, filter: PageFilter, rev?: number): RoomResult<CommentsPage> {
-    return this.run(room, () => {
-      const page = this.messages.after(cursor, limit, filter);
+  /**
+   * Messages after `cursor`, ascending; continues into the archive when `cursor` is below the hot
+   * window. With `rev`, the page also carries the messages changed in place since that rev.
+   */
+  async after(
+    room: string,
+    cursor: number,
+    limit: number,
+    filter: PageFilter,
+    rev?: number,
+  ): Promise<RoomResult<CommentsPage>> {
+    return this.runAsync(room, async () => {
+      const page = await this.history.after(cursor, limit, filter);
       // An old client that sends no rev gets exactly the page it always got.
       return { value: rev === undefined ? page : this.withChanges(page, rev) };
     });
   }
 
-  latest(room: string, limit: number, filter: PageFilter, before: number | null): RoomResult<CommentsPage> {
-    return this.run(room, () => ({ value: this.withChanges(this.messages.latest(limit, filter, before)) }));
+  /** The newest messages, or those before `before`, across hot rows and the archive. */
+  async latest(
+    room: string,
+    limit: number,
+    filter: PageFilter,
+    before: number | null,
+  ): Promise<RoomResult<CommentsPage>> {
+    return this.runAsync(room, async () => ({
+      value: this.withChanges(await this.history.before(limit, filter, before)),
+    }));
   }
 
   /**
    * The recent-window read when KV had no usable snapshot: answer from SQLite (an indexed
    * LIMIT, never a scan) and schedule a rewrite of the snapshot.
    */
-  latestAndRepair(room: string, limit: number, kvReads: number): RoomResult<CommentsPage> {
-    return this.run(room, () => {
+  async latestAndRepair(room: string, limit: number, kvReads: number): Promise<RoomResult<CommentsPage>> {
+    return this.runAsync(room, async () => {
       this.storage.kvReads += kvReads;
       this.changed();
-      return { value: this.withChanges(this.messages.latest(limit, { type: "ALL", users: [] })) };
+      return { value: this.withChanges(await this.history.before(limit, { type: "ALL", users: [] }, null)) };
     });
   }
 
@@ -227,17 +273,17 @@ export class Room extends DurableObject<Bindings> {
    * and the messages changed in place after the snapshot's rev, so a stale snapshot never shows
    * removed text.
    */
-  afterSnapshot(
+  async afterSnapshot(
     room: string,
     seq: number,
     limit: number,
     kvReads: number,
     openIds: string[] = [],
     rev = 0,
-  ): RoomResult<SnapshotDelta> {
-    return this.run(room, () => {
+  ): Promise<RoomResult<SnapshotDelta>> {
+    return this.runAsync(room, async () => {
       this.storage.kvReads += kvReads;
-      const page = this.withChanges(this.messages.after(seq, limit, { type: "ALL", users: [] }), rev);
+      const page = this.withChanges(await this.history.after(seq, limit, { type: "ALL", users: [] }), rev);
       return { value: { ...page, refreshed: this.messages.byIds(openIds.slice(0, SNAPSHOT_SIZE)) } };
     });
   }
@@ -457,17 +503,58 @@ export class Room extends DurableObject<Bindings> {
   /** `/api/stats`; `detailed` (the admin token) adds the series' reply latencies. */
   stats(room: string, view: { minutes: number; detailed: boolean }): RoomResult<Stats> {
     return this.run(room, () => ({
-      value: roomStats({
-        series: { minutes: this.series.read(view.minutes, view.detailed), detailed: view.detailed },
-        room,
-        db: this.db,
-        counts: this.counts.all(),
-        headSeq: this.messages.head,
-        bots: this.pollers.bots(),
-        storage: this.storage.read(this.db.totals(), this.snapshot.writes),
-        now: Date.now(),
-      }),
+      value: {
+        ...roomStats({
+          series: { minutes: this.series.read(view.minutes, view.detailed), detailed: view.detailed },
+          room,
+          db: this.db,
+          counts: this.counts.all(),
+          headSeq: this.messages.head,
+          bots: this.pollers.bots(),
+          storage: this.storage.read(this.db.totals(), this.snapshot.writes),
+          now: Date.now(),
+        }),
+        archive: this.archive.stats(),
+      },
     }));
+  }
+
+  /**
+   * Bench and test rooms only (the routes calling it are behind BENCH_ROUTES): a tiny hot window
+   * so archiving can be exercised without millions of messages. Stored, so it survives restarts.
+   */
+  setArchiveOptions(room: string, options: ArchiveOptions): RoomResult<ArchiveOptions> {
+    return this.run(room, () => {
+      this.archiveOptions = normalizeArchiveOptions(options);
+      this.db.run(
+        "INSERT INTO meta (key, value) VALUES ('archive:options', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        JSON.stringify(this.archiveOptions),
+      );
+      // No alarm of its own: the next change schedules one, which archives what is due.
+      return { value: this.archiveOptions };
+    });
+  }
+
+  /** Bench only: appends `count` settled messages, archiving past the hot window as the alarm would. */
+  async benchSeed(room: string, count: number): Promise<RoomResult<Awaited<ReturnType<typeof seedForBench>>>> {
+    return this.runAsync(room, async () => {
+      const deps = { db: this.db, messages: this.messages, archive: this.archive };
+      const value = await seedForBench(deps, room, count, this.archiveOptions, Date.now());
+      this.changed();
+      return { value };
+    });
+  }
+
+  /** One archive run now (what the alarm does); `afterWrite` lets a test crash it mid-way. */
+  async archiveNow(hooks: { afterWrite?: () => void } = {}) {
+    const result = await this.archive.run(this.name, this.archiveOptions, Date.now(), hooks);
+    // Progress and more due: continue at once (another bounded step). A failed run, or one that
+    // could not write a segment (rows changed meanwhile, or too few settled yet), retries later.
+    if (result.more && result.run.segments > 0) this.archiveDueAt = Date.now();
+    else if (result.more || result.run.error !== null) this.archiveDueAt = Date.now() + ARCHIVE_RETRY_MS;
+    else this.archiveDueAt = null;
+    this.scheduleAlarm();
+    return result;
   }
 
   // ── alarm: lease expiry and the coalesced snapshot write ───────────────────────────────────
@@ -475,6 +562,7 @@ export class Room extends DurableObject<Bindings> {
   override async alarm(): Promise<void> {
     this.alarmAt = null;
     this.series.roll();
+    this.archiveDueAt = null;
     this.expireLeases();
     this.removals.purgeExpired(Date.now());
     this.postAddresses.purge(Date.now());
@@ -483,11 +571,13 @@ export class Room extends DurableObject<Bindings> {
     } catch (error) {
       console.error(`[room ${this.name}] snapshot write failed; will retry`, error);
     }
+    // Bounded: at most a few segments per alarm; if more is due, another alarm follows at once.
+    if (this.name && this.archive.due(this.archiveOptions)) await this.archiveNow();
     this.scheduleAlarm();
   }
 
-  private buildSnapshot(): Snapshot {
-    const page = this.messages.latest(SNAPSHOT_SIZE, { type: "ALL", users: [] });
+  private async buildSnapshot(): Promise<Snapshot> {
+    const page = await this.history.before(SNAPSHOT_SIZE, { type: "ALL", users: [] }, null);
     return { v: 1, seq: page.cursor, rev: this.changes.head, comments: page.comments };
   }
 
@@ -519,6 +609,26 @@ export class Room extends DurableObject<Bindings> {
     const changes = this.changes.since(rev, CHANGES_PAGE);
     // More changes than one page: `hasMore` asks the reader to read again (from the new rev).
     return { ...page, hasMore: page.hasMore || changes.hasMore, rev: changes.rev, updated: changes.updated };
+  }
+
+  /** {@link run} for work that may await the archive (R2); the hot-only path inside stays synchronous. */
+  private async runAsync<T>(
+    room: string,
+    fn: () => { value: T | Promise<T>; status?: 200 | 201 | 204 } | Promise<{ value: T; status?: 200 | 201 | 204 }>,
+  ): Promise<RoomResult<T>> {
+    if (room !== this.name) this.rememberName(room);
+    this.series.roll();
+    const before = this.db.totals();
+    try {
+      const { value, status } = await fn();
+      return { ok: true, value: await value, status, usage: usageSince(before, this.db.totals()) };
+    } catch (error) {
+      const usage = usageSince(before, this.db.totals());
+      if (error instanceof RoomError) {
+        return { ok: false, code: error.code, error: error.message, retryAfter: error.retryAfter, usage };
+      }
+      throw error;
+    }
   }
 
   private rememberName(room: string): void {
@@ -569,6 +679,7 @@ export class Room extends DurableObject<Bindings> {
       this.snapshot.dueAt(),
       this.removals.nextExpiry(),
       this.series.dueAt(),
+      this.archiveDueAt,
     ].filter((t): t is number => t !== null);
     if (candidates.length === 0) return;
     const next = Math.max(Date.now(), Math.min(...candidates));

@@ -20,6 +20,7 @@ import {
 } from "@/lib/monitor";
 import { RANGE_MINUTES, type SeriesRange } from "@/lib/monitor-series";
 import { tintVariables } from "@/lib/tint";
+import { Archive } from "./archive";
 import { Bots } from "./bots";
 import { Charts } from "./charts";
 import { EntityTable } from "./entity-table";
@@ -165,6 +166,9 @@ function MonitorView() {
                 measuring={stats ? storageMeasuring(stats, now) : false}
                 now={now}
               />
+            </Slot>
+            <Slot order="max-lg:order-7">
+              <Archive archive={stats?.archive} now={now} />
             </Slot>
           </div>
         </div>

@@ -21,6 +21,15 @@ export class Counts {
     this.bump(`q:${entity}:${to}`, 1);
   }
 
+  /** Just these keys (absent ones are missing from the map). */
+  some(keys: string[]): Map<string, number> {
+    const rows = this.db.all<{ key: string; n: number }>(
+      `SELECT key, n FROM counts WHERE key IN (${keys.map(() => "?").join(",")})`,
+      ...keys,
+    );
+    return new Map(rows.map((r) => [r.key, r.n]));
+  }
+
   all(): Map<string, number> {
     return new Map(this.db.all<{ key: string; n: number }>("SELECT key, n FROM counts").map((r) => [r.key, r.n]));
   }

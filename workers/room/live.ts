@@ -21,7 +21,9 @@ export const LIVE_PARAMS_HEADER = "x-sww-live";
 /** What the hub reads from the room: the committed history and the room's live state. */
 export interface LiveSource {
   head(): number;
-  /** Unfiltered messages with seq > cursor, ascending (the same read as cursor polling). */
+  /** The highest archived seq: below it, history lives in R2 and is read over HTTP. */
+  floor(): number;
+  /** Unfiltered hot messages with seq > cursor, ascending (the same read as cursor polling). */
   after(cursor: number, limit: number): CommentsPage;
   authorOf: AuthorOf;
   entities(): EntitySeen[];
@@ -195,6 +197,16 @@ export class LiveHub {
         type: "error",
         code: "cursor_ahead",
         message: `cursor ${cursor} is beyond the room's newest message (${head}); reload the history`,
+      });
+      return;
+    }
+    if (cursor < this.source.floor()) {
+      // Catch-up reads only hot rows, synchronously, so no broadcast can overtake it; a client
+      // that missed more than the whole hot window reloads its history over HTTP instead.
+      this.send(ws, {
+        type: "error",
+        code: "cursor_archived",
+        message: `cursor ${cursor} is older than the room's hot window (from ${this.source.floor()}); reload the history`,
       });
       return;
     }

@@ -19,12 +19,11 @@ export interface PostOptions {
   newId: () => string;
   /** Runs once the post is known to be new (not a replay), before it is stored: may throw to refuse it. */
   admit?: () => void;
+  /** Seqs of archived messages whose id may be this one (issue #11): a hit is answered as a replay. */
+  archivedCandidates?: (id: string) => number[];
 }
 
-export interface PostResult {
-  created: boolean;
-  message: Message;
-}
+export type PostResult = { created: boolean; message: Message } | { created: false; archived: number[] };
 
 /**
  * The room's messages: append-only rows ordered by a server-assigned `seq`. Every read is an
@@ -57,12 +56,20 @@ export class Messages {
       if (input.id) {
         const existing = this.byId(input.id);
         if (existing) return { created: false, message: toMessage(existing) };
+        const archived = opts.archivedCandidates?.(input.id) ?? [];
+        if (archived.length > 0) return { created: false, archived };
       }
       opts.admit?.();
       const id = input.id ?? opts.newId();
       const type = input["message-type"] ?? "human";
       const parent = input.replyTo ? this.byId(input.replyTo) : undefined;
       if (input.replyTo && !parent) {
+        if ((opts.archivedCandidates?.(input.replyTo) ?? []).length > 0) {
+          throw new RoomError(
+            "conflict",
+            `message "${input.replyTo}" is archived (settled) and can no longer be answered`,
+          );
+        }
         throw new RoomError("not_found", `replyTo "${input.replyTo}" names no message in this room`);
       }
       // An AI reply to an addressed message answers it in this same transaction.
@@ -214,7 +221,7 @@ export class Messages {
    * One indexed range scan per user filter (or one for none), merged. Separate scans keep each
    * on the (username, color, seq) index with its own LIMIT instead of sorting an OR'd result.
    */
-  private range(
+  range(
     filter: PageFilter,
     r: { above: number | null; below: number | null; order: "ASC" | "DESC"; limit: number },
   ): MessageRow[] {

@@ -112,6 +112,33 @@ export const MIGRATIONS: readonly string[] = [
     latency_samples INTEGER NOT NULL
   );
   `,
+  // Issue #11: settled history moves to R2. One row per immutable segment (keyed by its last seq;
+  // segments cover disjoint seq ranges), which users and types it holds (so filtered history
+  // reads only the segments that can match), and a 53-bit hash of every archived id (so a
+  // replayed POST is still a replay; a hash hit is confirmed against the segment).
+  `
+  CREATE TABLE archive_segments (
+    last_seq INTEGER PRIMARY KEY,
+    first_seq INTEGER NOT NULL,
+    key TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    bytes INTEGER NOT NULL,
+    summary TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    corrupt TEXT
+  );
+  CREATE INDEX archive_segments_corrupt ON archive_segments (last_seq) WHERE corrupt IS NOT NULL;
+  CREATE TABLE archive_segment_keys (
+    key TEXT NOT NULL,
+    last_seq INTEGER NOT NULL,
+    PRIMARY KEY (key, last_seq)
+  ) WITHOUT ROWID;
+  CREATE TABLE archived_ids (
+    hash INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    PRIMARY KEY (hash, seq)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 export const MIGRATIONS_TABLE = `

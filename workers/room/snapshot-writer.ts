@@ -25,13 +25,13 @@ export class SnapshotWriter {
   }
 
   /** Writes the snapshot if one is due. A failed write stays dirty and is retried. */
-  async flush(build: () => unknown, now: number): Promise<void> {
+  async flush(build: () => unknown | Promise<unknown>, now: number): Promise<void> {
     const due = this.dueAt();
     if (due === null || due > now) return;
     this.dirty = false;
     this.lastWriteAt = now;
     try {
-      await this.kv.put(this.key(), JSON.stringify(build()));
+      await this.kv.put(this.key(), JSON.stringify(await build()));
       this.writes++;
     } catch (error) {
       this.dirty = true;

@@ -1,0 +1,45 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../app-env";
+import { requireCaller } from "../auth";
+import { roomStub } from "../context";
+import { unwrap } from "../http";
+
+/** Messages per Room call while exporting: the largest page a client may ask for. */
+const EXPORT_PAGE = 500;
+const ALL = { type: "ALL" as const, users: [] };
+
+/**
+ * `GET /api/admin/export`: the room's whole history (hot rows and archived segments) as JSON
+ * lines in seq order, streamed page by page so neither side holds the room in memory.
+ */
+export const exportHistory = new Hono<AppEnv>();
+
+exportHistory.get("/api/admin/export", async (c) => {
+  requireCaller(c, "admin");
+  const stub = roomStub(c);
+  const room = c.var.room;
+  // The first page is read before answering, so an archive that cannot be read is a clean 503.
+  let page = unwrap(c, await stub.after(room, 0, EXPORT_PAGE, ALL));
+  const encoder = new TextEncoder();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      controller.enqueue(encoder.encode(page.comments.map((m) => `${JSON.stringify(m)}\n`).join("")));
+      if (!page.hasMore) {
+        controller.close();
+        return;
+      }
+      const next = await stub.after(room, page.cursor, EXPORT_PAGE, ALL);
+      // Past the first byte the status is sent: a failure aborts the stream, so it is never silently short.
+      if (!next.ok) {
+        console.error(`[export ${room}] stopped after seq ${page.cursor}: ${next.error}`);
+        controller.error(new Error(next.error));
+        return;
+      }
+      page = next.value;
+    },
+  });
+  return c.body(body, 200, {
+    "Content-Type": "application/x-ndjson; charset=utf-8",
+    "Content-Disposition": `attachment; filename="${room}.jsonl"`,
+  });
+});
