@@ -1,9 +1,9 @@
 import type { ChatMessage } from "@/hooks/use-messages";
 
-export type MarkerState = "sending" | "not-sent" | "waiting" | "answering" | "failed" | "answered";
+export type MarkerState = "sending" | "retrying" | "not-sent" | "waiting" | "answering" | "failed" | "answered";
 
 export function markerState(m: ChatMessage): MarkerState | null {
-  if (m.send) return m.send.state === "sending" ? "sending" : "not-sent";
+  if (m.send) return m.send.state === "failed" ? "not-sent" : m.send.state;
   switch (m.botParams?.status) {
     case "pending":
       return "waiting";
@@ -19,7 +19,8 @@ export function markerState(m: ChatMessage): MarkerState | null {
 }
 
 /**
- * C4/E3: what happened to a message I sent — sending, not sent (Retry with the same id), waiting
+ * C4/E3: what happened to a message I sent — sending, retrying by itself (network or server
+ * trouble), not sent (Retry with the same id), waiting
  * for the entity, being answered (typing dots), failed with the reason (Retry sends it again).
  */
 export function QueueMarker({ message, onRetry }: { message: ChatMessage; onRetry: (m: ChatMessage) => void }) {
@@ -42,6 +43,18 @@ export function QueueMarker({ message, onRetry }: { message: ChatMessage; onRetr
         <span data-queue-state={state} className={`${base} text-muted`}>
           <span className="size-1.5 animate-pulse rounded-full bg-current" aria-hidden="true" />
           sending…
+        </span>
+      );
+    case "retrying":
+      // Not the person's problem yet: the page keeps trying with the same id (no duplicate).
+      return (
+        <span
+          data-queue-state={state}
+          className={`${base} bg-amber-400/10 text-amber-200`}
+          title={message.send?.error ? `Last attempt: ${message.send.error}` : undefined}
+        >
+          <span className="size-1.5 animate-pulse rounded-full bg-current" aria-hidden="true" />
+          retrying…
         </span>
       );
     case "not-sent":

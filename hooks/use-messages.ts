@@ -9,23 +9,16 @@ import type { Identity } from "@/lib/hash-state";
 import { readInitialWindow } from "@/lib/initial-window";
 import type { ConnectionState } from "@/lib/live-connection";
 import { EMPTY_WINDOW, type MessageWindow, visibleMessages } from "@/lib/message-window";
-import { isMine, optimisticMessage } from "@/lib/outgoing";
+import { type LocalSend, localOutboxStore, Outbox } from "@/lib/outbox";
+import { isMine } from "@/lib/outgoing";
 import { POLL, pollInterval } from "@/lib/poll-schedule";
 import type { Message, MessageInput } from "@/types";
 import { useActivity } from "./use-activity";
 import { useLive } from "./use-live";
 
-/** A message the page shows before (or instead of) the server having it. */
-export interface LocalSend {
-  input: MessageInput;
-  message: Message;
-  state: "sending" | "failed";
-  error?: string;
-}
-
 export interface ChatMessage extends Message {
-  /** Present while a send is in flight or failed (C4). */
-  send?: { state: "sending" | "failed"; error?: string };
+  /** Present while a send is in flight, being retried, or failed (C4). */
+  send?: { state: LocalSend["state"]; error?: string };
 }
 
 export interface MessagesState {
@@ -131,43 +124,30 @@ export function useMessages({ api, room, query, me, onArrived }: Options): Messa
     previousMode.current = mode;
   }, [mode, mutate]);
 
-  const [sends, setSends] = useState<LocalSend[]>([]);
-
-  const post = useCallback(
-    (input: MessageInput) => {
-      api.post(input).then(
-        (stored) => {
+  // My unsent messages: retried by themselves on network/5xx failures, kept across reloads (C4).
+  const outbox = useMemo(
+    () =>
+      new Outbox({
+        post: (input) => api.post(input),
+        onStored: (stored) => {
           feed.accept(stored);
-          setSends((list) => list.filter((s) => s.input.id !== input.id));
           // Live, the stored copy and its queue changes arrive by push; polling asks at once.
           if (liveRef.current !== "live") void mutate();
         },
-        (err: unknown) => {
-          const reason = err instanceof ApiError ? err.message : "Could not send";
-          setSends((list) => list.map((s) => (s.input.id === input.id ? { ...s, state: "failed", error: reason } : s)));
-        },
-      );
-    },
-    [api, feed, mutate],
+        store: localOutboxStore(room),
+        now: Date.now,
+        schedule: (fn, ms) => window.setTimeout(fn, ms),
+      }),
+    [api, feed, room, mutate],
   );
-
-  const send = useCallback(
-    (input: MessageInput) => {
-      setSends((list) => [...list, { input, message: optimisticMessage(input, Date.now()), state: "sending" }]);
-      post(input);
-    },
-    [post],
+  useEffect(() => outbox.resumeSaved(), [outbox]);
+  const sends = useSyncExternalStore(
+    outbox.subscribe,
+    () => outbox.entries,
+    () => outbox.entries,
   );
-
-  const retry = useCallback(
-    (id: string) => {
-      const local = sends.find((s) => s.input.id === id);
-      if (!local) return;
-      setSends((list) => list.map((s) => (s.input.id === id ? { ...s, state: "sending", error: undefined } : s)));
-      post(local.input);
-    },
-    [sends, post],
-  );
+  const send = useCallback((input: MessageInput) => outbox.send(input), [outbox]);
+  const retry = useCallback((id: string) => outbox.retry(id), [outbox]);
 
   const [loadingOlder, setLoadingOlder] = useState(false);
   const loadOlder = useCallback(async () => {
