@@ -11,14 +11,16 @@ import type {
   Lease,
   Message,
   MessageInput,
+  ProgressRequest,
   ReleaseRequest,
   Stats,
 } from "../types";
-import { LEASE, LIVE, liveParamsSchema } from "../types";
+import { LEASE, LIVE, liveParamsSchema, PROGRESS } from "../types";
 import type { Bindings } from "./app-env";
 import { RoomError, type RoomResult } from "./errors";
 import { Counts } from "./room/counts";
 import { Db, usageSince } from "./room/db";
+import { Drafts } from "./room/drafts";
 import { LIVE_PARAMS_HEADER, LiveHub } from "./room/live";
 import { Messages, type PageFilter } from "./room/messages";
 import { Pollers } from "./room/pollers";
@@ -46,6 +48,7 @@ export class Room extends DurableObject<Bindings> {
   private readonly snapshot: SnapshotWriter;
   private readonly storage = new StorageTotals();
   private readonly live: LiveHub;
+  private readonly drafts = new Drafts(Date.now, PROGRESS.minIntervalMs);
   private name = "";
   private alarmAt: number | null = null;
 
@@ -73,7 +76,7 @@ export class Room extends DurableObject<Bindings> {
         after: (cursor, limit) => this.messages.after(cursor, limit, { type: "ALL", users: [] }),
         authorOf: (id) => this.messages.authorOf(id),
         entities: () => this.pollers.entities(),
-        drafts: () => [],
+        drafts: () => this.drafts.all(),
       },
       Date.now,
     );
@@ -258,12 +261,50 @@ export class Room extends DurableObject<Bindings> {
     });
   }
 
+  /**
+   * The text a bot has generated so far: checked against the current lease, paced, shown to the
+   * subscribers as a draft and kept in memory only (never a message, no row written).
+   */
+  progress(room: string, req: ProgressRequest): RoomResult<Lease> {
+    return this.run(room, () => {
+      this.expireLeases();
+      const admit = () => {
+        const waitMs = this.drafts.waitMs(req.messageId);
+        if (waitMs > 0) {
+          throw new RoomError(
+            "rate_limited",
+            `Progress for "${req.messageId}" comes too fast: at most one every ${PROGRESS.minIntervalMs} ms (wait ${waitMs} ms).`,
+            Math.ceil(waitMs / 1000),
+          );
+        }
+      };
+      const held = this.queue.keepAlive(
+        req.messageId,
+        req.leaseToken,
+        leaseSeconds(req.leaseSeconds),
+        Date.now(),
+        admit,
+      );
+      const question = held.message;
+      const draft = this.drafts.put({
+        messageId: question.id,
+        entity: question.botParams?.entity ?? "",
+        username: req.username ?? question.botParams?.entity ?? "entity",
+        color: req.color ?? "200200200",
+        text: req.text,
+      });
+      if (this.live.subscriberCount > 0) this.live.publishDraft(draft, question);
+      return { value: held.lease };
+    });
+  }
+
   complete(room: string, req: CompleteRequest): RoomResult<Message | null> {
     return this.run(room, () => {
       this.expireLeases();
       const headBefore = this.messages.head;
       const value = this.queue.complete(req.messageId, req.leaseToken, req.reply, Date.now());
       this.changed();
+      this.dropDraft(req.messageId, "complete");
       // A repeated complete answers with the reply stored the first time: that one was already sent.
       this.publish(value && value.seq > headBefore ? [value] : [], [req.messageId]);
       return { value };
@@ -275,6 +316,7 @@ export class Room extends DurableObject<Bindings> {
       this.expireLeases();
       const value = this.queue.fail(req.messageId, req.leaseToken, req.error, req.retryable ?? false);
       this.changed();
+      this.dropDraft(req.messageId, "failed");
       this.publish([], [req.messageId]);
       if (value.status === "pending") this.waiters.wakeAll();
       return { value };
@@ -286,6 +328,7 @@ export class Room extends DurableObject<Bindings> {
       this.expireLeases();
       this.queue.release(req.messageId, req.leaseToken);
       this.changed();
+      this.dropDraft(req.messageId, "released");
       this.publish([], [req.messageId]);
       this.waiters.wakeAll();
       return { value: null };
@@ -296,6 +339,7 @@ export class Room extends DurableObject<Bindings> {
     return this.run(room, () => {
       const value = this.queue.requeue(messageId);
       this.changed();
+      this.dropDraft(messageId, "removed");
       this.live.publishQueue([value]);
       this.waiters.wakeAll();
       return { value };
@@ -306,6 +350,7 @@ export class Room extends DurableObject<Bindings> {
     return this.run(room, () => {
       const value = this.queue.failByHand(messageId, error);
       this.changed();
+      this.dropDraft(messageId, "failed");
       this.live.publishQueue([value]);
       return { value };
     });
@@ -381,8 +426,14 @@ export class Room extends DurableObject<Bindings> {
     if (expired.length > 0) {
       this.changed();
       this.waiters.wakeAll();
+      for (const id of expired) this.dropDraft(id, "expired");
       this.publish([], expired);
     }
+  }
+
+  /** A draft ends with its lease: subscribers are told before the queue change or the stored reply. */
+  private dropDraft(messageId: string, reason: "complete" | "failed" | "released" | "expired" | "removed"): void {
+    if (this.drafts.remove(messageId)) this.live.publishDraftGone(messageId, reason);
   }
 
   /**
