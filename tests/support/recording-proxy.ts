@@ -1,0 +1,63 @@
+// An HTTP pass-through in front of the Worker that records what one client asked and was answered,
+// so a test can see the calls a bot process made (e.g. after it was frozen) without changing them.
+import { createServer, type Server } from "node:http";
+
+export interface RecordedCall {
+  method: string;
+  path: string;
+  status: number;
+  at: number;
+}
+
+export interface RecordingProxy {
+  url: string;
+  calls: RecordedCall[];
+  close(): Promise<void>;
+}
+
+export async function startRecordingProxy(target: string): Promise<RecordingProxy> {
+  const calls: RecordedCall[] = [];
+  const server: Server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const headers = new Headers();
+    for (const [k, v] of Object.entries(req.headers)) {
+      if (typeof v === "string" && !["host", "connection", "content-length"].includes(k)) headers.set(k, v);
+    }
+    try {
+      const answer = await fetch(`${target}${req.url}`, {
+        method: req.method,
+        headers,
+        body: chunks.length ? Buffer.concat(chunks) : undefined,
+      });
+      const body = Buffer.from(await answer.arrayBuffer());
+      calls.push({
+        method: req.method ?? "",
+        path: (req.url ?? "").split("?")[0]!,
+        status: answer.status,
+        at: Date.now(),
+      });
+      const out: Record<string, string> = {};
+      answer.headers.forEach((v, k) => {
+        if (!["content-encoding", "transfer-encoding", "connection", "content-length"].includes(k)) out[k] = v;
+      });
+      res.writeHead(answer.status, out);
+      res.end(body);
+    } catch (error) {
+      res.writeHead(502, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: String(error), code: "unavailable" }));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  if (!address || typeof address === "string") throw new Error("proxy got no port");
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    calls,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
