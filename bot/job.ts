@@ -111,6 +111,7 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<Outcome>
       shown: (raw) => draftText(raw, entity),
       onLost: (reason) => progressLost.abort(new Error(reason)),
       intervalMs: PROGRESS.botIntervalMs,
+      gapAfterAnswerMs: PROGRESS.minIntervalMs,
       log: ctx.log,
     });
     const llmStartedAt = now();

@@ -27,7 +27,7 @@ function fakeTime() {
   };
 }
 
-function setup(answer: (text: string) => Promise<unknown> = async () => ({})) {
+function setup(answer: (text: string) => Promise<unknown> = async () => ({}), gapAfterAnswerMs = 0) {
   const time = fakeTime();
   const sent: { text: string; at: number }[] = [];
   const lost: string[] = [];
@@ -40,6 +40,7 @@ function setup(answer: (text: string) => Promise<unknown> = async () => ({})) {
     shown: (raw) => (raw.trim() ? raw.trim() : null),
     onLost: (reason) => lost.push(reason),
     intervalMs: 150,
+    gapAfterAnswerMs,
     log: createLogger({ json: true, write: (line) => warnings.push(line) }),
     now: time.now,
     schedule: time.schedule,
@@ -85,6 +86,25 @@ describe("progress reporter", () => {
     release();
     await flush();
     expect(sent.map((s) => s.text)).toEqual(["a", "abc"]);
+  });
+
+  it("after a slow answer it still leaves the room's minimum gap, so the next call is not refused as too fast", async () => {
+    let release: () => void = () => {};
+    const { time, sent, reporter } = setup(() => new Promise<void>((r) => (release = r)), 100);
+    reporter.update("a");
+    await time.advance(140);
+    reporter.update("ab");
+    release();
+    await flush();
+    // Answered at 140 ms: the interval alone would allow 150 ms, the gap after the answer says 240.
+    await time.advance(10);
+    expect(sent.map((s) => s.at)).toEqual([0]);
+    await time.advance(90);
+    await flush();
+    expect(sent).toEqual([
+      { text: "a", at: 0 },
+      { text: "ab", at: 240 },
+    ]);
   });
 
   it("skips text that shows nothing yet, and stops after stop()", async () => {

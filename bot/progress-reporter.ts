@@ -9,6 +9,11 @@ export interface ProgressReporterOptions {
   /** The lease is gone (409/404): the job must stop, its text discarded. */
   onLost(reason: string): void;
   intervalMs: number;
+  /**
+   * Also wait this long after the previous call was answered: the room paces by arrival, and the
+   * previous call arrived before its answer, so this gap holds there whatever the network did.
+   */
+  gapAfterAnswerMs?: number;
   log: Logger;
   now?: () => number;
   schedule?: (fn: () => void, ms: number) => () => void;
@@ -37,13 +42,15 @@ export function createProgressReporter(options: ProgressReporterOptions): Progre
   let latest: string | null = null;
   let lastSent: string | null = null;
   let lastSentAt = Number.NEGATIVE_INFINITY;
+  let lastAnsweredAt = Number.NEGATIVE_INFINITY;
+  const gapAfterAnswerMs = options.gapAfterAnswerMs ?? 0;
   let inFlight = false;
   let cancelTimer: (() => void) | null = null;
   let stopped = false;
 
   const pump = () => {
     if (stopped || inFlight || cancelTimer || latest === null || latest === lastSent) return;
-    const wait = lastSentAt + options.intervalMs - now();
+    const wait = Math.max(lastSentAt + options.intervalMs, lastAnsweredAt + gapAfterAnswerMs) - now();
     if (wait > 0) {
       cancelTimer = schedule(() => {
         cancelTimer = null;
@@ -58,10 +65,12 @@ export function createProgressReporter(options: ProgressReporterOptions): Progre
     options.send(text).then(
       () => {
         inFlight = false;
+        lastAnsweredAt = now();
         pump();
       },
       (error: unknown) => {
         inFlight = false;
+        lastAnsweredAt = now();
         if (stopped) return;
         if (error instanceof ApiError && error.leaseLost) {
           stopped = true;
