@@ -1,12 +1,17 @@
 // An HTTP pass-through in front of the Worker that records what one client asked and was answered,
 // so a test can see the calls a bot process made (e.g. after it was frozen) without changing them.
 import { createServer, type Server } from "node:http";
+import { parseServerTiming } from "../../workers/metrics.ts";
 
 export interface RecordedCall {
   method: string;
   path: string;
   status: number;
   at: number;
+  /** The message the call was about: `messageId` of the body, or the message a claim returned. */
+  messageId?: string;
+  /** SQLite rows the Worker says it wrote for this call (its Server-Timing). */
+  rowsWritten: number;
 }
 
 export interface RecordingProxy {
@@ -36,6 +41,8 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
         path: (req.url ?? "").split("?")[0]!,
         status: answer.status,
         at: Date.now(),
+        messageId: messageIdOf(Buffer.concat(chunks)) ?? messageIdOf(body, "message"),
+        rowsWritten: parseServerTiming(answer.headers.get("server-timing")).rows_written ?? 0,
       });
       const out: Record<string, string> = {};
       answer.headers.forEach((v, k) => {
@@ -60,4 +67,15 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
         server.closeAllConnections();
       }),
   };
+}
+
+function messageIdOf(json: Buffer, under?: string): string | undefined {
+  try {
+    const parsed = JSON.parse(json.toString("utf8")) as Record<string, unknown>;
+    const holder = (under ? parsed[under] : parsed) as { messageId?: unknown; id?: unknown } | undefined;
+    const id = under ? holder?.id : holder?.messageId;
+    return typeof id === "string" ? id : undefined;
+  } catch {
+    return undefined;
+  }
 }
