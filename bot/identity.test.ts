@@ -14,6 +14,14 @@ describe("replyIdentity", () => {
     expect(replyIdentity(entity, "Oracle:010200250", asker)).toEqual({ username: "Oracle", color: "010200250" });
   });
 
+  it("accepts an entity-length name (up to 32) from ais, which the API accepts for AI replies", () => {
+    expect(replyIdentity(entity, "EmotionalIntelligence:010200250", asker)).toEqual({
+      username: "EmotionalIntelligence",
+      color: "010200250",
+    });
+    expect(replyIdentity(entity, `${"E".repeat(33)}:010200250`, asker).username).toBe("Sage");
+  });
+
   it("keeps one random color for the whole conversation and a different one elsewhere", () => {
     const first = replyIdentity(entity, "Oracle:random", asker);
     const again = replyIdentity(entity, "Oracle:random", asker);

@@ -1,4 +1,4 @@
-import { colorSchema, usernameSchema } from "../types/message.ts";
+import { aiUsernameSchema, colorSchema } from "../types/message.ts";
 
 /** Who a message is from: there are no accounts, a (username, color) pair is the identity. */
 export interface Identity {
@@ -16,7 +16,7 @@ export function replyIdentity(entity: Identity & { id: string }, ais: string | u
   const at = ais.lastIndexOf(":");
   const name = at < 0 ? ais : ais.slice(0, at);
   const colorPart = at < 0 ? "" : ais.slice(at + 1);
-  if (!usernameSchema.safeParse(name).success) return { username: entity.username, color: entity.color };
+  if (!aiUsernameSchema.safeParse(name).success) return { username: entity.username, color: entity.color };
   if (colorPart === "random") {
     return { username: name, color: conversationColor(`${asker.username}:${asker.color}|${entity.id}|${name}`) };
   }

@@ -66,7 +66,7 @@ function ChatView() {
 
   const query = useMemo(() => serverQuery(hash, me), [hash, me]);
   const feed = useMessages({ api, room, query, me, onArrived: notifications.onArrived });
-  const entities = useEntities(api, room, hash.entity);
+  const entities = useEntities(api, room, hash.entity, feed.connection === "live");
   const addressed = entities.find((e) => e.id === hash.entity);
 
   const visible = useMemo(
@@ -147,6 +147,7 @@ function ChatView() {
         addressed={hash.entity}
         onAddress={(entity) => updateHash((s) => ({ ...s, entity }))}
         offline={feed.offline}
+        connection={feed.connection}
       />
       <FilterBar
         chips={chips}

@@ -1,6 +1,7 @@
 "use client";
 
 import type { Channel } from "@/lib/hash-state";
+import type { ConnectionState } from "@/lib/live-connection";
 import type { EntityPresence } from "@/lib/presence";
 import { EntityPicker } from "./entity-picker";
 import { type ExportKind, TitleContextMenu, TitleMenuButton } from "./title-menu";
@@ -19,6 +20,7 @@ interface Props {
   addressed: string | undefined;
   onAddress: (id: string | undefined) => void;
   offline: boolean;
+  connection: ConnectionState;
 }
 
 /** The title (with its export menu, X2), the channel toggles (F5), the domain toggle (F8), entities (E5). */
@@ -49,11 +51,7 @@ export function Header(p: Props) {
         <span className="ml-1 hidden truncate text-xs text-muted sm:inline">
           #{p.room} · {p.domain}
         </span>
-        {p.offline ? (
-          <span className="ml-2 rounded-full bg-amber-400/15 px-2 py-0.5 text-[11px] text-amber-200" role="status">
-            reconnecting…
-          </span>
-        ) : null}
+        <ConnectionBadge connection={p.connection} offline={p.offline} />
       </div>
       <div className="flex w-full items-center gap-1.5 text-xs sm:ml-auto sm:w-auto">
         <fieldset className="flex rounded-md border border-white/10 p-0.5">
@@ -95,5 +93,45 @@ function ToggleButton({
     >
       {label}
     </button>
+  );
+}
+
+/** How new messages reach the page, said in words (and announced politely when it changes). */
+function ConnectionBadge({ connection, offline }: { connection: ConnectionState; offline: boolean }) {
+  if (offline) {
+    return (
+      <span className="ml-2 rounded-full bg-amber-400/15 px-2 py-0.5 text-[11px] text-amber-200" role="status">
+        reconnecting…
+      </span>
+    );
+  }
+  const look: Record<ConnectionState, { text: string; className: string; title: string }> = {
+    live: {
+      text: "live",
+      className: "bg-emerald-400/10 text-emerald-300",
+      title: "New messages arrive as they are sent",
+    },
+    connecting: { text: "connecting…", className: "bg-white/5 text-muted", title: "Opening the live connection" },
+    reconnecting: {
+      text: "reconnecting…",
+      className: "bg-amber-400/15 text-amber-200",
+      title: "The live connection dropped; checking for messages meanwhile",
+    },
+    polling: {
+      text: "polling",
+      className: "bg-white/5 text-neutral-300",
+      title: "Live updates are unavailable here; checking for new messages every few seconds",
+    },
+  };
+  const { text, className, title } = look[connection];
+  return (
+    <span
+      className={`ml-2 rounded-full px-2 py-0.5 text-[11px] ${className}`}
+      role="status"
+      title={title}
+      data-connection={connection}
+    >
+      {text}
+    </span>
   );
 }

@@ -1,16 +1,19 @@
 "use client";
 
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import useSWR, { type SWRConfiguration } from "swr";
 import { ApiError, type ChatApi } from "@/lib/api";
 import { MessageFeed } from "@/lib/feed";
 import { type ServerQuery, serverQueryKey } from "@/lib/filters";
 import type { Identity } from "@/lib/hash-state";
+import { readInitialWindow } from "@/lib/initial-window";
+import type { ConnectionState } from "@/lib/live-connection";
 import { EMPTY_WINDOW, type MessageWindow } from "@/lib/message-window";
 import { isMine, optimisticMessage } from "@/lib/outgoing";
 import { POLL, pollInterval } from "@/lib/poll-schedule";
 import type { Message, MessageInput } from "@/types";
 import { useActivity } from "./use-activity";
+import { useLive } from "./use-live";
 
 /** A message the page shows before (or instead of) the server having it. */
 export interface LocalSend {
@@ -31,8 +34,10 @@ export interface MessagesState {
   loaded: boolean;
   hasOlder: boolean;
   loadingOlder: boolean;
-  /** The last poll failed; polling keeps retrying with backoff. */
+  /** The last poll failed while not live; polling keeps retrying with backoff. */
   offline: boolean;
+  /** How new messages reach the page: by push (`live`), or by polling while the socket is away. */
+  connection: ConnectionState;
   loadOlder: () => Promise<void>;
   send: (input: MessageInput) => void;
   retry: (id: string) => void;
@@ -49,9 +54,10 @@ interface Options {
 
 /**
  * The one data hook (C2, C4, E3): loads the recent window (or the filtered conversation's
- * history), then polls `?cursor=` through SWR — about every second while the person is active,
- * backing off to 30 s when idle or hidden, at once after a send and on focus. The MessageFeed
- * keeps polls from overlapping and never asks for a range twice.
+ * history), then follows the room by push over its live socket. While the socket is not live,
+ * it polls `?cursor=` through SWR — about every second while the person is active, backing off
+ * to 30 s when idle or hidden, at once after a send and on focus. The MessageFeed keeps polls
+ * from overlapping, never asks for a range twice, and merges pushed and polled pages by id.
  */
 export function useMessages({ api, room, query, me, onArrived }: Options): MessagesState {
   const meRef = useRef(me);
@@ -60,8 +66,17 @@ export function useMessages({ api, room, query, me, onArrived }: Options): Messa
   onArrivedRef.current = onArrived;
 
   const queryKey = serverQueryKey(query);
+  const liveRef = useRef<ConnectionState>("connecting");
   // One feed per query key (not per query object identity).
-  const feed = useMemo(() => new MessageFeed(api, query, { isMine: (m) => isMine(m, meRef.current) }), [api, queryKey]);
+  const feed = useMemo(
+    () =>
+      new MessageFeed(api, query, {
+        isMine: (m) => isMine(m, meRef.current),
+        isLive: () => liveRef.current === "live",
+        initialPage: readInitialWindow(room),
+      }),
+    [api, queryKey, room],
+  );
 
   const { mode, lastActiveAt } = useActivity();
   // A new function identity restarts SWR's timer, so leaving idle or hidden polls on the fast pace.
@@ -78,11 +93,23 @@ export function useMessages({ api, room, query, me, onArrived }: Options): Messa
     return synced;
   }, [feed]);
 
+  // This feed's own first page (SWR may still show the previous query's data meanwhile).
+  const subscribeToFeed = useCallback((onChange: () => void) => feed.subscribe(onChange), [feed]);
+  const feedLoaded = useSyncExternalStore(
+    subscribeToFeed,
+    () => feed.current.loaded,
+    () => false,
+  );
+  const connection = useLive({ feed, room, query, loaded: feedLoaded, onArrived });
+  liveRef.current = connection;
+  const live = connection === "live";
+
   const config: SWRConfiguration<MessageWindow, Error> = {
-    refreshInterval,
+    // Pushed messages need no timer; polling resumes the moment the socket is away.
+    refreshInterval: live ? 0 : refreshInterval,
     // Hidden tabs still poll, slowly (POLL.hiddenMs), so the title's unread count (N2) stays true.
     refreshWhenHidden: true,
-    revalidateOnFocus: true,
+    revalidateOnFocus: !live,
     focusThrottleInterval: 1_000,
     // The feed folds overlapping calls itself; SWR's own dedupe would stretch the 1 s pace.
     dedupingInterval: 0,
@@ -100,7 +127,7 @@ export function useMessages({ api, room, query, me, onArrived }: Options): Messa
 
   const previousMode = useRef(mode);
   useEffect(() => {
-    if (previousMode.current !== "active" && mode === "active") void mutate();
+    if (previousMode.current !== "active" && mode === "active" && liveRef.current !== "live") void mutate();
     previousMode.current = mode;
   }, [mode, mutate]);
 
@@ -112,7 +139,8 @@ export function useMessages({ api, room, query, me, onArrived }: Options): Messa
         (stored) => {
           feed.accept(stored);
           setSends((list) => list.filter((s) => s.input.id !== input.id));
-          void mutate();
+          // Live, the stored copy and its queue changes arrive by push; polling asks at once.
+          if (liveRef.current !== "live") void mutate();
         },
         (err: unknown) => {
           const reason = err instanceof ApiError ? err.message : "Could not send";
@@ -165,7 +193,8 @@ export function useMessages({ api, room, query, me, onArrived }: Options): Messa
     loaded: current.loaded,
     hasOlder: current.hasOlder,
     loadingOlder,
-    offline: error !== undefined,
+    offline: error !== undefined && !live,
+    connection,
     loadOlder,
     send,
     retry,

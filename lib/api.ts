@@ -55,9 +55,12 @@ export class ChatApi {
     this.fetchImpl = options.fetchImpl ?? ((input, init) => fetch(input, init));
   }
 
-  /** The recent window, or the conversation's latest history when the query filters. */
+  /**
+   * The recent window, or the conversation's latest history when the query filters. `cached=1`:
+   * the page always resumes from the cursor it gets, so the window may come from KV alone.
+   */
   recent(query: ServerQuery, limit = PAGE_SIZE): Promise<CommentsPage> {
-    return this.get("/api/comments", { limit, ...filterParams(query) }, commentsPageSchema);
+    return this.get("/api/comments", { limit, cached: "1", ...filterParams(query) }, commentsPageSchema);
   }
 
   /** Everything after `cursor`, unfiltered: the page filters locally so toggles need no refetch. */
@@ -127,7 +130,8 @@ export async function requestOk(fetchImpl: typeof fetch, url: string, init: Requ
   let message = `HTTP ${response.status}`;
   let issues: unknown[] | undefined;
   try {
-    const body = apiErrorSchema.safeParse(await response.json());
+    // A proxy or an older server may answer without a code: keep its words anyway.
+    const body = apiErrorSchema.partial({ code: true }).safeParse(await response.json());
     if (body.success) {
       message = body.data.error;
       issues = body.data.issues;

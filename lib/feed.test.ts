@@ -170,3 +170,66 @@ describe("MessageFeed", () => {
     expect(feed.current.messages.map((m) => m.id)).toEqual(["m1", "sent"]);
   });
 });
+
+describe("MessageFeed with push", () => {
+  it("merges pushed messages with polled ones: each exactly once, in seq order, cursor at the newest", async () => {
+    const r = room(3);
+    const feed = new MessageFeed(r, query, { isMine });
+    await feed.sync();
+    // A resume overlaps what polling already fetched (m2, m3) and brings m4, m5.
+    feed.applyLive({ type: "messages", messages: [msg(2), msg(3), msg(4), msg(5)], cursor: 5, hasMore: false });
+    expect(feed.current.messages.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(feed.current.cursor).toBe(5);
+    expect(feed.takeArrived().map((m) => m.seq)).toEqual([4, 5]);
+    // A poll that races the socket returns m4-m6; m4, m5 are not doubled.
+    r.add(msg(4));
+    r.add(msg(5));
+    r.add(msg(6));
+    feed.applyLive({ type: "messages", messages: [msg(6)], cursor: 6, hasMore: false });
+    await feed.sync();
+    expect(feed.current.messages.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it("asks for the rest when the room stopped a catch-up early", async () => {
+    const feed = new MessageFeed(room(1), query, { isMine });
+    await feed.sync();
+    expect(feed.applyLive({ type: "messages", messages: [msg(2)], cursor: 2, hasMore: true })).toEqual({
+      resumeFrom: 2,
+    });
+  });
+
+  it("applies queue changes in the order pushed, even a lease that expired back to pending", async () => {
+    const r = new FakeRoom();
+    r.add(addressedMsg(1, "pending", { username: me.username, color: me.color }));
+    const feed = new MessageFeed(r, query, { isMine, isLive: () => true });
+    await feed.sync();
+    const change = (status: "pending" | "processing" | "failed", attempts: number) => ({
+      id: "m1",
+      seq: 1,
+      status,
+      attempts,
+      error: status === "failed" ? "gave up" : null,
+      leaseExpiresAt: null,
+    });
+    feed.applyLive({ type: "queue", changes: [change("processing", 0)] });
+    expect(feed.current.messages[0]?.botParams?.status).toBe("processing");
+    feed.applyLive({ type: "queue", changes: [change("pending", 1)] });
+    expect(feed.current.messages[0]?.botParams).toMatchObject({ status: "pending", attempts: 1 });
+    feed.applyLive({ type: "queue", changes: [change("failed", 3)] });
+    expect(feed.current.messages[0]?.botParams).toMatchObject({ status: "failed", error: "gave up" });
+    // Live, a sync never polls /status for my waiting messages.
+    await feed.sync();
+    expect(r.requests.some((q) => q.startsWith("status"))).toBe(false);
+  });
+
+  it("paints the window the server embedded in the page without asking for it", async () => {
+    const r = room(5);
+    const feed = new MessageFeed(r, query, {
+      isMine,
+      initialPage: { comments: [msg(4), msg(5)], cursor: 5, hasMore: true },
+    });
+    await feed.sync();
+    expect(feed.current.messages.map((m) => m.seq)).toEqual([4, 5]);
+    expect(r.requests.filter((q) => q.startsWith("recent"))).toEqual([]);
+  });
+});

@@ -1,12 +1,14 @@
-import type { CommentsPage, Message } from "../types";
+import type { CommentsPage, Message, ServerEvent } from "../types";
 import type { ServerQuery } from "./filters";
 import {
   appendNewer,
+  applyQueueChanges,
   EMPTY_WINDOW,
   fromFirstPage,
   isAwaitingReply,
   type MessageWindow,
   prependOlder,
+  replaceById,
   upsert,
 } from "./message-window";
 
@@ -23,6 +25,10 @@ export interface FeedOptions {
   isMine: (m: Message) => boolean;
   /** Pages to drain in one sync when the server says there is more (bounded catch-up). */
   maxPagesPerSync?: number;
+  /** True while queue changes arrive by push: then a sync never asks `/status`. */
+  isLive?: () => boolean;
+  /** The recent window the server put in the page (first paint without a round trip). */
+  initialPage?: CommentsPage | null;
 }
 
 /** At most this many ids per status refresh (the API's limit is 100). */
@@ -54,10 +60,6 @@ export class MessageFeed {
 
   get current(): MessageWindow {
     return this.window;
-  }
-
-  get inFlight(): boolean {
-    return this.running !== null;
   }
 
   /** Called with every new window (also for changes made outside a sync, e.g. a POST answer). */
@@ -100,6 +102,32 @@ export class MessageFeed {
     return this.olderLoad;
   }
 
+  /**
+   * One event from the room's live socket. Messages at or below the cursor were already had
+   * (a resume may overlap what polling fetched), so merging by id keeps each exactly once.
+   * Returns the cursor to resume from when the room stopped a catch-up early.
+   */
+  applyLive(event: ServerEvent): { resumeFrom: number } | null {
+    if (!this.window.loaded) return null;
+    switch (event.type) {
+      case "messages": {
+        const seen = new Set(this.window.messages.map((m) => m.id));
+        const fresh = event.messages.filter((m) => m.seq > this.window.cursor && !seen.has(m.id));
+        this.arrived.push(...fresh);
+        this.set(appendNewer(this.window, { comments: event.messages, cursor: event.cursor, hasMore: false }));
+        return event.hasMore ? { resumeFrom: this.window.cursor } : null;
+      }
+      case "queue":
+        this.set(applyQueueChanges(this.window, event.changes));
+        return null;
+      case "updated":
+        this.set(replaceById(this.window, event.messages));
+        return null;
+      default:
+        return null;
+    }
+  }
+
   /** A message the page learned about on its own (the stored copy a POST returned). */
   accept(message: Message): void {
     this.set(upsert(this.window, [message]));
@@ -126,7 +154,7 @@ export class MessageFeed {
       this.set(appendNewer(this.window, page));
       if (!page.hasMore) break;
     }
-    await this.refreshWaiting();
+    if (!this.options.isLive?.()) await this.refreshWaiting();
   }
 
   /**
@@ -135,6 +163,8 @@ export class MessageFeed {
    * merged in too; its cursor is the one to poll from, since it covers every message up to it.
    */
   private async firstPage(): Promise<MessageWindow> {
+    const unfiltered = this.query.users.length === 0 && this.query.channel === "ALL";
+    if (unfiltered && this.options.initialPage) return fromFirstPage(this.options.initialPage);
     if (this.query.users.length === 0) return fromFirstPage(await this.source.recent(this.query));
     const [history, recent] = await Promise.all([
       this.source.recent(this.query),

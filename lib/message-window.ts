@@ -1,4 +1,4 @@
-import type { CommentsPage, Message } from "../types";
+import type { CommentsPage, Message, QueueChange } from "../types";
 
 /**
  * The messages a page holds for one conversation: ascending by `seq`, each `id` once, plus the
@@ -39,6 +39,30 @@ export function prependOlder(window: MessageWindow, page: CommentsPage): Message
 export function upsert(window: MessageWindow, messages: readonly Message[]): MessageWindow {
   if (messages.length === 0) return window;
   return { ...window, messages: mergeById(window.messages, messages) };
+}
+
+/**
+ * Queue transitions pushed by the room, in commit order: applied as they come, even a step back
+ * (a lease that expired returns a message to pending), which copies from polling may not do.
+ */
+export function applyQueueChanges(window: MessageWindow, changes: readonly QueueChange[]): MessageWindow {
+  const byId = new Map(changes.map((c) => [c.id, c]));
+  let touched = false;
+  const messages = window.messages.map((m) => {
+    const change = byId.get(m.id);
+    if (!change || !m.botParams) return m;
+    touched = true;
+    const { status, attempts, error, leaseExpiresAt } = change;
+    return { ...m, botParams: { ...m.botParams, status, attempts, error, leaseExpiresAt } };
+  });
+  return touched ? { ...window, messages } : window;
+}
+
+/** Messages changed in place by the room (a moderation tombstone, a restore): the room's copy wins. */
+export function replaceById(window: MessageWindow, updated: readonly Message[]): MessageWindow {
+  const byId = new Map(updated.map((m) => [m.id, m]));
+  if (!window.messages.some((m) => byId.has(m.id))) return window;
+  return { ...window, messages: window.messages.map((m) => byId.get(m.id) ?? m) };
 }
 
 const TERMINAL = new Set(["complete", "failed"]);

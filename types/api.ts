@@ -8,10 +8,17 @@ export const commentsQuerySchema = z.object({
   cursor: intParam(0, Number.MAX_SAFE_INTEGER).optional(),
   before: intParam(1, Number.MAX_SAFE_INTEGER).optional(),
   after: intParam(0, Number.MAX_SAFE_INTEGER).optional(),
-  limit: intParam(1, LIMITS.pageMax).default(LIMITS.pageDefault),
+  /** 0 asks only "where is the head?": an empty page carrying the current cursor. */
+  limit: intParam(0, LIMITS.pageMax).default(LIMITS.pageDefault),
   type: z.enum(["human", "AI", "ALL"]).default("ALL"),
   /** `name:color+name:color` (a `+` may arrive decoded as a space). */
   u: z.string().max(2000).optional(),
+  /**
+   * `cached=1`: "I resume from the cursor you give me" — the recent window may then come from the
+   * KV snapshot alone, without calling the room. Clients that never resume (the predecessor's bot
+   * reads `processed` from this window) leave it out and get the window merged with the room.
+   */
+  cached: z.literal("1").optional(),
 });
 export type CommentsQuery = z.infer<typeof commentsQuerySchema>;
 
@@ -74,6 +81,8 @@ export const statsSchema = z.object({
   queue: statusCounts.extend({
     oldestPendingAgeMs: z.number().int().nullable(),
     byEntity: z.record(z.string(), statusCounts.extend({ oldestPendingAgeMs: z.number().int().nullable() })),
+    /** Of `complete`: settled by the predecessor's `PATCH processed: true` (no linked reply). Optional: older Workers omit it. */
+    answeredByLegacy: z.number().int().optional(),
   }),
   leases: z.array(
     z.object({

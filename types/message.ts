@@ -6,7 +6,14 @@ export const LIMITS = {
   textMax: 1000,
   /** What the composer lets a person type; the API accepts up to textMax (bots write longer). */
   composerMax: 240,
+  /** A person's name. */
   usernameMax: 16,
+  /**
+   * An entity's name (AI messages, posted with the bot token): real entity names are longer than
+   * people's, e.g. the predecessor's `EmotionalIntelligence` (21).
+   */
+  aiUsernameMax: 32,
+  /** Context lines kept per message; a client that sends more has the oldest dropped (advisory). */
   contextMax: 200,
   contextLineMax: 2000,
   pageDefault: 200,
@@ -30,11 +37,17 @@ export const colorSchema = z
   .regex(/^\d{9}(-[A-Za-z0-9]{10})?$/, "color must be RRRGGGBBB (e.g. 255128000)")
   .refine((c) => [0, 3, 6].every((i) => Number(c.slice(i, i + 3)) <= 255), "each color channel must be 000-255");
 
-export const usernameSchema = z
-  .string()
-  .min(1, "username is required")
-  .max(LIMITS.usernameMax, `username is at most ${LIMITS.usernameMax} characters`)
-  .regex(/^\S+$/, "username cannot contain whitespace");
+const usernameOf = (max: number, who: string) =>
+  z
+    .string()
+    .min(1, "username is required")
+    .max(max, `${who} username is at most ${max} characters`)
+    .regex(/^\S+$/, "username cannot contain whitespace");
+
+/** A person's username. */
+export const usernameSchema = usernameOf(LIMITS.usernameMax, "a person's");
+/** An entity's username: what AI messages, replies and the bot's entity config accept. */
+export const aiUsernameSchema = usernameOf(LIMITS.aiUsernameMax, "an AI");
 
 export const messageTypeSchema = z.enum(["human", "AI"]);
 export type MessageType = z.infer<typeof messageTypeSchema>;
@@ -62,28 +75,56 @@ export const botParamsSchema = botParamsInputSchema.extend({
   claimedBy: z.string().nullable(),
   leaseExpiresAt: z.number().int().nullable(),
   error: z.string().nullable(),
+  /**
+   * The predecessor's flag, derived from `status` (false while pending or processing, true once
+   * complete or failed) so it can never be lost or contradict the queue. Optional only so that a
+   * snapshot written before it existed still parses.
+   */
   processed: z.boolean().optional(),
 });
 export type BotParams = z.infer<typeof botParamsSchema>;
 
-/** Body of `POST /api/comments`. Unknown fields are ignored (older clients send extra ones). */
-export const messageInputSchema = z.object({
-  id: messageIdSchema.optional(),
-  text: z
-    .string()
-    .trim()
-    .min(1, "text is required")
-    .max(LIMITS.textMax, `text is at most ${LIMITS.textMax} characters`),
-  username: usernameSchema,
-  color: colorSchema,
-  domain: z.string().max(253).optional(),
-  "message-type": messageTypeSchema.optional(),
-  replyTo: messageIdSchema.optional(),
-  context: z.array(z.string().max(LIMITS.contextLineMax)).max(LIMITS.contextMax).optional(),
-  botParams: botParamsInputSchema.optional(),
-  /** A client clock reading, kept only as `clientTimestamp`; never used for ordering. */
-  timestamp: z.number().finite().optional(),
-});
+/**
+ * Context is advisory: the newest `contextMax` lines are kept and older ones dropped, never refused.
+ * The old client sends every message on screen (oldest first), which can exceed the limit in a long
+ * conversation, and refusing would lose the person's message.
+ */
+const contextSchema = z
+  .array(z.string().max(LIMITS.contextLineMax, `each context line is at most ${LIMITS.contextLineMax} characters`))
+  .transform((lines) => lines.slice(-LIMITS.contextMax));
+
+/**
+ * Body of `POST /api/comments`. Unknown fields are ignored (older clients send extra ones), and so
+ * are server-owned ones such as `botParams.processed` or `botParams.status`.
+ */
+export const messageInputSchema = z
+  .object({
+    id: messageIdSchema.optional(),
+    text: z
+      .string()
+      .trim()
+      .min(1, "text is required")
+      .max(LIMITS.textMax, `text is at most ${LIMITS.textMax} characters`),
+    // The wider AI limit here; a person's limit is enforced below once the type is known.
+    username: aiUsernameSchema,
+    color: colorSchema,
+    domain: z.string().max(253).optional(),
+    "message-type": messageTypeSchema.optional(),
+    replyTo: messageIdSchema.optional(),
+    context: contextSchema.optional(),
+    botParams: botParamsInputSchema.optional(),
+    /** A client clock reading, kept only as `clientTimestamp`; never used for ordering. */
+    timestamp: z.number().finite().optional(),
+  })
+  .superRefine((m, ctx) => {
+    if (m["message-type"] !== "AI" && m.username.length > LIMITS.usernameMax) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["username"],
+        message: `a person's username is at most ${LIMITS.usernameMax} characters (an AI's ${LIMITS.aiUsernameMax})`,
+      });
+    }
+  });
 export type MessageInput = z.infer<typeof messageInputSchema>;
 
 export const messageSchema = z.object({

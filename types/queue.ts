@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { colorSchema, LIMITS, messageIdSchema, messageSchema, usernameSchema } from "./message.ts";
+import { aiUsernameSchema, colorSchema, LIMITS, messageIdSchema, messageSchema } from "./message.ts";
 
 export const LEASE = { minSeconds: 5, maxSeconds: 600, defaultSeconds: 60, maxWaitSeconds: 25 } as const;
 
@@ -29,7 +29,7 @@ export type ClaimRequest = z.infer<typeof claimRequestSchema>;
 /** How a bot presents an entity it serves, so the app can list it by name and color (E5). */
 export const entityProfileSchema = z.object({
   id: z.string().min(1).max(64),
-  username: usernameSchema,
+  username: aiUsernameSchema,
   color: colorSchema,
 });
 export type EntityProfile = z.infer<typeof entityProfileSchema>;
@@ -71,7 +71,7 @@ export const progressRequestSchema = z.object({
   /** The text so far, already post-processed by the bot (never stored as a message). */
   text: z.string().min(1, "text is required").max(LIMITS.textMax, `text is at most ${LIMITS.textMax} characters`),
   /** The identity the reply will have, so the draft looks like it from the first token. */
-  username: usernameSchema.optional(),
+  username: aiUsernameSchema.optional(),
   color: colorSchema.optional(),
   leaseSeconds: leaseSecondsSchema.optional(),
 });
@@ -80,7 +80,7 @@ export const progressResponseSchema = z.object({ success: z.literal(true), lease
 
 export const replyInputSchema = z.object({
   text: z.string().trim().min(1, "reply text is required").max(LIMITS.textMax),
-  username: usernameSchema.optional(),
+  username: aiUsernameSchema.optional(),
   color: colorSchema.optional(),
 });
 export type ReplyInput = z.infer<typeof replyInputSchema>;

@@ -6,9 +6,12 @@ export class RequestMetrics {
   kvWrites = 0;
   rowsRead = 0;
   rowsWritten = 0;
+  /** Calls to the room object this request made (each is a billed Durable Object request). */
+  roomCalls = 0;
   private readonly startedAt = Date.now();
 
   addUsage(usage: StorageUsage): void {
+    this.roomCalls += 1;
     this.rowsRead += usage.rowsRead;
     this.rowsWritten += usage.rowsWritten;
   }
@@ -19,6 +22,7 @@ export class RequestMetrics {
       `kv_write;desc=${this.kvWrites}`,
       `rows_read;desc=${this.rowsRead}`,
       `rows_written;desc=${this.rowsWritten}`,
+      `room_calls;desc=${this.roomCalls}`,
       `total;dur=${Date.now() - this.startedAt}`,
     ].join(", ");
   }

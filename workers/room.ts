@@ -21,6 +21,7 @@ import { RoomError, type RoomResult } from "./errors";
 import { Counts } from "./room/counts";
 import { Db, usageSince } from "./room/db";
 import { Drafts } from "./room/drafts";
+import { LegacyFlow } from "./room/legacy";
 import { LIVE_PARAMS_HEADER, LiveHub } from "./room/live";
 import { Messages, type PageFilter } from "./room/messages";
 import { Pollers } from "./room/pollers";
@@ -29,7 +30,7 @@ import { RateBuckets } from "./room/rate-buckets";
 import { SnapshotWriter } from "./room/snapshot-writer";
 import { roomStats, StorageTotals } from "./room/stats";
 import { Waiters } from "./room/waiters";
-import { SNAPSHOT_SIZE, type Snapshot, snapshotKey } from "./snapshot";
+import { SNAPSHOT_SIZE, type Snapshot, type SnapshotDelta, snapshotKey } from "./snapshot";
 
 const newId = () => crypto.randomUUID();
 
@@ -42,6 +43,7 @@ export class Room extends DurableObject<Bindings> {
   private messages!: Messages;
   private queue!: Queue;
   private pollers!: Pollers;
+  private legacy!: LegacyFlow;
   private counts!: Counts;
   private readonly waiters = new Waiters();
   private readonly rateBuckets = new RateBuckets();
@@ -66,6 +68,7 @@ export class Room extends DurableObject<Bindings> {
         newId,
       });
       this.pollers = new Pollers(this.db);
+      this.legacy = new LegacyFlow(this.db, this.messages, this.counts);
       this.name = this.db.one<{ value: string }>("SELECT value FROM meta WHERE key = 'name'")?.value ?? "";
       this.alarmAt = await ctx.storage.getAlarm();
     });
@@ -150,6 +153,8 @@ export class Room extends DurableObject<Bindings> {
       if (result.created) {
         this.changed();
         if (result.message.botParams) this.waiters.wakeAll();
+        // An AI post answering a message completes it: its draft (if any) gives way to this reply.
+        if (result.message.replyTo) this.dropDraft(result.message.replyTo, "complete");
         this.publish([result.message], result.message.replyTo ? [result.message.replyTo] : []);
       }
       return { value: result.message, status: result.created ? 201 : 200 };
@@ -176,11 +181,21 @@ export class Room extends DurableObject<Bindings> {
     });
   }
 
-  /** Messages committed after the snapshot the Worker read from KV (counts that KV read). */
-  afterSnapshot(room: string, seq: number, limit: number, kvReads: number): RoomResult<CommentsPage> {
+  /**
+   * Messages committed after the snapshot the Worker read from KV (counts that KV read), plus the
+   * current state of the snapshot's open addressed messages (`openIds`, at most a window's worth).
+   */
+  afterSnapshot(
+    room: string,
+    seq: number,
+    limit: number,
+    kvReads: number,
+    openIds: string[] = [],
+  ): RoomResult<SnapshotDelta> {
     return this.run(room, () => {
       this.storage.kvReads += kvReads;
-      return { value: this.messages.after(seq, limit, { type: "ALL", users: [] }) };
+      const page = this.messages.after(seq, limit, { type: "ALL", users: [] });
+      return { value: { ...page, refreshed: this.messages.byIds(openIds.slice(0, SNAPSHOT_SIZE)) } };
     });
   }
 
@@ -192,12 +207,22 @@ export class Room extends DurableObject<Bindings> {
     return this.run(room, () => ({ value: this.messages.byIds(ids) }));
   }
 
+  /** The predecessor's `PATCH processed`: settles an open addressed message (see room/legacy.ts). */
   setProcessed(room: string, id: string, processed: boolean): RoomResult<Message> {
     return this.run(room, () => {
-      const value = this.messages.setProcessed(id, processed);
-      this.changed();
-      return { value };
+      const { message, settled } = this.legacy.patchProcessed(id, processed);
+      if (settled) {
+        this.changed();
+        this.dropDraft(id, "removed");
+        this.publish([], [id]);
+      }
+      return { value: message };
     });
+  }
+
+  /** The head seq, from memory (no rows read): the `limit=0` "where is the head?" probe. */
+  head(room: string): RoomResult<number> {
+    return this.run(room, () => ({ value: this.messages.head }));
   }
 
   lastPostAt(room: string): RoomResult<number> {

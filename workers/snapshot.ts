@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { messageSchema } from "../types";
+import { type CommentsPage, type Message, messageSchema } from "../types";
 
 /** How many recent messages the KV snapshot holds. */
 export const SNAPSHOT_SIZE = 200;
@@ -26,4 +26,28 @@ export async function readSnapshot(kv: KVNamespace, room: string): Promise<Snaps
   }
   console.warn(`[snapshot] ${room}: corrupt snapshot ignored; the room will rewrite it`);
   return null;
+}
+
+/** What the room adds to a snapshot read: the messages after its seq, and the refreshed open ones. */
+export interface SnapshotDelta extends CommentsPage {
+  /** The current rows of the snapshot's open addressed messages (see {@link openAddressedIds}). */
+  refreshed: Message[];
+}
+
+/**
+ * The snapshot's addressed messages that were still open (pending or processing) when it was
+ * written. Their queue state may have moved on since (snapshot writes are coalesced to 1/s), and a
+ * stale `processed: false` would make the predecessor's bot answer a settled question twice, so the
+ * read refreshes exactly these: a few indexed rows, never the whole window.
+ */
+export function openAddressedIds(snapshot: Snapshot): string[] {
+  return snapshot.comments
+    .filter((m) => m.seq <= snapshot.seq && (m.botParams?.status === "pending" || m.botParams?.status === "processing"))
+    .map((m) => m.id);
+}
+
+/** The snapshot's messages, each open one replaced by its refreshed row. */
+export function withRefreshed(snapshot: Snapshot, refreshed: Message[]): Message[] {
+  const current = new Map(refreshed.map((m) => [m.id, m]));
+  return snapshot.comments.filter((m) => m.seq <= snapshot.seq).map((m) => current.get(m.id) ?? m);
 }

@@ -50,6 +50,15 @@ describe("parseEntities", () => {
     expect(errorOf(() => parse({ entities: [valid, valid] }))).toContain('duplicate id "sage"');
   });
 
+  it("accepts entity usernames up to 32 characters, like the API's AI messages", () => {
+    const [entity] = parse({ entities: [{ ...valid, username: "EmotionalIntelligence" }] });
+    expect(entity?.username).toBe("EmotionalIntelligence");
+    expect(parse({ entities: [{ ...valid, username: "E".repeat(32) }] })).toHaveLength(1);
+    expect(errorOf(() => parse({ entities: [{ ...valid, username: "E".repeat(33) }] }))).toContain(
+      'entities[0] (id "sage").username',
+    );
+  });
+
   it("says when the file is not JSON at all", () => {
     expect(errorOf(() => parseEntities("{ entities: [", "bot/entities.json"))).toMatch(
       /^bot\/entities\.json is not valid JSON/,

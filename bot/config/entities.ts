@@ -1,10 +1,11 @@
 import { z } from "zod";
-import { colorSchema, LIMITS, prioritySchema, usernameSchema } from "../../types/message.ts";
+import { aiUsernameSchema, colorSchema, LIMITS, prioritySchema } from "../../types/message.ts";
 
 /** One AI persona. Unknown keys are errors, so a misspelt option is reported instead of silently ignored. */
 export const entitySchema = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "id must be 1-64 characters of A-Z, a-z, 0-9, _ or -"),
-  username: usernameSchema,
+  /** Up to `LIMITS.aiUsernameMax` (32): entity names run longer than people's. */
+  username: aiUsernameSchema,
   color: colorSchema,
   model: z.string().min(1, "model is required").max(128),
   systemPrompt: z.string().min(1, "systemPrompt is required"),

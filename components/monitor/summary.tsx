@@ -29,7 +29,13 @@ export function Summary({ stats, oldestPendingMs }: { stats: Stats | undefined; 
       dot: "bg-red-400",
       hot: q && q.failed > 0 ? "text-red-200" : undefined,
     },
-    { label: "Complete", value: q ? formatCount(q.complete) : dash, dot: "bg-emerald-400" },
+    {
+      label: "Complete",
+      value: q ? formatCount(q.complete) : dash,
+      dot: "bg-emerald-400",
+      // Settled by an old bot's `PATCH processed: true`: answered, but with no linked reply.
+      detail: q?.answeredByLegacy ? `${formatCount(q.answeredByLegacy)} by the legacy flow` : undefined,
+    },
     {
       label: "Oldest pending",
       value: oldestPendingMs === null ? (q ? "none" : dash) : formatDuration(oldestPendingMs),

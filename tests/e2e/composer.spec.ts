@@ -35,7 +35,7 @@ test("sending without a username flashes the username box and sends nothing (C5)
   expect(await page.evaluate(() => localStorage.getItem("sww:color"))).toMatch(/^\d{9}$/);
 });
 
-test("a failed send stays visible with Retry, and the retry (same id) never duplicates (C4)", async ({
+test("a send the server never got stays visible with Retry, and the retry (same id) never duplicates (C4)", async ({
   page,
   request,
 }) => {
@@ -47,11 +47,8 @@ test("a failed send stays visible with Retry, and the retry (same id) never dupl
     if (route.request().method() !== "POST") return route.fallback();
     attempts++;
     ids.push((route.request().postDataJSON() as { id: string }).id);
-    // The first attempt reaches the server but its answer is lost; the page must not know it landed.
-    if (attempts === 1) {
-      await route.fetch();
-      return route.abort("connectionreset");
-    }
+    // The first attempt never reaches the server.
+    if (attempts === 1) return route.abort("connectionreset");
     return route.fallback();
   });
   await chat.send("will this arrive?");
@@ -65,6 +62,36 @@ test("a failed send stays visible with Retry, and the retry (same id) never dupl
   expect(ids[0]).toBe(ids[1]);
   const stored = (await roomMessages(request, room)).filter((m) => m.text === "will this arrive?");
   expect(stored.map((m) => m.id)).toEqual([ids[0]]);
+});
+
+test("a send whose answer is lost after it was stored shows once, as stored, never twice (C4)", async ({
+  page,
+  request,
+}) => {
+  const room = uniqueRoom("lost-answer");
+  const chat = await openChat(page, { room, identity: ME });
+  let attempts = 0;
+  await page.route("**/api/comments?*", async (route) => {
+    if (route.request().method() !== "POST") return route.fallback();
+    attempts++;
+    // The first attempt reaches the server but its answer is lost on the way back.
+    if (attempts === 1) {
+      await route.fetch();
+      return route.abort("connectionreset");
+    }
+    return route.fallback();
+  });
+  await chat.send("stored but unanswered");
+  const row = chat.item("stored but unanswered");
+  // The room pushes the stored copy, so the page learns it landed without a retry; or, if the
+  // push loses the race, Retry (same id) is a replay. Either way: one row, one stored message.
+  const retry = row.getByRole("button", { name: "Retry" });
+  if (await retry.isVisible()) await retry.click();
+  await expect(row.locator("[data-queue-state]")).toHaveCount(0);
+  await page.waitForTimeout(1_500);
+  await expect(chat.item("stored but unanswered")).toHaveCount(1);
+  const stored = (await roomMessages(request, room)).filter((m) => m.text === "stored but unanswered");
+  expect(stored).toHaveLength(1);
 });
 
 test("`r` outside text boxes picks a new random color, and it tints the chrome (C5, C6)", async ({ page }) => {

@@ -203,17 +203,6 @@ export class Messages {
     return rows.sort((a, b) => a.seq - b.seq).map(toMessage);
   }
 
-  /** `PATCH /api/comments/:id`: the documented `processed` flag, nothing else. */
-  setProcessed(id: string, processed: boolean): Message {
-    const row = this.db.one<MessageRow>(
-      "UPDATE messages SET processed = ? WHERE id = ? RETURNING *",
-      processed ? 1 : 0,
-      id,
-    );
-    if (!row) throw new RoomError("not_found", `No message with id "${id}"`);
-    return toMessage(row);
-  }
-
   /**
    * One indexed range scan per user filter (or one for none), merged. Separate scans keep each
    * on the (username, color, seq) index with its own LIMIT instead of sorting an OR'd result.

@@ -7,10 +7,15 @@ const WRITE_EVERY_MS = 5_000;
 /** Who polls the queue, and for which entities: the basis of "is this entity served?". */
 export class Pollers {
   private readonly lastWritten = new Map<string, number>();
+  private readonly lastAnnounced = new Map<string, number>();
 
   constructor(private readonly db: Db) {}
 
-  /** Records a poll; true when an entity was not served just before (its presence changed). */
+  /**
+   * Records a poll; true when subscribers should hear the entity list again: an entity was not
+   * served just before, or they last heard of it half a served-window ago (so a page's view of
+   * "served" never lapses while the bot keeps polling, at one frame per half window at most).
+   */
   record(
     workerId: string | undefined,
     entities: string[] | undefined,
@@ -18,21 +23,21 @@ export class Pollers {
     profiles: EntityProfile[] = [],
   ): boolean {
     if (workerId) this.touch("bot", workerId, now);
-    let arrived = false;
+    let announce = false;
     for (const entity of entities ?? []) {
-      const previous = this.lastWritten.get(`entity:${entity}`);
-      if (
-        this.touch(
-          "entity",
-          entity,
-          now,
-          profiles.find((p) => p.id === entity),
-        )
-      ) {
-        arrived ||= previous === undefined || now - previous > PRESENCE.servedWithinMs;
+      this.touch(
+        "entity",
+        entity,
+        now,
+        profiles.find((p) => p.id === entity),
+      );
+      const announced = this.lastAnnounced.get(entity);
+      if (announced === undefined || now - announced > PRESENCE.servedWithinMs / 2) {
+        this.lastAnnounced.set(entity, now);
+        announce = true;
       }
     }
-    return arrived;
+    return announce;
   }
 
   entities(): EntitySeen[] {
@@ -47,10 +52,9 @@ export class Pollers {
     return this.list("bot").map((r) => ({ workerId: r.name, lastPolledAt: r.last_polled_at }));
   }
 
-  /** Writes the poller's row unless it was written moments ago; true when it wrote. */
-  private touch(kind: "bot" | "entity", name: string, now: number, profile?: EntityProfile): boolean {
+  private touch(kind: "bot" | "entity", name: string, now: number, profile?: EntityProfile): void {
     const key = `${kind}:${name}`;
-    if (now - (this.lastWritten.get(key) ?? 0) < WRITE_EVERY_MS) return false;
+    if (now - (this.lastWritten.get(key) ?? 0) < WRITE_EVERY_MS) return;
     this.lastWritten.set(key, now);
     this.db.run(
       `INSERT INTO pollers (kind, name, last_polled_at, username, color) VALUES (?, ?, ?, ?, ?)
@@ -62,7 +66,6 @@ export class Pollers {
       profile?.username ?? null,
       profile?.color ?? null,
     );
-    return true;
   }
 
   private list(kind: string) {

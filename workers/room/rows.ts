@@ -44,17 +44,20 @@ export function toMessage(row: MessageRow): Message {
   if (row.reply_to !== null) message.replyTo = row.reply_to;
   if (row.context !== null) message.context = JSON.parse(row.context) as string[];
   if (row.entity !== null) {
+    const status = (row.status ?? "pending") as QueueStatus;
     message.botParams = {
       entity: row.entity,
       priority: row.priority ?? 50,
-      status: (row.status ?? "pending") as QueueStatus,
+      status,
       attempts: row.attempts,
       claimedBy: row.claimed_by,
       leaseExpiresAt: row.lease_expires_at,
       error: row.error,
       ...(row.model !== null ? { model: row.model } : {}),
       ...(row.ais !== null ? { ais: row.ais } : {}),
-      ...(row.processed !== null ? { processed: row.processed === 1 } : {}),
+      // Derived, never stored: the predecessor's bot answers what reads `processed: false`, so the
+      // flag must follow the queue exactly (the legacy `processed` column is no longer read).
+      processed: status === "complete" || status === "failed",
     };
   }
   return message;

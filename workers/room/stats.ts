@@ -1,6 +1,7 @@
 import type { Stats } from "../../types";
 import type { StorageUsage } from "../errors";
 import type { Db } from "./db";
+import { LEGACY_ANSWERED_KEY } from "./legacy";
 
 const STATUSES = ["pending", "processing", "complete", "failed"] as const;
 type StatusCounts = Record<(typeof STATUSES)[number], number>;
@@ -91,7 +92,7 @@ export function roomStats(input: {
       AI: counts.get("type:AI") ?? 0,
     },
     headSeq: input.headSeq,
-    queue: { ...totals, oldestPendingAgeMs, byEntity },
+    queue: { ...totals, oldestPendingAgeMs, byEntity, answeredByLegacy: counts.get(LEGACY_ANSWERED_KEY) ?? 0 },
     leases,
     bots: input.bots,
     recentFailures,

@@ -1,7 +1,7 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { Message } from "../../types";
+import type { CommentsPage, Message } from "../../types";
 import type { Room } from "../room";
 import { snapshotKey, snapshotSchema } from "../snapshot";
 import { allMessages, BOT_TOKEN, call, claimNext, freshRoom, postMessage } from "./client";
@@ -51,6 +51,23 @@ describe("KV snapshot", () => {
     expect(res.body.cursor).toBe(7);
     expect(res.timing.kv_read).toBe(1);
     expect(res.timing.rows_read).toBeLessThanOrEqual(4 + 3);
+  });
+
+  it("cached=1 answers the recent window from KV alone; resuming from its cursor brings the rest", async () => {
+    const room = freshRoom("cached");
+    for (let i = 0; i < 3; i++) await postMessage(room, { id: `k${i}` });
+    await flushSnapshot(room);
+    for (let i = 0; i < 2; i++) await postMessage(room, { id: `n${i}` });
+    const res = await call<CommentsPage>("GET", `/api/comments?room=${room}&limit=200&cached=1`);
+    expect(res.status).toBe(200);
+    // No room call at all: the Worker read one KV value and touched no SQLite rows.
+    expect(res.timing).toMatchObject({ kv_read: 1, room_calls: 0, rows_read: 0 });
+    expect(res.body.comments.map((m) => m.id)).toEqual(["k0", "k1", "k2"]);
+    expect(res.body.cursor).toBe(3);
+    const rest = await call<CommentsPage>("GET", `/api/comments?room=${room}&cursor=${res.body.cursor}`);
+    expect(rest.body.comments.map((m) => m.id)).toEqual(["n0", "n1"]);
+    // Without cached=1 (clients that never resume) the same read merges what came after.
+    expect((await recent(room)).body.comments.map((m) => m.id)).toEqual(["k0", "k1", "k2", "n0", "n1"]);
   });
 
   it("deleting or corrupting the snapshot while posting loses nothing; reads stay correct and it is repaired", async () => {

@@ -1,0 +1,61 @@
+"use client";
+
+import { useEffect, useMemo, useRef, useSyncExternalStore } from "react";
+import { useSWRConfig } from "swr";
+import type { MessageFeed } from "@/lib/feed";
+import type { ServerQuery } from "@/lib/filters";
+import { type ConnectionState, LiveConnection } from "@/lib/live-connection";
+import type { Message } from "@/types";
+
+interface Options {
+  feed: MessageFeed;
+  room: string;
+  query: ServerQuery;
+  /** The feed's first page has arrived: only then is there a cursor to resume from. */
+  loaded: boolean;
+  onArrived?: (messages: Message[]) => void;
+}
+
+/**
+ * The room's live socket for one feed (C2 by push): opened once the first page is loaded,
+ * resuming from the feed's cursor at every reconnect; its events go into the feed, and entity
+ * presence into the SWR cache that `useEntities` reads.
+ */
+export function useLive({ feed, room, query, loaded, onArrived }: Options): ConnectionState {
+  const { mutate } = useSWRConfig();
+  const onArrivedRef = useRef(onArrived);
+  onArrivedRef.current = onArrived;
+
+  const connection = useMemo(
+    () =>
+      new LiveConnection({
+        origin: window.location.origin,
+        room: room === "global" ? undefined : room,
+        filter: { channel: query.channel, users: query.users },
+        cursor: () => feed.current.cursor,
+        onEvent: (event) => {
+          if (event.type === "presence" || event.type === "hello") {
+            void mutate(["entities", room], event.entities, { revalidate: false });
+          }
+          const more = feed.applyLive(event);
+          if (more) connection.resume(more.resumeFrom);
+          const arrived = feed.takeArrived();
+          if (arrived.length) onArrivedRef.current?.(arrived);
+        },
+      }),
+    // One socket per feed: a new conversation query is a new feed, hence a new subscription.
+    [feed, room, query.channel, query.users, mutate],
+  );
+
+  useEffect(() => {
+    if (!loaded) return;
+    connection.start();
+    return () => connection.stop();
+  }, [connection, loaded]);
+
+  return useSyncExternalStore(
+    connection.subscribe,
+    () => connection.current,
+    () => "connecting",
+  );
+}

@@ -1,0 +1,137 @@
+import ReconnectingWebSocket from "partysocket/ws";
+import { LIVE, type LiveFilter, type ServerEvent, serverEventSchema } from "../types";
+
+/**
+ * `live`: subscribed, events arrive by push. `connecting`/`reconnecting`: a socket is being
+ * (re)opened and the page polls meanwhile. `polling`: sockets are unavailable or keep failing;
+ * the page polls by cursor and the socket keeps retrying in the background.
+ */
+export type ConnectionState = "connecting" | "live" | "reconnecting" | "polling";
+
+export interface LiveConnectionOptions {
+  /** Page origin, e.g. `https://saywhatwant.app` (ws/wss is derived from it). */
+  origin: string;
+  room: string | undefined;
+  filter: LiveFilter;
+  /** The cursor to resume from, read at every (re)connect. */
+  cursor: () => number;
+  onEvent: (event: ServerEvent) => void;
+  /** Injected for tests and for browsers without WebSocket (undefined → polling). */
+  WebSocketImpl?: typeof WebSocket;
+  /** Random source for the reconnect jitter (tests pin it). */
+  random?: () => number;
+}
+
+/** Consecutive failed connects (never reached `hello`) before the page says it is polling. */
+const FAILURES_BEFORE_POLLING = 3;
+/** Keep-alive period: shorter than the idle timeouts of common proxies. */
+const PING_EVERY_MS = 25_000;
+
+/**
+ * The page's subscription to its room: a reconnecting WebSocket (partysocket) whose URL carries
+ * the feed's cursor at every reconnect, so the room sends exactly what was missed. Frames are
+ * validated against the protocol; anything else is dropped and logged.
+ */
+export class LiveConnection {
+  private socket: ReconnectingWebSocket | null = null;
+  private state: ConnectionState = "connecting";
+  private failures = 0;
+  private greeted = false;
+  private pinger: ReturnType<typeof setInterval> | null = null;
+  private readonly listeners = new Set<() => void>();
+
+  constructor(private readonly options: LiveConnectionOptions) {}
+
+  get current(): ConnectionState {
+    return this.state;
+  }
+
+  /** For useSyncExternalStore. */
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  start(): void {
+    const Impl = this.options.WebSocketImpl ?? (typeof WebSocket === "undefined" ? undefined : WebSocket);
+    if (!Impl) {
+      this.setState("polling");
+      return;
+    }
+    const random = this.options.random ?? Math.random;
+    // Jitter per page, so a room's viewers do not all reconnect in the same instant after a deploy.
+    const minDelay = 400 + Math.floor(random() * 800);
+    this.socket = new ReconnectingWebSocket(() => this.url(), undefined, {
+      WebSocket: Impl,
+      minReconnectionDelay: minDelay,
+      maxReconnectionDelay: 15_000,
+      reconnectionDelayGrowFactor: 1.6,
+      connectionTimeout: 5_000,
+      maxRetries: Number.POSITIVE_INFINITY,
+      // Client frames are only resume/filter/ping, all derived from state at connect time.
+      maxEnqueuedMessages: 0,
+    });
+    this.socket.addEventListener("open", () => {
+      this.greeted = false;
+    });
+    this.socket.addEventListener("message", (e) => this.receive(e.data));
+    this.socket.addEventListener("close", () => this.lost());
+    this.pinger = setInterval(() => {
+      if (this.state === "live") this.socket?.send(LIVE.ping);
+    }, PING_EVERY_MS);
+  }
+
+  stop(): void {
+    if (this.pinger) clearInterval(this.pinger);
+    this.socket?.close(1000, "page closed the view");
+    this.socket = null;
+  }
+
+  /** Asks the room for everything after `cursor` again (after a bounded catch-up said hasMore). */
+  resume(cursor: number): void {
+    if (this.state === "live") this.socket?.send(JSON.stringify({ type: "resume", cursor }));
+  }
+
+  private url(): string {
+    const url = new URL("/api/live", this.options.origin);
+    url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+    if (this.options.room) url.searchParams.set("room", this.options.room);
+    url.searchParams.set("cursor", String(this.options.cursor()));
+    const { channel, users } = this.options.filter;
+    if (channel !== "ALL") url.searchParams.set("type", channel);
+    if (users.length) url.searchParams.set("u", users.map((u) => `${u.username}:${u.color}`).join("+"));
+    return url.toString();
+  }
+
+  private receive(data: unknown): void {
+    if (typeof data !== "string") return;
+    let event: ServerEvent;
+    try {
+      const parsed = serverEventSchema.safeParse(JSON.parse(data));
+      if (!parsed.success) throw new Error(parsed.error.message);
+      event = parsed.data;
+    } catch (error) {
+      console.warn("[live] ignored a frame outside the protocol", error);
+      return;
+    }
+    if (event.type === "hello") {
+      this.greeted = true;
+      this.failures = 0;
+      this.setState("live");
+    }
+    if (event.type === "pong") return;
+    this.options.onEvent(event);
+  }
+
+  private lost(): void {
+    if (!this.greeted) this.failures += 1;
+    this.greeted = false;
+    this.setState(this.failures >= FAILURES_BEFORE_POLLING ? "polling" : "reconnecting");
+  }
+
+  private setState(state: ConnectionState): void {
+    if (state === this.state) return;
+    this.state = state;
+    for (const listener of this.listeners) listener();
+  }
+}
