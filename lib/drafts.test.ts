@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Draft, ServerEvent } from "../types";
-import { applyDraftEvent, type Drafts, NO_DRAFTS, visibleDrafts } from "./drafts";
+import { applyDraftEvent, type Drafts, NO_DRAFTS, pruneAnswered, visibleDrafts } from "./drafts";
 import { msg } from "./test-messages";
 
 const draft = (text: string, updatedAt: number, messageId = "m1"): Draft => ({
@@ -33,7 +33,7 @@ describe("drafts from live events", () => {
     expect(texts(drafts)).toEqual(["Hello,"]);
   });
 
-  it("complete: the draft stays until its stored reply arrives, then goes in the same update (no gap, no second row)", () => {
+  it("complete: the draft stays until its stored reply is rendered, and is hidden from that render on (no gap, no second row)", () => {
     const finishing = run([
       { type: "draft", draft: draft("Hello, Al", 10) },
       { type: "draft-gone", messageId: "m1", reason: "complete" },
@@ -42,8 +42,22 @@ describe("drafts from live events", () => {
     // Even before the drafts state catches up, a draft whose reply is listed is not rendered.
     expect(visibleDrafts(finishing, [msg(1), reply])).toEqual([]);
     expect(visibleDrafts(finishing, [msg(1)])).toHaveLength(1);
-    const done = applyDraftEvent(finishing, { type: "messages", messages: [reply], cursor: 2, hasMore: false });
-    expect(done.size).toBe(0);
+    // The reply's event may land before the list shows it: the draft stays on screen until then.
+    const arrived = run(
+      [
+        { type: "messages", messages: [reply], cursor: 2, hasMore: false },
+        {
+          type: "queue",
+          changes: [{ id: "m1", seq: 1, status: "complete", attempts: 0, error: null, leaseExpiresAt: null }],
+        },
+      ],
+      finishing,
+    );
+    expect(visibleDrafts(arrived, [msg(1)])).toHaveLength(1);
+    // A stale draft frame cannot bring back text once the reply is stored.
+    expect(applyDraftEvent(arrived, { type: "draft", draft: draft("Hello, Al", 99) })).toBe(arrived);
+    expect(pruneAnswered(arrived, [msg(1), reply]).size).toBe(0);
+    expect(pruneAnswered(arrived, [msg(1)])).toBe(arrived);
   });
 
   it("failure, release, expiry: the draft goes at once; a queue change away from processing also clears it", () => {

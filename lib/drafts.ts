@@ -13,7 +13,9 @@ export const NO_DRAFTS: Drafts = new Map();
 /**
  * Applies one live event to the drafts. Returns the same map when nothing changed, so a React
  * state holding it does not re-render. A draft whose reply was stored stays (as `finishing`) until
- * that reply arrives, so the row is replaced in one step instead of vanishing and reappearing.
+ * that reply is among the rendered messages ({@link visibleDrafts} hides it from then on and
+ * {@link pruneAnswered} drops it), so the row is replaced in one render instead of vanishing first:
+ * the messages list may reach the screen a moment after this event does.
  */
 export function applyDraftEvent(drafts: Drafts, event: ServerEvent): Drafts {
   switch (event.type) {
@@ -33,16 +35,21 @@ export function applyDraftEvent(drafts: Drafts, event: ServerEvent): Drafts {
       return without(drafts, [event.messageId]);
     }
     case "messages":
-      return without(
+      return finishing(
         drafts,
         event.messages.flatMap((m) => (m.replyTo ? [m.replyTo] : [])),
       );
-    case "queue":
-      // Complete without a reply (the entity stayed silent), failed, or back to pending: no draft.
-      return without(
+    case "queue": {
+      // Failed or back to pending (a lost lease, also after the room forgot its drafts): gone now.
+      const ended = without(
         drafts,
-        event.changes.filter((c) => c.status !== "processing").map((c) => c.id),
+        event.changes.filter((c) => c.status === "pending" || c.status === "failed").map((c) => c.id),
       );
+      return finishing(
+        ended,
+        event.changes.filter((c) => c.status === "complete").map((c) => c.id),
+      );
+    }
     default:
       return drafts;
   }
@@ -56,6 +63,23 @@ export function visibleDrafts(drafts: Drafts, messages: readonly Message[]): Sho
   if (drafts.size === 0) return [];
   const answered = new Set(messages.flatMap((m) => (m.replyTo && drafts.has(m.replyTo) ? [m.replyTo] : [])));
   return [...drafts.values()].filter((d) => !answered.has(d.messageId)).sort((a, b) => a.updatedAt - b.updatedAt);
+}
+
+/** Drops the drafts whose stored reply is in `messages` (after that reply has rendered). */
+export function pruneAnswered(drafts: Drafts, messages: readonly Message[]): Drafts {
+  if (drafts.size === 0) return drafts;
+  return without(
+    drafts,
+    messages.flatMap((m) => (m.replyTo && drafts.has(m.replyTo) ? [m.replyTo] : [])),
+  );
+}
+
+function finishing(drafts: Drafts, ids: string[]): Drafts {
+  const open = ids.filter((id) => drafts.get(id)?.finishing === false);
+  if (open.length === 0) return drafts;
+  const next = new Map(drafts);
+  for (const id of open) next.set(id, { ...drafts.get(id)!, finishing: true });
+  return next;
 }
 
 function with_(drafts: Drafts, id: string, draft: ShownDraft): Drafts {
