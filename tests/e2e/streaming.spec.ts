@@ -68,8 +68,9 @@ test("must-show 1: a reply streamed by the real bot grows in two browsers and en
   );
 
   const hash = `#entity=${ECHO.id}`;
-  const a = await openChat(await (await browser.newContext()).newPage(), { room, hash, identity: ANN });
-  const b = await openChat(await (await browser.newContext()).newPage(), { room, hash, identity: BEN });
+  const context = () => browser.newContext({ permissions: ["clipboard-read", "clipboard-write"] });
+  const a = await openChat(await (await context()).newPage(), { room, hash, identity: ANN });
+  const b = await openChat(await (await context()).newPage(), { room, hash, identity: BEN });
   for (const chat of [a, b]) {
     await expect(chat.page.locator("[data-connection]")).toHaveAttribute("data-connection", "live", {
       timeout: 10_000,
@@ -87,6 +88,14 @@ test("must-show 1: a reply streamed by the real bot grows in two browsers and en
   }
   // Both grow in place while the model is still generating.
   await expect.poll(async () => (await recorded(b)).draftLengths.length, { timeout: 10_000 }).toBeGreaterThan(5);
+  // Exports are of stored messages: while the draft shows, they have the question and nothing of the draft.
+  for (const name of ["Copy ALL", "Copy ALL - verbose"]) {
+    await b.exportItem(name);
+    await expect.poll(() => b.page.evaluate(() => navigator.clipboard.readText())).toContain("please stream");
+    expect(await b.page.evaluate(() => navigator.clipboard.readText())).not.toContain("t0 t1");
+    await b.page.keyboard.press("Escape");
+  }
+  await expect(b.page.getByTestId("draft-row")).toBeVisible();
 
   for (const chat of [a, b]) {
     await expect(chat.item(REPLY)).toHaveCount(1, { timeout: 20_000 });
