@@ -120,9 +120,10 @@ describe("streamed replies", () => {
       // Whatever it still sent about q2 was refused as a lost lease.
       expect(late.length).toBeGreaterThan(0);
       for (const call of late) expect(call.status).toBe(409);
+      // Its buffered tokens are read at once on waking, so the first progress always goes out. Its
+      // complete goes out too unless the overdue heartbeat's 409 lands first (then it stops silently).
       const sent = new Set(late.map((c) => c.path.split("/").pop()));
       expect(sent.has("progress")).toBe(true);
-      expect(sent.has("complete")).toBe(true);
 
       // Give any stray frame time to arrive, then check nothing of the frozen bot's text was ever shown.
       await new Promise((r) => setTimeout(r, 500));
