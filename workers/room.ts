@@ -79,7 +79,15 @@ export class Room extends DurableObject<Bindings> {
         after: (cursor, limit) => this.messages.after(cursor, limit, { type: "ALL", users: [] }),
         authorOf: (id) => this.messages.authorOf(id),
         entities: () => this.pollers.entities(),
-        drafts: () => this.drafts.all(),
+        drafts: () => {
+          const drafts = this.drafts.all();
+          if (drafts.length === 0) return [];
+          const questions = new Map(this.messages.byIds(drafts.map((d) => d.messageId)).map((m) => [m.id, m]));
+          return drafts.flatMap((draft) => {
+            const question = questions.get(draft.messageId);
+            return question ? [{ draft, question }] : [];
+          });
+        },
       },
       Date.now,
     );

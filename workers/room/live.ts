@@ -25,7 +25,8 @@ export interface LiveSource {
   after(cursor: number, limit: number): CommentsPage;
   authorOf: AuthorOf;
   entities(): EntitySeen[];
-  drafts(): Draft[];
+  /** The current drafts, each with the message it answers (a socket gets those whose question it shows). */
+  drafts(): { draft: Draft; question: Message }[];
 }
 
 /** What each socket remembers across hibernation (its attachment, at most 2 KB). */
@@ -70,7 +71,10 @@ export class LiveHub {
       type: "hello",
       head,
       cursor: cursor ?? head,
-      drafts: this.source.drafts(),
+      drafts: this.source
+        .drafts()
+        .filter((d) => shows(filter, d.question, this.source.authorOf))
+        .map((d) => d.draft),
       entities: this.source.entities(),
     });
     if (cursor !== undefined) this.resume(server, cursor);

@@ -67,6 +67,23 @@ describe("progress: drafts reach subscribers and are never stored", () => {
     expect(after.body.code).toBe("lease_lost");
   });
 
+  it("a socket gets only the drafts of questions its filter shows, in hello as when they are sent", async () => {
+    const room = freshRoom("prog");
+    const bobs = await LiveClient.open(room, `cursor=0&u=${encodeURIComponent("Bob:100100100")}`);
+    const leaseToken = await claimed(room);
+    expect((await progress(room, { messageId: "ask", leaseToken, text: "for Alice" })).status).toBe(200);
+    const alices = await LiveClient.open(room, `cursor=0&u=${encodeURIComponent("Alice:200100050")}`);
+    const bobsLate = await LiveClient.open(room, `cursor=0&u=${encodeURIComponent("Bob:100100100")}`);
+    for (const live of [alices, bobsLate]) await live.until(() => live.of("hello").length === 1, "hello");
+    expect(alices.of("hello")[0]?.drafts.map((d) => d.text)).toEqual(["for Alice"]);
+    expect(bobsLate.of("hello")[0]?.drafts).toEqual([]);
+    await sleep(PROGRESS.minIntervalMs + 20);
+    await progress(room, { messageId: "ask", leaseToken, text: "for Alice, more" });
+    await alices.until(() => alices.of("draft").length === 1, "the next draft");
+    expect(bobs.of("draft")).toEqual([]);
+    for (const live of [bobs, alices, bobsLate]) live.close();
+  });
+
   it("renews the lease only once half of it is spent (as many rows as a heartbeat), and writes nothing before", async () => {
     const room = freshRoom("prog");
     const leaseToken = await claimed(room, "ask", 60);
