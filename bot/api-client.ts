@@ -12,6 +12,8 @@ import {
   type HeartbeatRequest,
   heartbeatResponseSchema,
   type Lease,
+  type ProgressRequest,
+  progressResponseSchema,
   type ReleaseRequest,
 } from "../types/queue.ts";
 import type { Identity } from "./identity.ts";
@@ -97,6 +99,11 @@ export function createApiClient(options: ApiClientOptions) {
     },
     async heartbeat(request: HeartbeatRequest, timeoutMs?: number): Promise<Lease> {
       const body = await call("POST", "/api/queue/heartbeat", heartbeatResponseSchema, { body: request, timeoutMs });
+      return body!.lease;
+    },
+    /** The reply's text so far, shown to everyone watching as a draft (never stored); renews the lease. */
+    async progress(request: ProgressRequest): Promise<Lease> {
+      const body = await call("POST", "/api/queue/progress", progressResponseSchema, { body: request });
       return body!.lease;
     },
     /** Stores the reply (or, without one, completes silently); repeating it with the same lease is harmless. */

@@ -1,5 +1,5 @@
 import type { Message } from "../types/message.ts";
-import type { Lease } from "../types/queue.ts";
+import { type Lease, PROGRESS } from "../types/queue.ts";
 import { type ApiClient, ApiError } from "./api-client.ts";
 import { type BackoffPolicy, backoffDelay, sleep } from "./backoff.ts";
 import type { Entity } from "./config/entities.ts";
@@ -8,7 +8,8 @@ import { keepLeaseAlive } from "./lease-keeper.ts";
 import { classifyLlmError } from "./llm.ts";
 import { type JobRecord, type JobTally, type Logger, logJob, type Outcome } from "./log.ts";
 import type { OutageGate } from "./outage.ts";
-import { postprocess } from "./postprocess.ts";
+import { draftText, postprocess } from "./postprocess.ts";
+import { createProgressReporter } from "./progress-reporter.ts";
 import { buildPrompt } from "./prompt.ts";
 import type { ChatRequest, ChatResult, Responder } from "./responder.ts";
 
@@ -72,7 +73,11 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<Outcome>
     ctx.tally.add({ ...record });
     return outcome;
   };
-  const retrying = <T>(call: () => Promise<T>) => withApiRetries(call, ctx, keeper.lost);
+  // The lease is gone when a heartbeat or a progress call is refused: either way, drop the work.
+  const progressLost = new AbortController();
+  const lost = AbortSignal.any([keeper.lost, progressLost.signal]);
+  const retrying = <T>(call: () => Promise<T>) => withApiRetries(call, ctx, lost);
+  let stopProgress = () => {};
 
   try {
     const speaker = replyIdentity(entity, message.botParams?.ais, message);
@@ -92,8 +97,27 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<Outcome>
       topP: entity.topP,
     };
 
+    // Everyone watching sees the reply grow, with the identity and post-processing it will have.
+    const progress = createProgressReporter({
+      send: (text) =>
+        ctx.api.progress({
+          messageId: message.id,
+          leaseToken,
+          text,
+          username: speaker.username,
+          color: speaker.color,
+          leaseSeconds: ctx.leaseSeconds,
+        }),
+      shown: (raw) => draftText(raw, entity),
+      onLost: (reason) => progressLost.abort(new Error(reason)),
+      intervalMs: PROGRESS.botIntervalMs,
+      gapAfterAnswerMs: PROGRESS.minIntervalMs,
+      log: ctx.log,
+    });
     const llmStartedAt = now();
-    const generated = await generate(request, ctx, keeper.lost);
+    stopProgress = progress.stop;
+    const generated = await generate(request, ctx, lost, progress.update);
+    progress.stop();
     record.llmMs = now() - llmStartedAt;
 
     switch (generated.kind) {
@@ -105,6 +129,10 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<Outcome>
       case "rejected":
         return end(...(await failJob(ctx, message.id, leaseToken, generated.reason, retrying)));
       case "text": {
+        // A progress refused while the last tokens arrived: the message is someone else's now.
+        if (lost.aborted) {
+          return end("lost", `${(lost.reason as Error)?.message ?? "lease lost"} (this worker's result was discarded)`);
+        }
         record.promptTokens = generated.promptTokens;
         record.completionTokens = generated.completionTokens;
         const processed = postprocess(generated.text, entity);
@@ -132,6 +160,7 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<Outcome>
     const reason = (error as Error).message;
     return end(released ? "released" : "lost", released ? reason : `${reason}; the lease will expire`);
   } finally {
+    stopProgress();
     keeper.stop();
   }
 }
@@ -142,7 +171,12 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<Outcome>
  * message, so no attempt should be spent on it. Only an outage longer than `outageReleaseMs`, or
  * shutting down during one, hands the message back.
  */
-async function generate(request: ChatRequest, ctx: JobContext, lost: AbortSignal): Promise<Generated> {
+async function generate(
+  request: ChatRequest,
+  ctx: JobContext,
+  lost: AbortSignal,
+  onText: (soFar: string) => void,
+): Promise<Generated> {
   const now = ctx.now ?? Date.now;
   let outageStartedAt: number | null = null;
   for (let attempt = 0; ; attempt++) {
@@ -153,7 +187,7 @@ async function generate(request: ChatRequest, ctx: JobContext, lost: AbortSignal
     }
     const signal = AbortSignal.any([lost, ctx.abortAll]);
     try {
-      const result = await ctx.responder.chat(request, signal);
+      const result = await ctx.responder.chat(request, signal, onText);
       ctx.outage.reportHealthy();
       return { kind: "text", ...result };
     } catch (error) {

@@ -48,8 +48,37 @@ describe("LLM responder", () => {
       temperature: 0.4,
       max_tokens: 64,
       top_p: 0.9,
-      stream: false,
+      stream: true,
     });
+  });
+
+  it("streams: hears the text grow token by token from a streaming server, and ends with all of it", async () => {
+    fake = await startFakeLlm({ streamTokensPerSecond: 200, reply: "one two three four five" });
+    const heard: string[] = [];
+    const result = await responder(fake.url).chat(request, new AbortController().signal, (soFar) => heard.push(soFar));
+    expect(result.text).toBe("one two three four five");
+    expect(heard).toEqual(["one", "one two", "one two three", "one two three four", "one two three four five"]);
+    expect(result.completionTokens).toBe(5);
+  });
+
+  it("a server that ignores stream: true and answers one JSON completion still works, as one chunk", async () => {
+    fake = await startFakeLlm({ reply: "all at once" });
+    const heard: string[] = [];
+    const result = await responder(fake.url).chat(request, new AbortController().signal, (soFar) => heard.push(soFar));
+    expect(result.text).toBe("all at once");
+    expect(heard).toEqual(["all at once"]);
+  });
+
+  it("cancelling mid-stream reports aborted and stops reading", async () => {
+    fake = await startFakeLlm({ streamTokensPerSecond: 20, replyTokens: 100 });
+    const controller = new AbortController();
+    const heard: string[] = [];
+    const pending = responder(fake.url).chat(request, controller.signal, (soFar) => {
+      heard.push(soFar);
+      if (heard.length === 3) controller.abort();
+    });
+    expect((await failureOf(pending)).kind).toBe("aborted");
+    expect(heard).toHaveLength(3);
   });
 
   it("calls refused connections, 503s, 429s and timeouts an outage, and other 4xx a rejection", async () => {

@@ -1,4 +1,6 @@
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
+import type { ChatCompletion } from "openai/resources/chat/completions";
+import type { CompletionUsage } from "openai/resources/completions";
 import { createFetch } from "./http-fetch.ts";
 import { type ChatRequest, type ChatResult, LlmError, type Responder } from "./responder.ts";
 
@@ -40,28 +42,58 @@ export function createLlmResponder(
         return false;
       }
     },
-    async chat(request: ChatRequest, signal: AbortSignal): Promise<ChatResult> {
+    async chat(request: ChatRequest, signal: AbortSignal, onText?: (soFar: string) => void): Promise<ChatResult> {
       try {
-        const completion = await client.chat.completions.create(
-          {
-            model: request.model,
-            messages: request.messages,
-            stream: false,
-            ...(request.temperature !== undefined && { temperature: request.temperature }),
-            ...(request.maxTokens !== undefined && { max_tokens: request.maxTokens }),
-            ...(request.topP !== undefined && { top_p: request.topP }),
-          },
-          { signal },
-        );
+        const { data: stream, response } = await client.chat.completions
+          .create(
+            {
+              model: request.model,
+              messages: request.messages,
+              stream: true,
+              ...(request.temperature !== undefined && { temperature: request.temperature }),
+              ...(request.maxTokens !== undefined && { max_tokens: request.maxTokens }),
+              ...(request.topP !== undefined && { top_p: request.topP }),
+            },
+            { signal },
+          )
+          .withResponse();
+        // Some servers (and proxies) ignore `stream: true` and answer one JSON completion: one chunk.
+        if (!(response.headers.get("content-type") ?? "").includes("text/event-stream")) {
+          return oneChunk((await response.json()) as ChatCompletion, onText);
+        }
+        let text = "";
+        let chunks = 0;
+        let usage: CompletionUsage | undefined;
+        for await (const chunk of stream) {
+          usage = chunk.usage ?? usage;
+          const delta = chunk.choices[0]?.delta?.content;
+          if (!delta) continue;
+          text += delta;
+          chunks++;
+          onText?.(text);
+        }
+        // A cancelled body can end like a finished one: partial text must never pass as the reply.
+        if (signal.aborted) throw new LlmError("aborted", "request cancelled");
         return {
-          text: completion.choices[0]?.message?.content ?? "",
-          promptTokens: completion.usage?.prompt_tokens,
-          completionTokens: completion.usage?.completion_tokens,
+          text,
+          promptTokens: usage?.prompt_tokens,
+          // Without usage (most servers send it only when asked), each content chunk is one token.
+          completionTokens: usage?.completion_tokens ?? chunks,
         };
       } catch (error) {
         throw classifyLlmError(error);
       }
     },
+  };
+}
+
+function oneChunk(completion: ChatCompletion, onText?: (soFar: string) => void): ChatResult {
+  const text = completion.choices?.[0]?.message?.content ?? "";
+  if (text) onText?.(text);
+  return {
+    text,
+    promptTokens: completion.usage?.prompt_tokens,
+    completionTokens: completion.usage?.completion_tokens,
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { postprocess } from "./postprocess.ts";
+import { draftText, postprocess } from "./postprocess.ts";
 
 const none = { filterOut: [], trimAfter: [] };
 
@@ -43,5 +43,45 @@ describe("postprocess", () => {
     const text = result.kind === "reply" ? result.text : "";
     expect(Array.from(text).length).toBeLessThanOrEqual(1000);
     expect(text.endsWith("…")).toBe(true);
+  });
+});
+
+describe("draftText", () => {
+  const rules = { filterOut: ["<|im_end|>"], trimAfter: ["\nUser:"] };
+
+  it("every draft of a stream is text the final reply contains, token by token", () => {
+    const raw = "Hello<|im_end|> there, friend.\nUser: ignore this";
+    const final = postprocess(raw, rules);
+    expect(final).toEqual({ kind: "reply", text: "Hello there, friend." });
+    const shown: string[] = [];
+    for (let i = 1; i <= raw.length; i++) {
+      const draft = draftText(raw.slice(0, i), rules);
+      if (draft !== null) shown.push(draft);
+    }
+    expect(shown.length).toBeGreaterThan(5);
+    for (const draft of shown) expect(final.kind === "reply" && final.text.startsWith(draft)).toBe(true);
+    // The start of a filtered phrase never shows, even before the rest of it arrives.
+    expect(shown.some((d) => d.includes("<"))).toBe(false);
+    expect(shown.some((d) => d.includes("User"))).toBe(false);
+  });
+
+  it("holds back a tail that may become a phrase, and shows it once it cannot", () => {
+    expect(draftText("Hi <|im", rules)).toBe("Hi");
+    expect(draftText("Hi <3", rules)).toBe("Hi <3");
+    expect(draftText("Done.\nUs", rules)).toBe("Done.");
+  });
+
+  it("shows nothing that could still be the skip marker, or nothing at all", () => {
+    expect(draftText("[SK", none)).toBeNull();
+    expect(draftText("[SKIP]", none)).toBeNull();
+    expect(draftText("[SKIPPED a step]", none)).toBe("[SKIPPED a step]");
+    expect(draftText("   ", none)).toBeNull();
+  });
+
+  it("fits a long draft to the limit the same way as the reply", () => {
+    const long = "word ".repeat(400);
+    const draft = draftText(long, none, 100)!;
+    expect(Array.from(draft)).toHaveLength(100);
+    expect(draft).toBe((postprocess(long, none, 100) as { text: string }).text);
   });
 });

@@ -45,3 +45,31 @@ function fitTo(text: string, maxChars: number): string {
     .join("")
     .trimEnd()}…`;
 }
+
+/**
+ * What a draft may show of the text generated so far: the same rules as the final reply, and
+ * nothing the final reply might not contain. A tail that could still grow into a filter-out or
+ * trim-after phrase is held back until the next tokens decide it, and text that could still turn
+ * out to be the skip marker is not shown at all. Null when nothing can be shown yet.
+ */
+export function draftText(rawSoFar: string, rules: PostprocessRules, maxChars: number = LIMITS.textMax): string | null {
+  const undecided = longestPhraseStartAtEnd(rawSoFar, [...rules.filterOut, ...rules.trimAfter]);
+  const processed = postprocess(rawSoFar.slice(0, rawSoFar.length - undecided), rules, maxChars);
+  if (processed.kind !== "reply") return null;
+  if (SKIP_MARKER.startsWith(processed.text.toUpperCase())) return null;
+  return processed.text;
+}
+
+/** Length of the longest end of `text` that is the start (not the whole) of one of `phrases`. */
+function longestPhraseStartAtEnd(text: string, phrases: string[]): number {
+  let longest = 0;
+  for (const phrase of phrases) {
+    for (let k = Math.min(phrase.length - 1, text.length); k > longest; k--) {
+      if (text.endsWith(phrase.slice(0, k))) {
+        longest = k;
+        break;
+      }
+    }
+  }
+  return longest;
+}

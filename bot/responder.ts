@@ -18,7 +18,11 @@ export interface ChatResult {
 export interface Responder {
   /** Where replies come from, for logs: a base URL, or "demo". */
   readonly label: string;
-  chat(request: ChatRequest, signal: AbortSignal): Promise<ChatResult>;
+  /**
+   * Answers one request. `onText`, when given, hears the whole text generated so far each time it
+   * grows (a server that does not stream calls it once, with everything).
+   */
+  chat(request: ChatRequest, signal: AbortSignal, onText?: (soFar: string) => void): Promise<ChatResult>;
   /** Whether the server answers right now (its `/models`). */
   available(signal?: AbortSignal): Promise<boolean>;
 }
@@ -50,7 +54,7 @@ export function switchableResponder(initial: Responder): Responder & { use(next:
     get label() {
       return current.label;
     },
-    chat: (request, signal) => current.chat(request, signal),
+    chat: (request, signal, onText) => current.chat(request, signal, onText),
     available: (signal) => current.available(signal),
     use(next) {
       current = next;

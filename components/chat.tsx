@@ -2,6 +2,7 @@
 
 import { type CSSProperties, useCallback, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { useDebounced } from "@/hooks/use-debounced";
+import { useDrafts, useShownDrafts } from "@/hooks/use-drafts";
 import { useEntities } from "@/hooks/use-entities";
 import { useHashState } from "@/hooks/use-hash-state";
 import { useIdentity } from "@/hooks/use-identity";
@@ -65,7 +66,17 @@ function ChatView() {
   const notifications = useNotifications(chips, me, title);
 
   const query = useMemo(() => serverQuery(hash, me), [hash, me]);
-  const feed = useMessages({ api, room, query, me, onArrived: notifications.onArrived });
+  const draftState = useDrafts();
+  const feed = useMessages({
+    api,
+    room,
+    query,
+    me,
+    onArrived: notifications.onArrived,
+    onLiveEvent: draftState.onLiveEvent,
+  });
+  // Replies being generated (never messages: exports below never see them). A human-only view shows none.
+  const drafts = useShownDrafts(draftState, feed.messages, feed.connection === "live" && query.channel !== "human");
   const entities = useEntities(api, room, hash.entity, feed.connection === "live");
   const addressed = entities.find((e) => e.id === hash.entity);
 
@@ -169,6 +180,7 @@ function ChatView() {
         onRetry={onRetry}
         emptyText={emptyText}
         sentCount={sentCount}
+        drafts={drafts}
       />
       <Composer
         username={id.username}

@@ -6,6 +6,8 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react
 import { useLongPress } from "@/hooks/use-long-press";
 import type { ChatMessage } from "@/hooks/use-messages";
 import { useNow } from "@/hooks/use-now";
+import type { ShownDraft } from "@/lib/drafts";
+import { DraftRow } from "./draft-row";
 import { type MessageActions, MessageContextMenuContent } from "./message-menu";
 import { MessageRow } from "./message-row";
 
@@ -22,6 +24,8 @@ interface Props {
   emptyText: string;
   /** Changes when I send: my own message always scrolls into view. */
   sentCount: number;
+  /** Replies being generated, shown growing below the messages until their stored reply arrives. */
+  drafts?: ShownDraft[];
 }
 
 const NEAR_BOTTOM_PX = 96;
@@ -36,6 +40,7 @@ export const FIRST_MESSAGE_MARK = "sww:first-message";
  */
 export function MessageList(props: Props) {
   const { messages, loaded, hasOlder, loadingOlder, loadOlder, actions, onWord, onRetry, emptyText, sentCount } = props;
+  const drafts = props.drafts ?? [];
   const scrollRef = useRef<HTMLDivElement>(null);
   const listRef = useRef<HTMLUListElement>(null);
   const now = useNow(20_000);
@@ -79,6 +84,13 @@ export function MessageList(props: Props) {
       if (added > 0) setUnseen((n) => n + added);
     }
   }, [lastId]);
+
+  // A growing draft stays in view for a reader at the bottom, as new messages do.
+  const draftLength = drafts.reduce((n, d) => n + d.text.length + 1, 0);
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (el && draftLength > 0 && nearBottom.current) el.scrollTop = el.scrollHeight;
+  }, [draftLength]);
 
   // My own send always shows, wherever I had scrolled.
   // Runs once per send.
@@ -215,6 +227,9 @@ export function MessageList(props: Props) {
                   );
                 })}
               </ul>
+              {drafts.map((draft) => (
+                <DraftRow key={draft.messageId} draft={draft} />
+              ))}
               <div className="h-2 shrink-0" />
             </div>
           </div>

@@ -5,7 +5,7 @@ import { useSWRConfig } from "swr";
 import type { MessageFeed } from "@/lib/feed";
 import type { ServerQuery } from "@/lib/filters";
 import { type ConnectionState, LiveConnection } from "@/lib/live-connection";
-import type { Message } from "@/types";
+import type { Message, ServerEvent } from "@/types";
 
 interface Options {
   feed: MessageFeed;
@@ -14,6 +14,8 @@ interface Options {
   /** The feed's first page has arrived: only then is there a cursor to resume from. */
   loaded: boolean;
   onArrived?: (messages: Message[]) => void;
+  /** Every live event, after the feed took it (drafts of replies being generated). */
+  onEvent?: (event: ServerEvent) => void;
 }
 
 /**
@@ -21,10 +23,12 @@ interface Options {
  * resuming from the feed's cursor at every reconnect; its events go into the feed, and entity
  * presence into the SWR cache that `useEntities` reads.
  */
-export function useLive({ feed, room, query, loaded, onArrived }: Options): ConnectionState {
+export function useLive({ feed, room, query, loaded, onArrived, onEvent }: Options): ConnectionState {
   const { mutate } = useSWRConfig();
   const onArrivedRef = useRef(onArrived);
   onArrivedRef.current = onArrived;
+  const onEventRef = useRef(onEvent);
+  onEventRef.current = onEvent;
 
   const connection = useMemo(
     () =>
@@ -47,6 +51,7 @@ export function useLive({ feed, room, query, loaded, onArrived }: Options): Conn
           if (more) connection.resume(more.resumeFrom);
           const arrived = feed.takeArrived();
           if (arrived.length) onArrivedRef.current?.(arrived);
+          onEventRef.current?.(event);
         },
       }),
     // One socket per feed: a new conversation query is a new feed, hence a new subscription.

@@ -12,7 +12,7 @@ import { EMPTY_WINDOW, type MessageWindow, visibleMessages } from "@/lib/message
 import { type LocalSend, localOutboxStore, Outbox } from "@/lib/outbox";
 import { isMine } from "@/lib/outgoing";
 import { POLL, pollInterval } from "@/lib/poll-schedule";
-import type { Message, MessageInput } from "@/types";
+import type { Message, MessageInput, ServerEvent } from "@/types";
 import { useActivity } from "./use-activity";
 import { useLive } from "./use-live";
 
@@ -43,6 +43,8 @@ interface Options {
   me: Identity | undefined;
   /** New messages that arrived by polling (not the first page): sounds, unread counts. */
   onArrived?: (messages: Message[]) => void;
+  /** Every event of the live socket (the page's drafts listen here). */
+  onLiveEvent?: (event: ServerEvent) => void;
 }
 
 /**
@@ -52,7 +54,7 @@ interface Options {
  * to 30 s when idle or hidden, at once after a send and on focus. The MessageFeed keeps polls
  * from overlapping, never asks for a range twice, and merges pushed and polled pages by id.
  */
-export function useMessages({ api, room, query, me, onArrived }: Options): MessagesState {
+export function useMessages({ api, room, query, me, onArrived, onLiveEvent }: Options): MessagesState {
   const meRef = useRef(me);
   meRef.current = me;
   const onArrivedRef = useRef(onArrived);
@@ -93,7 +95,7 @@ export function useMessages({ api, room, query, me, onArrived }: Options): Messa
     () => feed.current.loaded,
     () => false,
   );
-  const connection = useLive({ feed, room, query, loaded: feedLoaded, onArrived });
+  const connection = useLive({ feed, room, query, loaded: feedLoaded, onArrived, onEvent: onLiveEvent });
   liveRef.current = connection;
   const live = connection === "live";
 

@@ -58,6 +58,26 @@ export const heartbeatRequestSchema = z.object({
 export type HeartbeatRequest = z.infer<typeof heartbeatRequestSchema>;
 export const heartbeatResponseSchema = z.object({ success: z.literal(true), lease: leaseSchema });
 
+/**
+ * Streaming: how often a bot may report the text generated so far. The bot coalesces to
+ * `botIntervalMs`; the room refuses (429) anything closer than `minIntervalMs` for one message.
+ */
+export const PROGRESS = { minIntervalMs: 100, botIntervalMs: 150 } as const;
+
+/** `POST /api/queue/progress`: the draft of a reply being generated; renews the lease like heartbeat. */
+export const progressRequestSchema = z.object({
+  messageId: messageIdSchema,
+  leaseToken: leaseTokenSchema,
+  /** The text so far, already post-processed by the bot (never stored as a message). */
+  text: z.string().min(1, "text is required").max(LIMITS.textMax, `text is at most ${LIMITS.textMax} characters`),
+  /** The identity the reply will have, so the draft looks like it from the first token. */
+  username: aiUsernameSchema.optional(),
+  color: colorSchema.optional(),
+  leaseSeconds: leaseSecondsSchema.optional(),
+});
+export type ProgressRequest = z.infer<typeof progressRequestSchema>;
+export const progressResponseSchema = z.object({ success: z.literal(true), lease: leaseSchema });
+
 export const replyInputSchema = z.object({
   text: z.string().trim().min(1, "reply text is required").max(LIMITS.textMax),
   username: aiUsernameSchema.optional(),

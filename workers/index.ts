@@ -60,6 +60,7 @@ const ROUTES: Record<string, string[]> = {
   "/api/queue/claim": ["POST"],
   "/api/queue/claim-next": ["POST"],
   "/api/queue/heartbeat": ["POST"],
+  "/api/queue/progress": ["POST"],
   "/api/queue/complete": ["POST"],
   "/api/queue/fail": ["POST"],
   "/api/queue/release": ["POST"],

@@ -14,11 +14,12 @@ import type {
   MessageInput,
   Mute,
   MuteRequest,
+  ProgressRequest,
   ReleaseRequest,
   RemoveRequest,
   Stats,
 } from "../types";
-import { describeTarget, LEASE, LIVE, liveParamsSchema, type MuteTarget } from "../types";
+import { describeTarget, LEASE, LIVE, liveParamsSchema, type MuteTarget, PROGRESS } from "../types";
 import type { Bindings } from "./app-env";
 import { RoomError, type RoomResult } from "./errors";
 import { Archive } from "./room/archive";
@@ -28,6 +29,7 @@ import { seedForBench } from "./room/bench-seed";
 import { Changes } from "./room/changes";
 import { Counts } from "./room/counts";
 import { Db, usageSince } from "./room/db";
+import { Drafts } from "./room/drafts";
 import type { RoomEvents } from "./room/events";
 import { History } from "./room/history";
 import { LegacyFlow } from "./room/legacy";
@@ -77,6 +79,7 @@ export class Room extends DurableObject<Bindings> {
   private readonly snapshot: SnapshotWriter;
   private readonly storage = new StorageTotals();
   private readonly live: LiveHub;
+  private readonly drafts = new Drafts(Date.now, PROGRESS.minIntervalMs);
   private name = "";
   private alarmAt: number | null = null;
 
@@ -131,7 +134,15 @@ export class Room extends DurableObject<Bindings> {
         after: (cursor, limit) => this.messages.after(cursor, limit, { type: "ALL", users: [] }),
         authorOf: (id) => this.messages.authorOf(id),
         entities: () => this.pollers.entities(),
-        drafts: () => [],
+        drafts: () => {
+          const drafts = this.drafts.all();
+          if (drafts.length === 0) return [];
+          const questions = new Map(this.messages.byIds(drafts.map((d) => d.messageId)).map((m) => [m.id, m]));
+          return drafts.flatMap((draft) => {
+            const question = questions.get(draft.messageId);
+            return question ? [{ draft, question }] : [];
+          });
+        },
         changesSince: (rev) => this.changes.since(rev, CHANGES_PAGE),
       },
       Date.now,
@@ -219,6 +230,8 @@ export class Room extends DurableObject<Bindings> {
         if (limit) this.postAddresses.record(result.message.seq, limit.client, Date.now());
         this.changed();
         if (result.message.botParams) this.waiters.wakeAll();
+        // An AI post answering a message completes it: its draft (if any) gives way to this reply.
+        if (result.message.replyTo) this.dropDraft(result.message.replyTo, "complete");
         this.publish([result.message], result.message.replyTo ? [result.message.replyTo] : []);
       }
       return { value: result.message, status: result.created ? 201 : 200 };
@@ -302,6 +315,7 @@ export class Room extends DurableObject<Bindings> {
       const { message, settled } = this.legacy.patchProcessed(id, processed);
       if (settled) {
         this.changed();
+        this.dropDraft(id, "removed");
         this.publish([], [id]);
       }
       return { value: message };
@@ -374,12 +388,50 @@ export class Room extends DurableObject<Bindings> {
     });
   }
 
+  /**
+   * The text a bot has generated so far: checked against the current lease, paced, shown to the
+   * subscribers as a draft and kept in memory only (never a message, no row written).
+   */
+  progress(room: string, req: ProgressRequest): RoomResult<Lease> {
+    return this.run(room, () => {
+      this.expireLeases();
+      const admit = () => {
+        const waitMs = this.drafts.waitMs(req.messageId);
+        if (waitMs > 0) {
+          throw new RoomError(
+            "rate_limited",
+            `Progress for "${req.messageId}" comes too fast: at most one every ${PROGRESS.minIntervalMs} ms (wait ${waitMs} ms).`,
+            Math.ceil(waitMs / 1000),
+          );
+        }
+      };
+      const held = this.queue.keepAlive(
+        req.messageId,
+        req.leaseToken,
+        leaseSeconds(req.leaseSeconds),
+        Date.now(),
+        admit,
+      );
+      const question = held.message;
+      const draft = this.drafts.put({
+        messageId: question.id,
+        entity: question.botParams?.entity ?? "",
+        username: req.username ?? question.botParams?.entity ?? "entity",
+        color: req.color ?? "200200200",
+        text: req.text,
+      });
+      if (this.live.subscriberCount > 0) this.live.publishDraft(draft, question);
+      return { value: held.lease };
+    });
+  }
+
   complete(room: string, req: CompleteRequest): RoomResult<Message | null> {
     return this.run(room, () => {
       this.expireLeases();
       const headBefore = this.messages.head;
       const value = this.queue.complete(req.messageId, req.leaseToken, req.reply, Date.now());
       this.changed();
+      this.dropDraft(req.messageId, "complete");
       // A repeated complete answers with the reply stored the first time: that one was already sent.
       this.publish(value && value.seq > headBefore ? [value] : [], [req.messageId]);
       return { value };
@@ -391,6 +443,7 @@ export class Room extends DurableObject<Bindings> {
       this.expireLeases();
       const value = this.queue.fail(req.messageId, req.leaseToken, req.error, req.retryable ?? false);
       this.changed();
+      this.dropDraft(req.messageId, "failed");
       this.publish([], [req.messageId]);
       if (value.status === "pending") this.waiters.wakeAll();
       return { value };
@@ -402,6 +455,7 @@ export class Room extends DurableObject<Bindings> {
       this.expireLeases();
       this.queue.release(req.messageId, req.leaseToken);
       this.changed();
+      this.dropDraft(req.messageId, "released");
       this.publish([], [req.messageId]);
       this.waiters.wakeAll();
       return { value: null };
@@ -412,6 +466,7 @@ export class Room extends DurableObject<Bindings> {
     return this.run(room, () => {
       const value = this.queue.requeue(messageId);
       this.changed();
+      this.dropDraft(messageId, "removed");
       this.live.publishQueue([value]);
       this.waiters.wakeAll();
       return { value };
@@ -422,6 +477,7 @@ export class Room extends DurableObject<Bindings> {
     return this.run(room, () => {
       const value = this.queue.failByHand(messageId, error);
       this.changed();
+      this.dropDraft(messageId, "failed");
       this.live.publishQueue([value]);
       return { value };
     });
@@ -436,7 +492,7 @@ export class Room extends DurableObject<Bindings> {
         this.changed();
         // Open pages drop the row at once; a viewer mid-stream loses the draft with it.
         this.live.publishUpdated(value.updated, this.changes.head);
-        this.live.publishDraftGone(req.messageId, "removed");
+        this.dropDraft(req.messageId, "removed");
         this.publish([], [req.messageId]);
       }
       return { value };
@@ -644,8 +700,14 @@ export class Room extends DurableObject<Bindings> {
     if (expired.length > 0) {
       this.changed();
       this.waiters.wakeAll();
+      for (const id of expired) this.dropDraft(id, "expired");
       this.publish([], expired);
     }
+  }
+
+  /** A draft ends with its lease: subscribers are told before the queue change or the stored reply. */
+  private dropDraft(messageId: string, reason: "complete" | "failed" | "released" | "expired" | "removed"): void {
+    if (this.drafts.remove(messageId)) this.live.publishDraftGone(messageId, reason);
   }
 
   /**

@@ -1,6 +1,6 @@
 // A fake OpenAI-compatible LLM server for tests: real HTTP on 127.0.0.1, configurable latency,
-// outages, errors and empty output. Also a CLI for Playwright's webServer:
-//   node tests/support/fake-llm.ts --port 8798 [--latency-ms 100]
+// outages, errors, empty output and streaming. Also a CLI for Playwright's webServer:
+//   node tests/support/fake-llm.ts --port 8798 [--latency-ms 100] [--stream-tokens-per-second 30] [--reply-tokens 200]
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { resolve as resolvePath } from "node:path";
@@ -26,6 +26,14 @@ export interface Behavior {
   errorStatus: number | null | ((body: RequestBody, index: number) => number | null | undefined);
   /** The reply text; default `echo: <last user message>`. */
   reply: string | ((body: RequestBody) => string) | null;
+  /**
+   * Stream (SSE `data:` chunks, then `[DONE]`) at this many tokens a second when the request asks for
+   * `stream: true`; null (the default) answers one JSON completion even then, like a server that
+   * does not stream. A token is a word with the whitespace before it.
+   */
+  streamTokensPerSecond: number | null;
+  /** A long default reply: this many filler words before `echo: <last user message>`. */
+  replyTokens: number | null;
 }
 
 export interface FakeLlm {
@@ -33,7 +41,7 @@ export interface FakeLlm {
   url: string;
   port: number;
   /** Every chat completion request received, in arrival order. */
-  requests: Array<{ body: RequestBody; receivedAt: number }>;
+  requests: Array<{ body: RequestBody; receivedAt: number; firstTokenAt?: number; lastTokenAt?: number }>;
   /** Changes behavior; the returned promise settles once a `refuse` outage has started or ended. */
   setBehavior(b: Partial<Behavior>): Promise<void>;
   close(): Promise<void>;
@@ -46,6 +54,8 @@ const DEFAULTS: Behavior = {
   slowFirstRequestMs: 0,
   errorStatus: null,
   reply: null,
+  streamTokensPerSecond: null,
+  replyTokens: null,
 };
 
 export async function startFakeLlm(options: Partial<Behavior> & { port?: number } = {}): Promise<FakeLlm> {
@@ -83,7 +93,8 @@ export async function startFakeLlm(options: Partial<Behavior> & { port?: number 
         return sendJson(res, 400, errorBody("body is not JSON", 400));
       }
       const index = chatCount++;
-      requests.push({ body: parsed, receivedAt: Date.now() });
+      const record: FakeLlm["requests"][number] = { body: parsed, receivedAt: Date.now() };
+      requests.push(record);
       const delay = pickLatency(behavior.latencyMs) + (index === 0 ? behavior.slowFirstRequestMs : 0);
       if (delay > 0) await new Promise((r) => setTimeout(r, delay));
       if (res.destroyed || req.socket.destroyed) return;
@@ -91,7 +102,10 @@ export async function startFakeLlm(options: Partial<Behavior> & { port?: number 
         typeof behavior.errorStatus === "function" ? behavior.errorStatus(parsed, index) : behavior.errorStatus;
       if (status) return sendJson(res, status, errorBody(`fake error ${status}`, status));
       const empty = typeof behavior.empty === "function" ? behavior.empty(parsed) : behavior.empty;
-      const text = empty ? "" : replyFor(parsed, behavior.reply);
+      const text = empty ? "" : replyFor(parsed, behavior.reply, behavior.replyTokens);
+      if (parsed?.stream === true && behavior.streamTokensPerSecond) {
+        return streamCompletion(res, parsed, text, index, behavior.streamTokensPerSecond, record);
+      }
       return sendJson(res, 200, completion(parsed, text, index));
     }
     sendJson(res, 404, errorBody(`no route ${req.method} ${path}`, 404));
@@ -142,12 +156,45 @@ function pickLatency(latency: Behavior["latencyMs"]): number {
   return min + Math.random() * (max - min);
 }
 
-function replyFor(body: RequestBody, reply: Behavior["reply"]): string {
+function replyFor(body: RequestBody, reply: Behavior["reply"], fillerWords: number | null): string {
   if (typeof reply === "string") return reply;
   if (typeof reply === "function") return reply(body);
   const messages: Array<{ role: string; content: string }> = Array.isArray(body?.messages) ? body.messages : [];
   const lastUser = messages.findLast((m) => m.role === "user");
-  return `echo: ${lastUser?.content ?? ""}`;
+  const filler = fillerWords ? `${Array.from({ length: fillerWords }, (_, i) => `word${i + 1}`).join(" ")} ` : "";
+  return `${filler}echo: ${lastUser?.content ?? ""}`;
+}
+
+/** Sends `text` as an OpenAI-style SSE stream, one token per chunk at `tokensPerSecond`. */
+async function streamCompletion(
+  res: ServerResponse,
+  body: RequestBody,
+  text: string,
+  index: number,
+  tokensPerSecond: number,
+  record: { firstTokenAt?: number; lastTokenAt?: number },
+): Promise<void> {
+  const id = `chatcmpl-fake-${index}`;
+  const model = typeof body?.model === "string" ? body.model : "fake-model";
+  const created = Math.floor(Date.now() / 1000);
+  const chunk = (delta: object, finish: string | null) =>
+    `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+  const tokens = text.match(/\s*\S+/g) ?? [];
+  const everyMs = 1000 / tokensPerSecond;
+  const startedAt = Date.now();
+  for (const [i, token] of tokens.entries()) {
+    // Paced against the start, so timer drift does not slow the stream down.
+    const wait = startedAt + i * everyMs - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    if (res.destroyed) return;
+    res.write(chunk(i === 0 ? { role: "assistant", content: token } : { content: token }, null));
+    record.lastTokenAt = Date.now();
+    record.firstTokenAt ??= record.lastTokenAt;
+  }
+  if (res.destroyed) return;
+  res.write(chunk({}, "stop"));
+  res.end("data: [DONE]\n\n");
 }
 
 function completion(body: RequestBody, text: string, index: number) {
@@ -189,12 +236,19 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 async function runCli(): Promise<void> {
   const { values } = parseArgs({
-    options: { port: { type: "string" }, "latency-ms": { type: "string" } },
+    options: {
+      port: { type: "string" },
+      "latency-ms": { type: "string" },
+      "stream-tokens-per-second": { type: "string" },
+      "reply-tokens": { type: "string" },
+    },
     strict: true,
   });
   const fake = await startFakeLlm({
     port: values.port ? Number(values.port) : 0,
     latencyMs: values["latency-ms"] ? Number(values["latency-ms"]) : 0,
+    streamTokensPerSecond: values["stream-tokens-per-second"] ? Number(values["stream-tokens-per-second"]) : null,
+    replyTokens: values["reply-tokens"] ? Number(values["reply-tokens"]) : null,
   });
   console.log(fake.url);
   const shutdown = () => void fake.close().then(() => process.exit(0));

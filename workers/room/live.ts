@@ -27,7 +27,8 @@ export interface LiveSource {
   after(cursor: number, limit: number): CommentsPage;
   authorOf: AuthorOf;
   entities(): EntitySeen[];
-  drafts(): Draft[];
+  /** The current drafts, each with the message it answers (a socket gets those whose question it shows). */
+  drafts(): { draft: Draft; question: Message }[];
   /** Messages changed in place (moderation) after `rev`, a bounded page, and the rev reached. */
   changesSince(rev: number): { updated: Message[]; rev: number; hasMore: boolean };
 }
@@ -74,7 +75,10 @@ export class LiveHub {
       type: "hello",
       head,
       cursor: cursor ?? head,
-      drafts: this.source.drafts(),
+      drafts: this.source
+        .drafts()
+        .filter((d) => shows(filter, d.question, this.source.authorOf))
+        .map((d) => d.draft),
       entities: this.source.entities(),
     });
     if (cursor !== undefined) this.resume(server, cursor);

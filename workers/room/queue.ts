@@ -74,6 +74,25 @@ export class Queue {
   }
 
   /**
+   * A progress call's lease check: `token` must hold the message now (404/409 otherwise), then
+   * `admit` may still refuse the call. The lease is renewed only once half of it is spent, so a
+   * stream of progress calls costs no row writes while the bot's heartbeats keep the lease.
+   */
+  keepAlive(messageId: string, token: string, leaseSeconds: number, now: number, admit: () => void): Claim {
+    return this.db.transaction(() => {
+      const row = this.held(messageId, token);
+      admit();
+      const leaseMs = leaseSeconds * 1000;
+      let expiresAt = row.lease_expires_at ?? now;
+      if (expiresAt - now < leaseMs / 2) {
+        expiresAt = now + leaseMs;
+        this.db.run("UPDATE messages SET lease_expires_at = ? WHERE seq = ?", expiresAt, row.seq);
+      }
+      return { message: toMessage({ ...row, lease_expires_at: expiresAt }), lease: { token, expiresAt } };
+    });
+  }
+
+  /**
    * Stores the reply and completes the message in one transaction. A repeat by the lease that
    * answered returns the same reply; a late call from an expired lease is accepted only while
    * nobody else holds the message.

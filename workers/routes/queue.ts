@@ -8,6 +8,7 @@ import {
   failRequestSchema,
   heartbeatRequestSchema,
   pendingQuerySchema,
+  progressRequestSchema,
   releaseRequestSchema,
 } from "../../types";
 import type { AppEnv } from "../app-env";
@@ -41,6 +42,12 @@ queue.post("/api/queue/claim-next", async (c) => {
 queue.post("/api/queue/heartbeat", async (c) => {
   const req = await readJson(c, heartbeatRequestSchema);
   return c.json({ success: true, lease: unwrap(c, await roomStub(c).heartbeat(c.var.room, req)) });
+});
+
+/** The reply's text so far, shown to subscribers as a draft; renews the lease like heartbeat. */
+queue.post("/api/queue/progress", async (c) => {
+  const req = await readJson(c, progressRequestSchema);
+  return c.json({ success: true, lease: unwrap(c, await roomStub(c).progress(c.var.room, req)) });
 });
 
 queue.post("/api/queue/complete", async (c) => {
