@@ -35,7 +35,7 @@ test("sending without a username flashes the username box and sends nothing (C5)
   expect(await page.evaluate(() => localStorage.getItem("sww:color"))).toMatch(/^\d{9}$/);
 });
 
-test("a send the server never got stays visible with Retry, and the retry (same id) never duplicates (C4)", async ({
+test("a send that fails on the network is retried by itself with the same id: retrying, then stored once (C4)", async ({
   page,
   request,
 }) => {
@@ -53,14 +53,47 @@ test("a send the server never got stays visible with Retry, and the retry (same 
   });
   await chat.send("will this arrive?");
   const row = chat.item("will this arrive?");
-  await expect(row.locator('[data-queue-state="not-sent"]')).toBeVisible();
-  await row.getByRole("button", { name: "Retry" }).click();
-  await expect(row.locator("[data-queue-state]")).toHaveCount(0);
+  await expect(row.locator('[data-queue-state="retrying"]')).toBeVisible();
+  await expect(row.locator("[data-queue-state]")).toHaveCount(0, { timeout: 10_000 });
   await page.waitForTimeout(1_500);
   await expect(chat.item("will this arrive?")).toHaveCount(1);
   expect(ids).toHaveLength(2);
   expect(ids[0]).toBe(ids[1]);
   const stored = (await roomMessages(request, room)).filter((m) => m.text === "will this arrive?");
+  expect(stored.map((m) => m.id)).toEqual([ids[0]]);
+});
+
+test("a send the server refuses (4xx) shows not sent with Retry, and the retry (same id) never duplicates (C4)", async ({
+  page,
+  request,
+}) => {
+  const room = uniqueRoom("refused");
+  const chat = await openChat(page, { room, identity: ME });
+  let attempts = 0;
+  const ids: string[] = [];
+  await page.route("**/api/comments?*", async (route) => {
+    if (route.request().method() !== "POST") return route.fallback();
+    attempts++;
+    ids.push((route.request().postDataJSON() as { id: string }).id);
+    if (attempts === 1) {
+      return route.fulfill({
+        status: 403,
+        contentType: "application/json",
+        body: JSON.stringify({ error: "Muted until 2026-12-02T00:00:00Z", code: "muted" }),
+      });
+    }
+    return route.fallback();
+  });
+  await chat.send("let me in");
+  const row = chat.item("let me in");
+  await expect(row.locator('[data-queue-state="not-sent"]')).toContainText("Muted until");
+  await row.getByRole("button", { name: "Retry" }).click();
+  await expect(row.locator("[data-queue-state]")).toHaveCount(0);
+  await page.waitForTimeout(1_500);
+  await expect(chat.item("let me in")).toHaveCount(1);
+  expect(ids).toHaveLength(2);
+  expect(ids[0]).toBe(ids[1]);
+  const stored = (await roomMessages(request, room)).filter((m) => m.text === "let me in");
   expect(stored.map((m) => m.id)).toEqual([ids[0]]);
 });
 
@@ -109,4 +142,26 @@ test("`r` outside text boxes picks a new random color, and it tints the chrome (
   await page.keyboard.press("r");
   expect(await page.evaluate(() => localStorage.getItem("sww:color"))).toBe(color);
   await expect(chat.messageBox).toHaveValue("r");
+});
+
+test("reloading while a send is still unacknowledged loses nothing: the page sends it again (same id) after the reload (C4)", async ({
+  page,
+  request,
+}) => {
+  const room = uniqueRoom("reload");
+  const chat = await openChat(page, { room, identity: ME });
+  // Every POST fails while the network is "down".
+  await page.route("**/api/comments?*", (route) =>
+    route.request().method() === "POST" ? route.abort("internetdisconnected") : route.fallback(),
+  );
+  await chat.send("do not lose me");
+  await expect(chat.item("do not lose me").locator('[data-queue-state="retrying"]')).toBeVisible();
+  await page.unroute("**/api/comments?*");
+  await page.reload();
+  await expect(chat.list).toHaveAttribute("aria-busy", "false");
+  await expect(chat.item("do not lose me")).toHaveCount(1);
+  await expect(chat.item("do not lose me").locator("[data-queue-state]")).toHaveCount(0, { timeout: 10_000 });
+  const stored = (await roomMessages(request, room)).filter((m) => m.text === "do not lose me");
+  expect(stored).toHaveLength(1);
+  expect(await page.evaluate((r) => localStorage.getItem(`sww:outbox:${r}`), room)).toBeNull();
 });

@@ -17,14 +17,21 @@ export interface WorkerProcess {
 const READY_TIMEOUT_MS = 60_000;
 
 /** Spawns `wrangler dev` on 127.0.0.1 with fresh persisted state and waits for /api/health. */
-export async function startWorker(options: { vars?: Record<string, string> } = {}): Promise<WorkerProcess> {
+export async function startWorker(
+  options: {
+    vars?: Record<string, string>;
+    /** Restart on a known port and state (a Worker that comes back); both are kept on stop. */
+    port?: number;
+    stateDir?: string;
+  } = {},
+): Promise<WorkerProcess> {
   // Same preparation as `npm run api`: local secrets and the static-assets folder on a fresh clone.
   execFileSync(process.execPath, [join(REPO_ROOT, "scripts", "prepare-local.mjs")], {
     cwd: REPO_ROOT,
     stdio: "ignore",
   });
   const scratch = mkdtempSync(join(tmpdir(), "sww-worker-"));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const inspectorPort = await freePort();
   const vars = { RATE_LIMIT_PER_MINUTE: "100000", ...options.vars };
   const args = [
@@ -36,7 +43,7 @@ export async function startWorker(options: { vars?: Record<string, string> } = {
     "--inspector-port",
     String(inspectorPort),
     "--persist-to",
-    join(scratch, "state"),
+    options.stateDir ?? join(scratch, "state"),
     "--log-level",
     "warn",
     "--show-interactive-dev-session=false",
