@@ -37,13 +37,10 @@ export type MuteTarget = z.infer<typeof muteTargetSchema>;
 
 /**
  * What an operator may name when muting: a target, or `{messageId}` — the address that posted
- * that message, which the room remembers for a week and never shows on the wire.
+ * that message, which the room remembers for its recent posts (in memory) and never shows on the wire.
  */
 export const muteRequestTargetSchema = z.union([muteTargetSchema, z.object({ messageId: messageIdSchema }).strict()]);
 export type MuteRequestTarget = z.infer<typeof muteRequestTargetSchema>;
-
-/** How long the room remembers which address posted an anonymous message. */
-export const POST_ADDRESS_KEEP_MS = 7 * 24 * 60 * 60 * 1000;
 
 export const muteRequestSchema = z.object({
   target: muteRequestTargetSchema,

@@ -89,7 +89,8 @@ export class Room extends DurableObject<Bindings> {
     this.snapshot = new SnapshotWriter(env.SNAPSHOTS, () => snapshotKey(this.name));
     ctx.blockConcurrencyWhile(async () => {
       this.db.migrate(Date.now());
-      this.counts = new Counts(this.db);
+      // `messages` is set just below; the head is only read once the room is up.
+      this.counts = new Counts(this.db, () => this.messages.head);
       // Committed steps feed the per-minute series (memory only; one row per closed minute).
       const events: RoomEvents = {
         stored: (type) => this.series.message(type),
@@ -114,7 +115,7 @@ export class Room extends DurableObject<Bindings> {
       this.audit = new Audit(this.db);
       this.removals = new Removals(this.db, this.counts, this.changes, this.audit);
       this.mutes = new Mutes(this.db);
-      this.postAddresses = new PostAddresses(this.db);
+      this.postAddresses = new PostAddresses();
       this.archive = new Archive(this.db, env.ARCHIVE, this.counts, () => ctx.storage.sql.databaseSize);
       // Every row may have moved to R2 (seq never goes back), so head is at least the archive's top.
       this.messages.head = Math.max(this.messages.head, this.archive.floor);
@@ -227,7 +228,7 @@ export class Room extends DurableObject<Bindings> {
       if ("archived" in result) throw new Error("post without archive lookup returned an archive hit");
       if (result.created) {
         // Same synchronous turn as the insert, so the two writes commit together.
-        if (limit) this.postAddresses.record(result.message.seq, limit.client, Date.now());
+        if (limit) this.postAddresses.record(result.message.id, limit.client);
         this.changed();
         if (result.message.botParams) this.waiters.wakeAll();
         // An AI post answering a message completes it: its draft (if any) gives way to this reply.
@@ -621,7 +622,6 @@ export class Room extends DurableObject<Bindings> {
     this.archiveDueAt = null;
     this.expireLeases();
     this.removals.purgeExpired(Date.now());
-    this.postAddresses.purge(Date.now());
     try {
       await this.snapshot.flush(() => this.buildSnapshot(), Date.now());
     } catch (error) {

@@ -1,13 +1,26 @@
 import type { Db } from "./db";
 
+/** Queue states that are derived from the queue index instead of stored (see Counts). */
+const LIVE_STATES = new Set(["pending", "processing"]);
+
 /**
- * Running totals kept in the same transaction as the change they count, so stats never need to
- * scan the messages table. Keys: `type:<human|AI>`, `q:<entity>:<status>`.
+ * The room's totals, each obtained the cheapest exact way, because every SQLite row written is
+ * billed ($1 per million) and rows read cost a thousandth of that:
+ * - stored, in the same transaction as the change they count: `type:AI`, `q:<entity>:complete`,
+ *   `q:<entity>:failed`, and the archive's and legacy flow's keys;
+ * - derived: `type:human` = head − AI (seq is dense: every message takes the next one, and only
+ *   archiving removes rows, which counts keep), and `q:<entity>:pending|processing` counted from
+ *   the queue index (they read the queue, not the history).
+ * So a human message writes no count row, and a question moves through the queue with one.
  */
 export class Counts {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly head: () => number,
+  ) {}
 
   bump(key: string, delta: number): void {
+    if (key === "type:human") return;
     this.db.run(
       "INSERT INTO counts (key, n) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET n = n + excluded.n",
       key,
@@ -17,20 +30,28 @@ export class Counts {
 
   moveQueue(entity: string, from: string | null, to: string): void {
     if (from === to) return;
-    if (from) this.bump(`q:${entity}:${from}`, -1);
-    this.bump(`q:${entity}:${to}`, 1);
+    if (from && !LIVE_STATES.has(from)) this.bump(`q:${entity}:${from}`, -1);
+    if (!LIVE_STATES.has(to)) this.bump(`q:${entity}:${to}`, 1);
   }
 
   /** Just these keys (absent ones are missing from the map). */
   some(keys: string[]): Map<string, number> {
-    const rows = this.db.all<{ key: string; n: number }>(
-      `SELECT key, n FROM counts WHERE key IN (${keys.map(() => "?").join(",")})`,
-      ...keys,
-    );
-    return new Map(rows.map((r) => [r.key, r.n]));
+    const all = this.all();
+    return new Map(keys.flatMap((k) => (all.has(k) ? [[k, all.get(k) ?? 0] as const] : [])));
   }
 
   all(): Map<string, number> {
-    return new Map(this.db.all<{ key: string; n: number }>("SELECT key, n FROM counts").map((r) => [r.key, r.n]));
+    const counts = new Map(
+      this.db.all<{ key: string; n: number }>("SELECT key, n FROM counts").map((r) => [r.key, r.n]),
+    );
+    counts.set("type:human", this.head() - (counts.get("type:AI") ?? 0));
+    for (const status of LIVE_STATES) {
+      const rows = this.db.all<{ entity: string; n: number }>(
+        "SELECT entity, COUNT(*) AS n FROM messages WHERE status = ? GROUP BY entity",
+        status,
+      );
+      for (const row of rows) counts.set(`q:${row.entity}:${status}`, row.n);
+    }
+    return counts;
   }
 }

@@ -163,7 +163,7 @@ export class Messages {
       m.bot ? "pending" : null,
     );
     if (!row) throw new Error("INSERT … RETURNING returned no row");
-    this.counts.bump(`type:${m.type}`, 1);
+    if (m.type === "AI") this.counts.bump("type:AI", 1);
     if (m.bot) this.counts.moveQueue(m.bot.entity, null, "pending");
     this.db.afterCommit(() => this.events.stored(m.type));
     // Only advance in-memory state once the statements succeeded; a throw rolls both back.
@@ -193,18 +193,41 @@ export class Messages {
     return { comments: page.map(toMessage), cursor, hasMore };
   }
 
-  /** Legacy `after=<ms>` polling: a bare array, newest first. */
+  /**
+   * Legacy `after=<ms>` polling: a bare array, newest first. Timestamps never go backwards in seq
+   * order (see insert), so the first newer message is found by a binary search on the primary
+   * key — a few one-row reads — instead of a time index that every message would pay to write.
+   */
   sinceTimestamp(ms: number, limit: number, type: Channel): Message[] {
+    if (this.lastTimestamp <= ms) return [];
+    const start = this.firstSeqAfter(ms);
     const rows =
       type === "ALL"
-        ? this.db.all<MessageRow>("SELECT * FROM messages WHERE ts > ? ORDER BY ts DESC, seq DESC LIMIT ?", ms, limit)
+        ? this.db.all<MessageRow>("SELECT * FROM messages WHERE seq >= ? ORDER BY seq DESC LIMIT ?", start, limit)
         : this.db.all<MessageRow>(
-            "SELECT * FROM messages WHERE ts > ? AND type = ? ORDER BY ts DESC, seq DESC LIMIT ?",
-            ms,
+            "SELECT * FROM messages WHERE type = ? AND seq >= ? ORDER BY seq DESC LIMIT ?",
             type,
+            start,
             limit,
           );
     return rows.map(toMessage);
+  }
+
+  /** The lowest seq whose timestamp is after `ms` (head + 1 when none is). */
+  private firstSeqAfter(ms: number): number {
+    const tsAtOrAbove = (seq: number) =>
+      this.db.one<{ seq: number; ts: number }>("SELECT seq, ts FROM messages WHERE seq >= ? ORDER BY seq LIMIT 1", seq);
+    let lo = 0;
+    let hi = this.head + 1;
+    // Invariant: every stored seq < lo has ts <= ms; the answer is in [lo, hi].
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      const row = tsAtOrAbove(mid);
+      if (!row) hi = mid;
+      else if (row.ts > ms) hi = mid;
+      else lo = row.seq + 1;
+    }
+    return lo;
   }
 
   /** Who wrote a message (one indexed row), for conversation filters on live sockets. */

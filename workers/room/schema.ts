@@ -139,6 +139,14 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (hash, seq)
   ) WITHOUT ROWID;
   `,
+  // Fewer billed row writes per message (docs/COST.md): the legacy `after=<ms>` poll finds its
+  // start by a binary search on seq instead of a time index; recent posts' client addresses
+  // live in memory; `type:human` and the pending/processing counts are derived (room/counts.ts).
+  `
+  DROP INDEX messages_by_time;
+  DROP TABLE post_addresses;
+  DELETE FROM counts WHERE key = 'type:human' OR key LIKE 'q:%:pending' OR key LIKE 'q:%:processing';
+  `,
 ];
 
 export const MIGRATIONS_TABLE = `
