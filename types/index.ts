@@ -1,4 +1,5 @@
 export * from "./api.ts";
+export * from "./credentials.ts";
 export * from "./errors.ts";
 export * from "./live.ts";
 export * from "./message.ts";

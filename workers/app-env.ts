@@ -1,3 +1,5 @@
+import type { EntityScope } from "../types";
+import type { Credentials } from "./credentials/object";
 import type { RequestMetrics } from "./metrics";
 
 type Configured =
@@ -6,7 +8,9 @@ type Configured =
   | "RATE_LIMIT_PER_MINUTE"
   | "MAX_ATTEMPTS"
   | "ALLOWED_ORIGINS"
-  | "BENCH_ROUTES";
+  | "BENCH_ROUTES"
+  | "FRAME_ANCESTORS"
+  | "CREDENTIALS";
 
 /**
  * The generated Env types vars as their wrangler.toml literals and secrets as always present;
@@ -19,11 +23,23 @@ export interface Bindings extends Omit<Env, Configured> {
   MAX_ATTEMPTS?: string;
   ALLOWED_ORIGINS?: string;
   BENCH_ROUTES?: string;
+  /** Named bot tokens (issue #13); a singleton object. */
+  CREDENTIALS: DurableObjectNamespace<Credentials>;
+  /** `frame-ancestors` of the served pages (CSP syntax); default `'none'`. */
+  FRAME_ANCESTORS?: string;
 }
 
 export type Caller = "admin" | "bot" | "anonymous";
 
 export interface AppEnv {
   Bindings: Bindings;
-  Variables: { metrics: RequestMetrics; caller: Caller; room: string };
+  Variables: {
+    metrics: RequestMetrics;
+    caller: Caller;
+    /** Who is calling, for audit trails: `admin`, `BOT_TOKEN` (the legacy secret), a token's name, or null. */
+    callerName: string | null;
+    /** The entities the caller may claim and speak as (`*` for admin and the legacy BOT_TOKEN). */
+    scope: EntityScope;
+    room: string;
+  };
 }

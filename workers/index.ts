@@ -7,18 +7,23 @@ import { HttpError } from "./errors";
 import { RequestMetrics } from "./metrics";
 import { bench } from "./routes/bench";
 import { comments } from "./routes/comments";
+import { credentials } from "./routes/credentials";
 import { live } from "./routes/live";
 import { meta } from "./routes/meta";
 import { queue } from "./routes/queue";
 
 export { BenchBaseline } from "./bench-baseline";
+export { Credentials } from "./credentials/object";
 export { Room } from "./room";
 
 const app = new Hono<AppEnv>();
 
 app.use("/api/*", async (c, next) => {
   c.set("metrics", new RequestMetrics());
-  c.set("caller", identify(c));
+  const who = await identify(c.env, c.req.header("authorization"));
+  c.set("caller", who.caller);
+  c.set("callerName", who.name);
+  c.set("scope", who.scope);
   await next();
   // A WebSocket upgrade's 101 comes from the room with immutable headers; it has no storage work to report.
   if (c.res.status !== 101) c.header("Server-Timing", c.var.metrics.header());
@@ -43,6 +48,7 @@ app.use("/api/*", async (c, next) => {
 app.route("/", meta);
 app.route("/", comments);
 app.route("/", queue);
+app.route("/", credentials);
 app.route("/", live);
 app.route("/", bench);
 
@@ -61,6 +67,8 @@ const ROUTES: Record<string, string[]> = {
   "/api/queue/release": ["POST"],
   "/api/admin/requeue": ["POST"],
   "/api/admin/fail": ["POST"],
+  "/api/admin/tokens": ["GET", "POST"],
+  "/api/admin/tokens/revoke": ["POST"],
   "/api/entities": ["GET"],
   "/api/stats": ["GET"],
   "/api/heartbeat": ["GET"],

@@ -5,6 +5,7 @@ import type {
   CommentsPage,
   CompleteRequest,
   EntityProfile,
+  EntityScope,
   EntitySeen,
   FailRequest,
   HeartbeatRequest,
@@ -24,6 +25,7 @@ import { Messages, type PageFilter } from "./room/messages";
 import { Pollers } from "./room/pollers";
 import { type Claim, Queue } from "./room/queue";
 import { RateBuckets } from "./room/rate-buckets";
+import { assertMessageInScope, assertPostInScope } from "./room/scope";
 import { SnapshotWriter } from "./room/snapshot-writer";
 import { roomStats, StorageTotals } from "./room/stats";
 import { Waiters } from "./room/waiters";
@@ -130,8 +132,10 @@ export class Room extends DurableObject<Bindings> {
     input: MessageInput,
     domainFallback: string,
     limit: { client: string; perMinute: number } | null,
+    scope: EntityScope = "*",
   ): RoomResult<Message> {
     return this.run(room, () => {
+      assertPostInScope(scope, this.messages, input);
       const admit = () => {
         if (!limit) return;
         const retryAfter = this.rateBuckets.take(limit.client, limit.perMinute, Date.now());
@@ -189,8 +193,9 @@ export class Room extends DurableObject<Bindings> {
     return this.run(room, () => ({ value: this.messages.byIds(ids) }));
   }
 
-  setProcessed(room: string, id: string, processed: boolean): RoomResult<Message> {
+  setProcessed(room: string, id: string, processed: boolean, scope: EntityScope = "*"): RoomResult<Message> {
     return this.run(room, () => {
+      assertMessageInScope(scope, this.messages, id, "update");
       const value = this.messages.setProcessed(id, processed);
       this.changed();
       return { value };
@@ -219,8 +224,9 @@ export class Room extends DurableObject<Bindings> {
     }
   }
 
-  claim(room: string, req: ClaimRequest): RoomResult<Claim> {
+  claim(room: string, req: ClaimRequest, scope: EntityScope = "*"): RoomResult<Claim> {
     return this.run(room, () => {
+      assertMessageInScope(scope, this.messages, req.messageId, "claim");
       this.expireLeases();
       const value = this.queue.claim(req.messageId, req.workerId, leaseSeconds(req.leaseSeconds), Date.now());
       this.changed();
@@ -249,8 +255,9 @@ export class Room extends DurableObject<Bindings> {
     }
   }
 
-  heartbeat(room: string, req: HeartbeatRequest): RoomResult<Lease> {
+  heartbeat(room: string, req: HeartbeatRequest, scope: EntityScope = "*"): RoomResult<Lease> {
     return this.run(room, () => {
+      assertMessageInScope(scope, this.messages, req.messageId, "heartbeat");
       this.expireLeases();
       // A later expiry needs no new alarm: the earlier one finds nothing expired and re-arms.
       const value = this.queue.heartbeat(req.messageId, req.leaseToken, leaseSeconds(req.leaseSeconds), Date.now());
@@ -258,8 +265,9 @@ export class Room extends DurableObject<Bindings> {
     });
   }
 
-  complete(room: string, req: CompleteRequest): RoomResult<Message | null> {
+  complete(room: string, req: CompleteRequest, scope: EntityScope = "*"): RoomResult<Message | null> {
     return this.run(room, () => {
+      assertMessageInScope(scope, this.messages, req.messageId, "complete");
       this.expireLeases();
       const headBefore = this.messages.head;
       const value = this.queue.complete(req.messageId, req.leaseToken, req.reply, Date.now());
@@ -270,8 +278,13 @@ export class Room extends DurableObject<Bindings> {
     });
   }
 
-  fail(room: string, req: FailRequest): RoomResult<{ status: "pending" | "failed"; attempts: number }> {
+  fail(
+    room: string,
+    req: FailRequest,
+    scope: EntityScope = "*",
+  ): RoomResult<{ status: "pending" | "failed"; attempts: number }> {
     return this.run(room, () => {
+      assertMessageInScope(scope, this.messages, req.messageId, "fail");
       this.expireLeases();
       const value = this.queue.fail(req.messageId, req.leaseToken, req.error, req.retryable ?? false);
       this.changed();
@@ -281,8 +294,9 @@ export class Room extends DurableObject<Bindings> {
     });
   }
 
-  release(room: string, req: ReleaseRequest): RoomResult<null> {
+  release(room: string, req: ReleaseRequest, scope: EntityScope = "*"): RoomResult<null> {
     return this.run(room, () => {
+      assertMessageInScope(scope, this.messages, req.messageId, "release");
       this.expireLeases();
       this.queue.release(req.messageId, req.leaseToken);
       this.changed();
