@@ -10,7 +10,7 @@ import {
   MonitorApi,
   missingTokenText,
 } from "@/lib/monitor";
-import type { EntitySeen, Message, Stats } from "@/types";
+import type { EntitySeen, Message, PublicStats, Stats } from "@/types";
 import { useDebounced } from "./use-debounced";
 
 /** Live while the tab is visible; SWR stops refreshing a hidden tab and catches up on focus. */
@@ -25,7 +25,8 @@ const LIVE: SWRConfiguration = {
 
 export interface MonitorData {
   api: MonitorApi;
-  stats: Stats | undefined;
+  /** Aggregate counts, or (with the admin token) everything: see `isAdminStats`. */
+  stats: Stats | PublicStats | undefined;
   /** When `stats` arrived (its ages were measured then). */
   fetchedAt: number;
   /** The last refresh failed (the last good numbers stay on screen). */
@@ -43,7 +44,12 @@ export function useStats(room: string, token: string): MonitorData {
   // Typing a token should not fire a request per keystroke.
   const settledToken = useDebounced(token.trim(), 400);
 
-  const stats = useSWR(["monitor:stats", room], async () => ({ value: await api.stats(), at: Date.now() }), LIVE);
+  // Keyed by the token too: entering it switches to the admin view (bots, leases, failures) at once.
+  const stats = useSWR(
+    ["monitor:stats", room, settledToken],
+    async () => ({ value: await api.stats(settledToken), at: Date.now() }),
+    { ...LIVE, keepPreviousData: true },
+  );
   const entities = useSWR(["monitor:entities", room], () => api.entities(), LIVE);
   const pending = useSWR(
     settledToken ? ["monitor:pending", room, settledToken] : null,

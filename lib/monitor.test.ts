@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Message, Stats } from "../types";
+import { isAdminStats, type Message, type Stats } from "../types";
 import { ApiError } from "./api";
 import {
   actionDoneText,
@@ -271,6 +271,17 @@ describe("MonitorApi", () => {
     expect(result.queue.pending).toBe(3);
     expect(calls[0]?.url).toBe("/api/stats?room=ops");
     expect(new Headers(calls[0]?.init.headers).get("Authorization")).toBeNull();
+  });
+
+  it("sends the admin token for stats when it has one, and accepts the public view without the detail", async () => {
+    const { leases: _l, bots: _b, recentFailures: _f, ...aggregate } = stats();
+    const { calls, fetchImpl } = recorder(200, aggregate);
+    const result = await new MonitorApi({ room: "ops", fetchImpl }).stats("secret");
+    expect(new Headers(calls[0]?.init.headers).get("Authorization")).toBe("Bearer secret");
+    expect(isAdminStats(result)).toBe(false);
+    expect(result.queue.pending).toBe(3);
+    const full = await new MonitorApi({ room: "ops", fetchImpl: recorder(200, stats()).fetchImpl }).stats("secret");
+    expect(isAdminStats(full)).toBe(true);
   });
 
   it("leaves the global room implicit and keeps other query parameters", () => {

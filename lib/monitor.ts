@@ -1,13 +1,14 @@
 import type { z } from "zod";
 import {
   adminResultSchema,
+  anyStatsSchema,
   type EntitySeen,
   entitiesResponseSchema,
   type Message,
+  type PublicStats,
   pendingResponseSchema,
   roomSchema,
   type Stats,
-  statsSchema,
 } from "../types";
 import { ApiError, requestOk } from "./api";
 import { SERVED_WITHIN_MS } from "./presence";
@@ -123,7 +124,7 @@ export interface EntityRow extends QueueCounts {
  * zero counts), so an entity nobody serves and one with no traffic are both visible. Sorted by
  * id so rows keep their place across refreshes.
  */
-export function entityRows(stats: Stats, seen: readonly EntitySeen[], now: number): EntityRow[] {
+export function entityRows(stats: PublicStats, seen: readonly EntitySeen[], now: number): EntityRow[] {
   const rows = new Map<string, EntityRow>();
   for (const [id, c] of Object.entries(stats.queue.byEntity)) {
     rows.set(id, {
@@ -160,7 +161,7 @@ export function entityRows(stats: Stats, seen: readonly EntitySeen[], now: numbe
 }
 
 /** The entity whose oldest pending message has waited longest, or null when nothing waits. */
-export function oldestPendingEntity(stats: Stats): string | null {
+export function oldestPendingEntity(stats: PublicStats): string | null {
   let best: { id: string; age: number } | null = null;
   for (const [id, c] of Object.entries(stats.queue.byEntity)) {
     if (c.oldestPendingAgeMs !== null && (!best || c.oldestPendingAgeMs > best.age))
@@ -220,7 +221,7 @@ export interface StorageRow {
 }
 
 /** Storage operations: the last full minute's rate and the total since the room object started. */
-export function storageRows(stats: Stats): StorageRow[] {
+export function storageRows(stats: PublicStats): StorageRow[] {
   const labels: [StorageRow["key"], string][] = [
     ["kvReads", "KV reads"],
     ["kvWrites", "KV writes"],
@@ -236,7 +237,7 @@ export function storageRows(stats: Stats): StorageRow[] {
 }
 
 /** The rate is measured per whole minute: during the object's first minute there is none yet. */
-export function storageMeasuring(stats: Stats, now: number): boolean {
+export function storageMeasuring(stats: PublicStats, now: number): boolean {
   return now - stats.storage.since < MINUTE;
 }
 
@@ -320,7 +321,7 @@ export interface MonitorApiOptions {
 
 /** `POST /api/admin/requeue` and `/api/admin/fail`. */
 
-/** The monitor's calls on the page's own origin: stats and entities (public), the queue (admin). */
+/** The monitor's calls on the page's own origin: stats (public counts, admin detail), entities, the queue (admin). */
 export class MonitorApi {
   private readonly room: string;
   private readonly baseUrl: string;
@@ -332,8 +333,12 @@ export class MonitorApi {
     this.fetchImpl = options.fetchImpl ?? ((input, init) => fetch(input, init));
   }
 
-  stats(): Promise<Stats> {
-    return this.call("GET", "/api/stats", {}, statsSchema);
+  /**
+   * Aggregate counts for anyone; with the admin token also bots, leases and failure reasons
+   * (the server decides which view it answers, so a wrong token just gets the public one).
+   */
+  stats(token?: string): Promise<Stats | PublicStats> {
+    return this.call("GET", "/api/stats", { token }, anyStatsSchema);
   }
 
   async entities(): Promise<EntitySeen[]> {

@@ -18,6 +18,7 @@ import {
   tokenProblem,
 } from "@/lib/monitor";
 import { tintVariables } from "@/lib/tint";
+import { isAdminStats } from "@/types";
 import { Bots } from "./bots";
 import { EntityTable } from "./entity-table";
 import { Failures } from "./failures";
@@ -86,6 +87,9 @@ function MonitorView() {
   const tint = useMemo(() => tintVariables(color ?? "") as CSSProperties, [color]);
 
   const { stats, fetchedAt } = data;
+  // Bots, leases and failure reasons are admin-only; without the token those panels say so.
+  const detail = stats && isAdminStats(stats) ? stats : undefined;
+  const locked = stats && !detail ? "Enter the admin token above to see this." : undefined;
   const entities = useMemo(
     () => (stats ? entityRows(stats, data.entities, now) : undefined),
     [stats, data.entities, now],
@@ -132,15 +136,21 @@ function MonitorView() {
               <EntityTable rows={entities} fetchedAt={fetchedAt} now={now} />
             </Slot>
             <Slot order="max-lg:order-3">
-              <Leases rows={stats ? leaseRows(stats, now) : undefined} now={now} colors={colors} actions={actions} />
+              <Leases
+                rows={detail ? leaseRows(detail, now) : undefined}
+                locked={locked}
+                now={now}
+                colors={colors}
+                actions={actions}
+              />
             </Slot>
             <Slot order="max-lg:order-5">
-              <Bots rows={stats ? botRows(stats, now) : undefined} now={now} />
+              <Bots rows={detail ? botRows(detail, now) : undefined} locked={locked} now={now} />
             </Slot>
           </div>
           <div className="contents lg:grid lg:min-w-0 lg:gap-3">
             <Slot order="max-lg:order-2">
-              <Failures rows={stats?.recentFailures} colors={colors} actions={actions} />
+              <Failures rows={detail?.recentFailures} locked={locked} colors={colors} actions={actions} />
             </Slot>
             <Slot order="max-lg:order-4">
               <Waiting
