@@ -19,6 +19,7 @@ import {
   monitorPath,
   needsAttention,
   oldestPendingEntity,
+  parseEntityScope,
   pendingRows,
   roomFromLocation,
   roomProblem,
@@ -255,6 +256,15 @@ describe("operator actions (O3)", () => {
   });
 });
 
+describe("parseEntityScope", () => {
+  it("reads a comma or space separated list, * for all, and says what is wrong otherwise", () => {
+    expect(parseEntityScope(" sage, wren sage ")).toEqual({ scope: ["sage", "wren"] });
+    expect(parseEntityScope("*")).toEqual({ scope: "*" });
+    expect(parseEntityScope("  ")).toEqual({ problem: "Name at least one entity, or * for all." });
+    expect(parseEntityScope("x".repeat(65))).toEqual({ problem: "Entity ids are 1–64 characters." });
+  });
+});
+
 describe("MonitorApi", () => {
   function recorder(status: number, body: unknown) {
     const calls: { url: string; init: RequestInit }[] = [];
@@ -282,6 +292,16 @@ describe("MonitorApi", () => {
     expect(result.queue.pending).toBe(3);
     const full = await new MonitorApi({ room: "ops", fetchImpl: recorder(200, stats()).fetchImpl }).stats("secret");
     expect(isAdminStats(full)).toBe(true);
+  });
+
+  it("manages bot tokens at the global route, whatever room is watched", async () => {
+    const info = { name: "sage-box", entities: ["sage"], createdAt: 1, revokedAt: null };
+    const { calls, fetchImpl } = recorder(201, { success: true, token: "s3cret", info });
+    const created = await new MonitorApi({ room: "ops", fetchImpl }).createToken("admin", "sage-box", ["sage"]);
+    expect(created.token).toBe("s3cret");
+    expect(calls[0]?.url).toBe("/api/admin/tokens");
+    expect(JSON.parse(String(calls[0]?.init.body))).toEqual({ name: "sage-box", entities: ["sage"] });
+    expect(new Headers(calls[0]?.init.headers).get("Authorization")).toBe("Bearer admin");
   });
 
   it("leaves the global room implicit and keeps other query parameters", () => {

@@ -1,12 +1,19 @@
 import type { z } from "zod";
 import {
+  ALL_ENTITIES,
   adminResultSchema,
   anyStatsSchema,
+  type BotTokenInfo,
+  botTokenListSchema,
+  createdBotTokenSchema,
+  type EntityScope,
   type EntitySeen,
   entitiesResponseSchema,
+  entityScopeSchema,
   type Message,
   type PublicStats,
   pendingResponseSchema,
+  revokedBotTokenSchema,
   roomSchema,
   type Stats,
 } from "../types";
@@ -311,6 +318,22 @@ export function actionDoneText(action: AdminAction, message: Message): string {
     : `Failed ${message.id}${message.botParams?.error ? `: ${message.botParams.error}` : ""}.`;
 }
 
+// ── bot tokens ───────────────────────────────────────────────────────────────────────────
+
+/** "sage, wren" → ["sage", "wren"]; "*" → every entity; anything else → what is wrong, in words. */
+export function parseEntityScope(raw: string): { scope: EntityScope } | { problem: string } {
+  const text = raw.trim();
+  if (text === ALL_ENTITIES) return { scope: ALL_ENTITIES };
+  const ids = [...new Set(text.split(/[\s,]+/).filter(Boolean))];
+  const parsed = entityScopeSchema.safeParse(ids);
+  if (parsed.success) return { scope: parsed.data };
+  return { problem: ids.length === 0 ? "Name at least one entity, or * for all." : "Entity ids are 1–64 characters." };
+}
+
+export function scopeLabel(scope: EntityScope): string {
+  return scope === ALL_ENTITIES ? "all entities" : scope.join(", ");
+}
+
 // ── calls ─────────────────────────────────────────────────────────────────────────────────
 
 export interface MonitorApiOptions {
@@ -365,6 +388,27 @@ export class MonitorApi {
     return body.message;
   }
 
+  /** Named bot tokens are global, not per room. */
+  async tokens(token: string): Promise<BotTokenInfo[]> {
+    return (await this.call("GET", "/api/admin/tokens", { token, global: true }, botTokenListSchema)).tokens;
+  }
+
+  /** Resolves to the new secret, which the server shows this once. */
+  async createToken(
+    token: string,
+    name: string,
+    entities: EntityScope,
+  ): Promise<{ token: string; info: BotTokenInfo }> {
+    const body = { name, entities };
+    return this.call("POST", "/api/admin/tokens", { token, body, global: true }, createdBotTokenSchema);
+  }
+
+  async revokeToken(token: string, name: string): Promise<BotTokenInfo> {
+    const body = { name };
+    return (await this.call("POST", "/api/admin/tokens/revoke", { token, body, global: true }, revokedBotTokenSchema))
+      .info;
+  }
+
   url(path: string): string {
     const sep = path.includes("?") ? "&" : "?";
     return `${this.baseUrl}${path}${this.room === DEFAULT_ROOM ? "" : `${sep}room=${encodeURIComponent(this.room)}`}`;
@@ -373,13 +417,13 @@ export class MonitorApi {
   private async call<T extends z.ZodType>(
     method: "GET" | "POST",
     path: string,
-    opts: { token?: string; body?: unknown },
+    opts: { token?: string; body?: unknown; global?: boolean },
     schema: T,
   ): Promise<z.infer<T>> {
     const headers: Record<string, string> = { Accept: "application/json" };
     if (opts.token?.trim()) headers.Authorization = `Bearer ${opts.token.trim()}`;
     if (opts.body !== undefined) headers["Content-Type"] = "application/json";
-    const response = await requestOk(this.fetchImpl, this.url(path), {
+    const response = await requestOk(this.fetchImpl, opts.global ? `${this.baseUrl}${path}` : this.url(path), {
       method,
       headers,
       body: opts.body === undefined ? undefined : JSON.stringify(opts.body),

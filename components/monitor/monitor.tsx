@@ -1,6 +1,7 @@
 "use client";
 
 import { type CSSProperties, type ReactNode, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
+import { useBotTokens } from "@/hooks/use-bot-tokens";
 import { useLocalStorage } from "@/hooks/use-local-storage";
 import { useNow } from "@/hooks/use-now";
 import { useMonitorActions, useStats } from "@/hooks/use-stats";
@@ -19,6 +20,7 @@ import {
 } from "@/lib/monitor";
 import { tintVariables } from "@/lib/tint";
 import { isAdminStats } from "@/types";
+import { BotTokensPanel } from "./bot-tokens";
 import { Bots } from "./bots";
 import { EntityTable } from "./entity-table";
 import { Failures } from "./failures";
@@ -108,6 +110,8 @@ function MonitorView() {
       : data.pending
         ? "accepted"
         : "checking";
+  // Named bot tokens are managed once the admin token is known to be right.
+  const botTokens = useBotTokens(data.api, tokenState === "accepted" ? token.trim() : "");
   const waitingProblem = !token.trim()
     ? "Enter the admin token above to list waiting messages and fail one by hand."
     : tokenProblem(data.pendingError);
@@ -160,6 +164,9 @@ function MonitorView() {
                 colors={colors}
                 actions={actions}
               />
+            </Slot>
+            <Slot order="max-lg:order-7">
+              <BotTokensPanel tokens={botTokens} hasAdminToken={tokenState === "accepted"} />
             </Slot>
             <Slot order="max-lg:order-6">
               <Storage

@@ -280,3 +280,44 @@ test.describe("@screenshots", () => {
     await context.close();
   });
 });
+
+test("an operator creates a bot token for one entity, sees it once, and revokes it (issue #13)", async ({
+  page,
+  request,
+}) => {
+  const room = uniqueRoom("monitor-tokens");
+  await postHuman(request, room, {
+    username: "Asker",
+    color: "200150100",
+    text: "wren?",
+    botParams: { entity: "wren" },
+  });
+  await openMonitor(page, room);
+  const panel = page.getByRole("region", { name: "Bot tokens" });
+  await expect(panel).toContainText("Enter the admin token above to manage bot tokens.");
+  await page.getByLabel("Admin token", { exact: true }).fill(ADMIN_TOKEN);
+
+  const name = `e2e-${Date.now().toString(36)}`;
+  await panel.getByLabel("Token name").fill(name);
+  await panel.getByLabel("Entities it may speak as").fill("sage");
+  await panel.getByRole("button", { name: "Create" }).click();
+  const secret = await panel.getByLabel(`New token for ${name}`).inputValue();
+  expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  await expect(panel.getByRole("list", { name: "Bot tokens" })).toContainText(name);
+
+  // The token works for sage only: wren's work is refused with its code.
+  const asBot = (entities: string[]) =>
+    request.post(`/api/queue/claim-next?room=${room}`, {
+      data: { workerId: "e2e", entities },
+      headers: { Authorization: `Bearer ${secret}` },
+    });
+  const wren = await asBot(["wren"]);
+  expect([wren.status(), (await wren.json()).code]).toEqual([403, "forbidden"]);
+  expect((await asBot(["sage"])).status()).toBe(204);
+
+  await panel.getByRole("button", { name: "Done" }).click();
+  await expect(panel.getByLabel(`New token for ${name}`)).toHaveCount(0);
+  await panel.getByRole("button", { name: `Revoke ${name}` }).click();
+  await expect(panel.getByRole("button", { name: `Revoke ${name}` })).toHaveCount(0);
+  expect((await asBot(["sage"])).status()).toBe(403);
+});
