@@ -3,4 +3,5 @@ export * from "./credentials.ts";
 export * from "./errors.ts";
 export * from "./live.ts";
 export * from "./message.ts";
+export * from "./page.ts";
 export * from "./queue.ts";

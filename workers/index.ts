@@ -10,6 +10,7 @@ import { comments } from "./routes/comments";
 import { credentials } from "./routes/credentials";
 import { live } from "./routes/live";
 import { meta } from "./routes/meta";
+import { nosniff, page } from "./routes/page";
 import { queue } from "./routes/queue";
 
 export { BenchBaseline } from "./bench-baseline";
@@ -28,6 +29,8 @@ app.use("/api/*", async (c, next) => {
   // A WebSocket upgrade's 101 comes from the room with immutable headers; it has no storage work to report.
   if (c.res.status !== 101) c.header("Server-Timing", c.var.metrics.header());
 });
+
+app.use("/api/*", nosniff);
 
 app.use(
   "/api/*",
@@ -85,8 +88,8 @@ app.all("/api/*", (c) => {
   throw new HttpError("not_found", `No API route ${c.req.method} ${new URL(c.req.url).pathname}`);
 });
 
-// Everything else is the static app (only reached when assets did not answer first).
-app.all("*", (c) => c.env.ASSETS.fetch(c.req.raw));
+// Everything else is the static app; its pages get a CSP with a nonce (issue #13).
+app.route("/", page);
 
 app.onError((error, c) => {
   if (error instanceof HttpError) {
