@@ -1,3 +1,6 @@
+// First: configures zod before any schema below is built.
+import "./zod-setup.ts";
+
 export * from "./api.ts";
 export * from "./credentials.ts";
 export * from "./errors.ts";

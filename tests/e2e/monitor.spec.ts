@@ -172,6 +172,8 @@ test.describe("on a phone", () => {
     });
     await claimAndFail(request, room, "a rather long reason that has to wrap on a narrow screen without overflowing");
     await openMonitor(page, room);
+    // Failures (with their Requeue) are admin-only detail (issue #13).
+    await page.getByLabel("Admin token", { exact: true }).fill(ADMIN_TOKEN);
     const requeue = page.getByRole("button", { name: `Requeue ${asked.id}` });
     await requeue.scrollIntoViewIfNeeded();
     await expect(requeue).toBeInViewport();
