@@ -13,6 +13,8 @@ export default defineConfig({
           RATE_LIMIT_PER_MINUTE: "1000000",
           MAX_ATTEMPTS: "3",
           ALLOWED_ORIGINS: "http://localhost:3000",
+          // Runs per route of workers/test/fuzz.test.ts; FUZZ_RUNS=200 for a longer run.
+          FUZZ_RUNS: process.env.FUZZ_RUNS ?? "25",
         },
       },
     }),

@@ -10,7 +10,7 @@ import {
   MonitorApi,
   missingTokenText,
 } from "@/lib/monitor";
-import type { EntitySeen, Message, Stats } from "@/types";
+import type { EntitySeen, Message, PublicStats, Stats } from "@/types";
 import { useDebounced } from "./use-debounced";
 
 /** Live while the tab is visible; SWR stops refreshing a hidden tab and catches up on focus. */
@@ -25,7 +25,8 @@ const LIVE: SWRConfiguration = {
 
 export interface MonitorData {
   api: MonitorApi;
-  stats: Stats | undefined;
+  /** Aggregate counts, or (with the admin token) everything: see `isAdminStats`. */
+  stats: Stats | PublicStats | undefined;
   /** When `stats` arrived (its ages were measured then). */
   fetchedAt: number;
   /** The last refresh failed (the last good numbers stay on screen). */
@@ -46,10 +47,11 @@ export function useStats(room: string, token: string, minutes: number): MonitorD
   // Typing a token should not fire a request per keystroke.
   const settledToken = useDebounced(token.trim(), 400);
 
+  // Keyed by the token too: entering it switches to the admin view (bots, leases, failures, latency)
+  // at once; a new range or token keeps the last numbers on screen until the new ones arrive.
   const stats = useSWR(
     ["monitor:stats", room, minutes, settledToken],
     async () => ({ value: await api.stats({ minutes, token: settledToken || undefined }), at: Date.now() }),
-    // A new range or token keeps the last numbers on screen until the new ones arrive.
     { ...LIVE, keepPreviousData: true },
   );
   const entities = useSWR(["monitor:entities", room], () => api.entities(), LIVE);

@@ -1,14 +1,11 @@
-import { type CommentsPage, initialWindowSchema } from "../types";
-
-/** The id of the JSON block the Worker writes into the page (first paint without a round trip). */
-export const INITIAL_WINDOW_ID = "sww-initial";
+import { type CommentsPage, INITIAL_WINDOW_ELEMENT_ID, initialWindowSchema } from "../types";
 
 /**
  * The recent window the Worker embedded in the served HTML, if it is for this room. Read once;
  * anything unreadable is ignored, and the page loads the window over HTTP as before.
  */
 export function readInitialWindow(room: string, doc: Document | undefined = globalThis.document): CommentsPage | null {
-  const text = doc?.getElementById(INITIAL_WINDOW_ID)?.textContent;
+  const text = doc?.getElementById(INITIAL_WINDOW_ELEMENT_ID)?.textContent;
   if (!text) return null;
   try {
     const parsed = initialWindowSchema.safeParse(JSON.parse(text));

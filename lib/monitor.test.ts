@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Message, Stats } from "../types";
+import { isAdminStats, type Message, type Stats } from "../types";
 import { ApiError } from "./api";
 import {
   actionDoneText,
@@ -19,6 +19,7 @@ import {
   monitorPath,
   needsAttention,
   oldestPendingEntity,
+  parseEntityScope,
   pendingRows,
   roomFromLocation,
   roomProblem,
@@ -255,6 +256,15 @@ describe("operator actions (O3)", () => {
   });
 });
 
+describe("parseEntityScope", () => {
+  it("reads a comma or space separated list, * for all, and says what is wrong otherwise", () => {
+    expect(parseEntityScope(" sage, wren sage ")).toEqual({ scope: ["sage", "wren"] });
+    expect(parseEntityScope("*")).toEqual({ scope: "*" });
+    expect(parseEntityScope("  ")).toEqual({ problem: "Name at least one entity, or * for all." });
+    expect(parseEntityScope("x".repeat(65))).toEqual({ problem: "Entity ids are 1–64 characters." });
+  });
+});
+
 describe("MonitorApi", () => {
   function recorder(status: number, body: unknown) {
     const calls: { url: string; init: RequestInit }[] = [];
@@ -277,6 +287,29 @@ describe("MonitorApi", () => {
     const { calls, fetchImpl } = recorder(200, stats());
     await new MonitorApi({ room: "ops", fetchImpl }).stats({ minutes: 1440, token: " admin " });
     expect(calls[0]?.url).toBe("/api/stats?minutes=1440&room=ops");
+    expect(new Headers(calls[0]?.init.headers).get("Authorization")).toBe("Bearer admin");
+  });
+
+  it("sends the admin token for stats when it has one, and accepts the public view without the detail", async () => {
+    const { leases: _l, bots: _b, recentFailures: _f, ...aggregate } = stats();
+    const { calls, fetchImpl } = recorder(200, aggregate);
+    const result = await new MonitorApi({ room: "ops", fetchImpl }).stats({ token: "secret" });
+    expect(new Headers(calls[0]?.init.headers).get("Authorization")).toBe("Bearer secret");
+    expect(isAdminStats(result)).toBe(false);
+    expect(result.queue.pending).toBe(3);
+    const full = await new MonitorApi({ room: "ops", fetchImpl: recorder(200, stats()).fetchImpl }).stats({
+      token: "secret",
+    });
+    expect(isAdminStats(full)).toBe(true);
+  });
+
+  it("manages bot tokens at the global route, whatever room is watched", async () => {
+    const info = { name: "sage-box", entities: ["sage"], createdAt: 1, revokedAt: null };
+    const { calls, fetchImpl } = recorder(201, { success: true, token: "s3cret", info });
+    const created = await new MonitorApi({ room: "ops", fetchImpl }).createToken("admin", "sage-box", ["sage"]);
+    expect(created.token).toBe("s3cret");
+    expect(calls[0]?.url).toBe("/api/admin/tokens");
+    expect(JSON.parse(String(calls[0]?.init.body))).toEqual({ name: "sage-box", entities: ["sage"] });
     expect(new Headers(calls[0]?.init.headers).get("Authorization")).toBe("Bearer admin");
   });
 

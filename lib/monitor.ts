@@ -1,13 +1,21 @@
 import type { z } from "zod";
 import {
+  ALL_ENTITIES,
   adminResultSchema,
+  anyStatsSchema,
+  type BotTokenInfo,
+  botTokenListSchema,
+  createdBotTokenSchema,
+  type EntityScope,
   type EntitySeen,
   entitiesResponseSchema,
+  entityScopeSchema,
   type Message,
+  type PublicStats,
   pendingResponseSchema,
+  revokedBotTokenSchema,
   roomSchema,
   type Stats,
-  statsSchema,
 } from "../types";
 import { ApiError, requestOk } from "./api";
 import { SERVED_WITHIN_MS } from "./presence";
@@ -123,7 +131,7 @@ export interface EntityRow extends QueueCounts {
  * zero counts), so an entity nobody serves and one with no traffic are both visible. Sorted by
  * id so rows keep their place across refreshes.
  */
-export function entityRows(stats: Stats, seen: readonly EntitySeen[], now: number): EntityRow[] {
+export function entityRows(stats: PublicStats, seen: readonly EntitySeen[], now: number): EntityRow[] {
   const rows = new Map<string, EntityRow>();
   for (const [id, c] of Object.entries(stats.queue.byEntity)) {
     rows.set(id, {
@@ -160,7 +168,7 @@ export function entityRows(stats: Stats, seen: readonly EntitySeen[], now: numbe
 }
 
 /** The entity whose oldest pending message has waited longest, or null when nothing waits. */
-export function oldestPendingEntity(stats: Stats): string | null {
+export function oldestPendingEntity(stats: PublicStats): string | null {
   let best: { id: string; age: number } | null = null;
   for (const [id, c] of Object.entries(stats.queue.byEntity)) {
     if (c.oldestPendingAgeMs !== null && (!best || c.oldestPendingAgeMs > best.age))
@@ -220,7 +228,7 @@ export interface StorageRow {
 }
 
 /** Storage operations: the last full minute's rate and the total since the room object started. */
-export function storageRows(stats: Stats): StorageRow[] {
+export function storageRows(stats: PublicStats): StorageRow[] {
   const labels: [StorageRow["key"], string][] = [
     ["kvReads", "KV reads"],
     ["kvWrites", "KV writes"],
@@ -236,7 +244,7 @@ export function storageRows(stats: Stats): StorageRow[] {
 }
 
 /** The rate is measured per whole minute: during the object's first minute there is none yet. */
-export function storageMeasuring(stats: Stats, now: number): boolean {
+export function storageMeasuring(stats: PublicStats, now: number): boolean {
   return now - stats.storage.since < MINUTE;
 }
 
@@ -310,6 +318,22 @@ export function actionDoneText(action: AdminAction, message: Message): string {
     : `Failed ${message.id}${message.botParams?.error ? `: ${message.botParams.error}` : ""}.`;
 }
 
+// ── bot tokens ───────────────────────────────────────────────────────────────────────────
+
+/** "sage, wren" → ["sage", "wren"]; "*" → every entity; anything else → what is wrong, in words. */
+export function parseEntityScope(raw: string): { scope: EntityScope } | { problem: string } {
+  const text = raw.trim();
+  if (text === ALL_ENTITIES) return { scope: ALL_ENTITIES };
+  const ids = [...new Set(text.split(/[\s,]+/).filter(Boolean))];
+  const parsed = entityScopeSchema.safeParse(ids);
+  if (parsed.success) return { scope: parsed.data };
+  return { problem: ids.length === 0 ? "Name at least one entity, or * for all." : "Entity ids are 1–64 characters." };
+}
+
+export function scopeLabel(scope: EntityScope): string {
+  return scope === ALL_ENTITIES ? "all entities" : scope.join(", ");
+}
+
 // ── calls ─────────────────────────────────────────────────────────────────────────────────
 
 export interface MonitorApiOptions {
@@ -320,7 +344,7 @@ export interface MonitorApiOptions {
 
 /** `POST /api/admin/requeue` and `/api/admin/fail`. */
 
-/** The monitor's calls on the page's own origin: stats and entities (public), the queue (admin). */
+/** The monitor's calls on the page's own origin: stats (public counts, admin detail), entities, the queue (admin). */
 export class MonitorApi {
   private readonly room: string;
   private readonly baseUrl: string;
@@ -332,10 +356,14 @@ export class MonitorApi {
     this.fetchImpl = options.fetchImpl ?? ((input, init) => fetch(input, init));
   }
 
-  /** `minutes` of the per-minute series (O5); the admin token adds reply latency to it. */
-  stats(options: { minutes?: number; token?: string } = {}): Promise<Stats> {
+  /**
+   * Aggregate counts for anyone, with `minutes` of the per-minute series (O5); with the admin
+   * token also bots, leases, failure reasons and reply latency (the server decides which view it
+   * answers, so a wrong token just gets the public one).
+   */
+  stats(options: { minutes?: number; token?: string } = {}): Promise<Stats | PublicStats> {
     const path = options.minutes === undefined ? "/api/stats" : `/api/stats?minutes=${options.minutes}`;
-    return this.call("GET", path, { token: options.token }, statsSchema);
+    return this.call("GET", path, { token: options.token }, anyStatsSchema);
   }
 
   async entities(): Promise<EntitySeen[]> {
@@ -362,6 +390,27 @@ export class MonitorApi {
     return body.message;
   }
 
+  /** Named bot tokens are global, not per room. */
+  async tokens(token: string): Promise<BotTokenInfo[]> {
+    return (await this.call("GET", "/api/admin/tokens", { token, global: true }, botTokenListSchema)).tokens;
+  }
+
+  /** Resolves to the new secret, which the server shows this once. */
+  async createToken(
+    token: string,
+    name: string,
+    entities: EntityScope,
+  ): Promise<{ token: string; info: BotTokenInfo }> {
+    const body = { name, entities };
+    return this.call("POST", "/api/admin/tokens", { token, body, global: true }, createdBotTokenSchema);
+  }
+
+  async revokeToken(token: string, name: string): Promise<BotTokenInfo> {
+    const body = { name };
+    return (await this.call("POST", "/api/admin/tokens/revoke", { token, body, global: true }, revokedBotTokenSchema))
+      .info;
+  }
+
   url(path: string): string {
     const sep = path.includes("?") ? "&" : "?";
     return `${this.baseUrl}${path}${this.room === DEFAULT_ROOM ? "" : `${sep}room=${encodeURIComponent(this.room)}`}`;
@@ -370,13 +419,13 @@ export class MonitorApi {
   private async call<T extends z.ZodType>(
     method: "GET" | "POST",
     path: string,
-    opts: { token?: string; body?: unknown },
+    opts: { token?: string; body?: unknown; global?: boolean },
     schema: T,
   ): Promise<z.infer<T>> {
     const headers: Record<string, string> = { Accept: "application/json" };
     if (opts.token?.trim()) headers.Authorization = `Bearer ${opts.token.trim()}`;
     if (opts.body !== undefined) headers["Content-Type"] = "application/json";
-    const response = await requestOk(this.fetchImpl, this.url(path), {
+    const response = await requestOk(this.fetchImpl, opts.global ? `${this.baseUrl}${path}` : this.url(path), {
       method,
       headers,
       body: opts.body === undefined ? undefined : JSON.stringify(opts.body),

@@ -82,7 +82,8 @@ const statusCounts = z.object({
   failed: z.number().int(),
 });
 
-export const statsSchema = z.object({
+/** `/api/stats` for everyone: aggregate counts only (issue #13). */
+export const publicStatsSchema = z.object({
   room: z.string(),
   messages: z.object({ total: z.number().int(), human: z.number().int(), AI: z.number().int() }),
   headSeq: z.number().int(),
@@ -92,19 +93,6 @@ export const statsSchema = z.object({
     /** Of `complete`: settled by the predecessor's `PATCH processed: true` (no linked reply). Optional: older Workers omit it. */
     answeredByLegacy: z.number().int().optional(),
   }),
-  leases: z.array(
-    z.object({
-      messageId: z.string(),
-      entity: z.string(),
-      claimedBy: z.string(),
-      expiresAt: z.number().int(),
-      attempts: z.number().int(),
-    }),
-  ),
-  bots: z.array(z.object({ workerId: z.string(), lastPolledAt: z.number().int() })),
-  recentFailures: z.array(
-    z.object({ messageId: z.string(), entity: z.string(), error: z.string(), attempts: z.number().int() }),
-  ),
   storage: z.object({
     kvReads: z.number().int(),
     kvWrites: z.number().int(),
@@ -124,6 +112,34 @@ export const statsSchema = z.object({
   /** Hot rows and archived segments (optional: older Workers do not report it). */
   archive: archiveStatsSchema.optional(),
 });
+export type PublicStats = z.infer<typeof publicStatsSchema>;
+
+/** `/api/stats` with the admin token: also who holds what, which bots poll, and why things failed. */
+export const statsSchema = publicStatsSchema.extend({
+  leases: z.array(
+    z.object({
+      messageId: z.string(),
+      entity: z.string(),
+      claimedBy: z.string(),
+      expiresAt: z.number().int(),
+      attempts: z.number().int(),
+    }),
+  ),
+  bots: z.array(z.object({ workerId: z.string(), lastPolledAt: z.number().int() })),
+  recentFailures: z.array(
+    z.object({ messageId: z.string(), entity: z.string(), error: z.string(), attempts: z.number().int() }),
+  ),
+});
 export type Stats = z.infer<typeof statsSchema>;
+
+/** The admin-only part of {@link Stats}: bot identities and hostnames, lease holders, failure reasons. */
+export const ADMIN_ONLY_STATS = ["leases", "bots", "recentFailures"] as const;
+
+/** What either view of `/api/stats` parses as; the admin view when the admin fields are there. */
+export const anyStatsSchema = z.union([statsSchema, publicStatsSchema]);
+
+export function isAdminStats(stats: Stats | PublicStats): stats is Stats {
+  return ADMIN_ONLY_STATS.every((key) => key in stats);
+}
 
 export const channelSchema = z.union([messageTypeSchema, z.literal("ALL")]);

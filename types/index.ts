@@ -1,8 +1,13 @@
+// First: configures zod before any schema below is built.
+import "./zod-setup.ts";
+
 export * from "./api.ts";
 export * from "./archive.ts";
+export * from "./credentials.ts";
 export * from "./errors.ts";
 export * from "./live.ts";
 export * from "./message.ts";
 export * from "./moderation.ts";
+export * from "./page.ts";
 export * from "./queue.ts";
 export * from "./series.ts";

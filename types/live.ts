@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { channelSchema, commentsPageSchema, entitySeenSchema, userFilterSchema } from "./api.ts";
+import { channelSchema, entitySeenSchema, userFilterSchema } from "./api.ts";
 import { LIMITS, messageIdSchema, messageSchema, queueStatusSchema } from "./message.ts";
 
 /**
@@ -146,7 +146,3 @@ export const serverEventSchema = z.discriminatedUnion("type", [
 export type ServerEvent = z.infer<typeof serverEventSchema>;
 export type HelloEvent = z.infer<typeof helloEventSchema>;
 export type MessagesEvent = z.infer<typeof messagesEventSchema>;
-
-/** The recent window the Worker embeds in the served page (`<script id="sww-initial" type="application/json">`). */
-export const initialWindowSchema = z.object({ room: z.string(), page: commentsPageSchema });
-export type InitialWindow = z.infer<typeof initialWindowSchema>;

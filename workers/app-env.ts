@@ -1,3 +1,5 @@
+import type { EntityScope } from "../types";
+import type { Credentials } from "./credentials/object";
 import type { RequestMetrics } from "./metrics";
 
 type Configured =
@@ -8,7 +10,9 @@ type Configured =
   | "ALLOWED_ORIGINS"
   | "BENCH_ROUTES"
   | "HOT_MESSAGES"
-  | "ARCHIVE_SEGMENT_SIZE";
+  | "ARCHIVE_SEGMENT_SIZE"
+  | "FRAME_ANCESTORS"
+  | "CREDENTIALS";
 
 /**
  * The generated Env types vars as their wrangler.toml literals and secrets as always present;
@@ -23,11 +27,23 @@ export interface Bindings extends Omit<Env, Configured> {
   BENCH_ROUTES?: string;
   HOT_MESSAGES?: string;
   ARCHIVE_SEGMENT_SIZE?: string;
+  /** Named bot tokens (issue #13); a singleton object. */
+  CREDENTIALS: DurableObjectNamespace<Credentials>;
+  /** `frame-ancestors` of the served pages (CSP syntax); default `'none'`. */
+  FRAME_ANCESTORS?: string;
 }
 
 export type Caller = "admin" | "bot" | "anonymous";
 
 export interface AppEnv {
   Bindings: Bindings;
-  Variables: { metrics: RequestMetrics; caller: Caller; room: string };
+  Variables: {
+    metrics: RequestMetrics;
+    caller: Caller;
+    /** Who is calling, for audit trails: `admin`, `BOT_TOKEN` (the legacy secret), a token's name, or null. */
+    callerName: string | null;
+    /** The entities the caller may claim and speak as (`*` for admin and the legacy BOT_TOKEN). */
+    scope: EntityScope;
+    room: string;
+  };
 }

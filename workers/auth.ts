@@ -1,15 +1,35 @@
 import type { Context, MiddlewareHandler } from "hono";
-import type { AppEnv, Caller } from "./app-env";
+import { ALL_ENTITIES, type EntityScope, scopeCovers } from "../types";
+import type { AppEnv, Bindings, Caller } from "./app-env";
+import { couldBeIssued, credentialsStub, hashToken } from "./credentials/tokens";
 import { HttpError } from "./errors";
 
-/** Who is calling, from `Authorization: Bearer <token>`: the admin token, the bot token, or nobody. */
-export function identify(c: Context<AppEnv>): Caller {
-  const header = c.req.header("authorization") ?? "";
-  const token = /^Bearer\s+(.+)$/i.exec(header)?.[1]?.trim();
-  if (!token) return "anonymous";
-  if (c.env.ADMIN_TOKEN && timingSafeEqual(token, c.env.ADMIN_TOKEN)) return "admin";
-  if (c.env.BOT_TOKEN && timingSafeEqual(token, c.env.BOT_TOKEN)) return "bot";
-  return "anonymous";
+export interface Identity {
+  caller: Caller;
+  /** For audit trails: `admin`, `BOT_TOKEN`, a named token, or null for nobody. */
+  name: string | null;
+  scope: EntityScope;
+}
+
+const NOBODY: Identity = { caller: "anonymous", name: null, scope: [] };
+
+/**
+ * Who is calling, from `Authorization: Bearer <token>`: the admin token, the legacy bot token
+ * (every entity), a named bot token from the Credentials registry (its entities), or nobody.
+ * Named tokens are looked up on every request, with no cache here, so a revoke applies at once.
+ */
+export async function identify(env: Bindings, authorization: string | undefined): Promise<Identity> {
+  const token = /^Bearer\s+(.+)$/i.exec(authorization ?? "")?.[1]?.trim();
+  if (!token) return NOBODY;
+  if (env.ADMIN_TOKEN && timingSafeEqual(token, env.ADMIN_TOKEN)) {
+    return { caller: "admin", name: "admin", scope: ALL_ENTITIES };
+  }
+  if (env.BOT_TOKEN && timingSafeEqual(token, env.BOT_TOKEN)) {
+    return { caller: "bot", name: "BOT_TOKEN", scope: ALL_ENTITIES };
+  }
+  if (!couldBeIssued(token)) return NOBODY;
+  const holder = await credentialsStub(env).lookup(await hashToken(token));
+  return holder ? { caller: "bot", name: holder.name, scope: holder.scope } : NOBODY;
 }
 
 /** Rejects callers without the bot (or admin) token: 401 when none was sent, 403 when wrong. */
@@ -17,6 +37,7 @@ export function requireCaller(c: Context<AppEnv>, allowed: "bot" | "admin"): voi
   const caller = c.var.caller;
   if (caller === "admin" || (allowed === "bot" && caller === "bot")) return;
   if (!c.env.BOT_TOKEN && !c.env.ADMIN_TOKEN) {
+    // No named token can exist either: they are created with the admin token.
     throw new HttpError("unavailable", "Server has no BOT_TOKEN/ADMIN_TOKEN configured (see docs/DEPLOY.md)");
   }
   const sent = Boolean(c.req.header("authorization"));
@@ -26,6 +47,12 @@ export function requireCaller(c: Context<AppEnv>, allowed: "bot" | "admin"): voi
       ? `That token is not valid for this route (needs the ${allowed} token)`
       : `This route needs Authorization: Bearer <${allowed} token>`,
   );
+}
+
+/** 403 unless the caller's token covers `entity`: a bot speaks only for the entities it was given. */
+export function requireEntity(c: Context<AppEnv>, entity: string, doing: string): void {
+  if (scopeCovers(c.var.scope, entity)) return;
+  throw new HttpError("forbidden", `token "${c.var.callerName}" may not ${doing} entity "${entity}"`);
 }
 
 export const requireBot: MiddlewareHandler<AppEnv> = async (c, next) => {

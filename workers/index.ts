@@ -8,23 +8,31 @@ import { RequestMetrics } from "./metrics";
 import { adminModeration } from "./routes/admin-moderation";
 import { bench } from "./routes/bench";
 import { comments } from "./routes/comments";
+import { credentials } from "./routes/credentials";
 import { exportHistory } from "./routes/export";
 import { live } from "./routes/live";
 import { meta } from "./routes/meta";
+import { nosniff, page } from "./routes/page";
 import { queue } from "./routes/queue";
 
 export { BenchBaseline } from "./bench-baseline";
+export { Credentials } from "./credentials/object";
 export { Room } from "./room";
 
 const app = new Hono<AppEnv>();
 
 app.use("/api/*", async (c, next) => {
   c.set("metrics", new RequestMetrics());
-  c.set("caller", identify(c));
+  const who = await identify(c.env, c.req.header("authorization"));
+  c.set("caller", who.caller);
+  c.set("callerName", who.name);
+  c.set("scope", who.scope);
   await next();
   // A WebSocket upgrade's 101 comes from the room with immutable headers; it has no storage work to report.
   if (c.res.status !== 101) c.header("Server-Timing", c.var.metrics.header());
 });
+
+app.use("/api/*", nosniff);
 
 app.use(
   "/api/*",
@@ -45,6 +53,7 @@ app.use("/api/*", async (c, next) => {
 app.route("/", meta);
 app.route("/", comments);
 app.route("/", queue);
+app.route("/", credentials);
 app.route("/", live);
 app.route("/", adminModeration);
 app.route("/", exportHistory);
@@ -73,6 +82,8 @@ const ROUTES: Record<string, string[]> = {
   "/api/admin/mutes": ["GET"],
   "/api/admin/audit": ["GET"],
   "/api/admin/export": ["GET"],
+  "/api/admin/tokens": ["GET", "POST"],
+  "/api/admin/tokens/revoke": ["POST"],
   "/api/entities": ["GET"],
   "/api/stats": ["GET"],
   "/api/heartbeat": ["GET"],
@@ -89,8 +100,8 @@ app.all("/api/*", (c) => {
   throw new HttpError("not_found", `No API route ${c.req.method} ${new URL(c.req.url).pathname}`);
 });
 
-// Everything else is the static app (only reached when assets did not answer first).
-app.all("*", (c) => c.env.ASSETS.fetch(c.req.raw));
+// Everything else is the static app; its pages get a CSP with a nonce (issue #13).
+app.route("/", page);
 
 app.onError((error, c) => {
   if (error instanceof HttpError) {

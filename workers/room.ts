@@ -6,6 +6,7 @@ import type {
   CommentsPage,
   CompleteRequest,
   EntityProfile,
+  EntityScope,
   EntitySeen,
   FailRequest,
   HeartbeatRequest,
@@ -41,6 +42,7 @@ import { PostAddresses } from "./room/post-addresses";
 import { type Claim, Queue } from "./room/queue";
 import { RateBuckets } from "./room/rate-buckets";
 import { type ModerationOutcome, Removals } from "./room/removals";
+import { assertMessageInScope, assertPostInScope } from "./room/scope";
 import { MinuteSeries } from "./room/series";
 import { queueGauges, SqlSeriesStore } from "./room/series-store";
 import { SnapshotWriter } from "./room/snapshot-writer";
@@ -201,8 +203,10 @@ export class Room extends DurableObject<Bindings> {
     input: MessageInput,
     domainFallback: string,
     limit: { client: string; perMinute: number } | null,
+    scope: EntityScope = "*",
   ): Promise<RoomResult<Message>> {
     return this.runAsync(room, async () => {
+      assertPostInScope(scope, this.messages, input);
       const admit = () => {
         if (!limit) return;
         // Mutes are in SQLite (they survive eviction) and are checked in this same transaction.
@@ -311,8 +315,9 @@ export class Room extends DurableObject<Bindings> {
   }
 
   /** The predecessor's `PATCH processed`: settles an open addressed message (see room/legacy.ts). */
-  setProcessed(room: string, id: string, processed: boolean): RoomResult<Message> {
+  setProcessed(room: string, id: string, processed: boolean, scope: EntityScope = "*"): RoomResult<Message> {
     return this.run(room, () => {
+      assertMessageInScope(scope, this.messages, id, "update");
       const { message, settled } = this.legacy.patchProcessed(id, processed);
       if (settled) {
         this.changed();
@@ -350,8 +355,9 @@ export class Room extends DurableObject<Bindings> {
     }
   }
 
-  claim(room: string, req: ClaimRequest): RoomResult<Claim> {
+  claim(room: string, req: ClaimRequest, scope: EntityScope = "*"): RoomResult<Claim> {
     return this.run(room, () => {
+      assertMessageInScope(scope, this.messages, req.messageId, "claim");
       this.expireLeases();
       const value = this.queue.claim(req.messageId, req.workerId, leaseSeconds(req.leaseSeconds), Date.now());
       this.changed();
@@ -380,8 +386,9 @@ export class Room extends DurableObject<Bindings> {
     }
   }
 
-  heartbeat(room: string, req: HeartbeatRequest): RoomResult<Lease> {
+  heartbeat(room: string, req: HeartbeatRequest, scope: EntityScope = "*"): RoomResult<Lease> {
     return this.run(room, () => {
+      assertMessageInScope(scope, this.messages, req.messageId, "heartbeat");
       this.expireLeases();
       // A later expiry needs no new alarm: the earlier one finds nothing expired and re-arms.
       const value = this.queue.heartbeat(req.messageId, req.leaseToken, leaseSeconds(req.leaseSeconds), Date.now());
@@ -393,8 +400,9 @@ export class Room extends DurableObject<Bindings> {
    * The text a bot has generated so far: checked against the current lease, paced, shown to the
    * subscribers as a draft and kept in memory only (never a message, no row written).
    */
-  progress(room: string, req: ProgressRequest): RoomResult<Lease> {
+  progress(room: string, req: ProgressRequest, scope: EntityScope = "*"): RoomResult<Lease> {
     return this.run(room, () => {
+      assertMessageInScope(scope, this.messages, req.messageId, "progress");
       this.expireLeases();
       const admit = () => {
         const waitMs = this.drafts.waitMs(req.messageId);
@@ -426,8 +434,9 @@ export class Room extends DurableObject<Bindings> {
     });
   }
 
-  complete(room: string, req: CompleteRequest): RoomResult<Message | null> {
+  complete(room: string, req: CompleteRequest, scope: EntityScope = "*"): RoomResult<Message | null> {
     return this.run(room, () => {
+      assertMessageInScope(scope, this.messages, req.messageId, "complete");
       this.expireLeases();
       const headBefore = this.messages.head;
       const value = this.queue.complete(req.messageId, req.leaseToken, req.reply, Date.now());
@@ -439,8 +448,13 @@ export class Room extends DurableObject<Bindings> {
     });
   }
 
-  fail(room: string, req: FailRequest): RoomResult<{ status: "pending" | "failed"; attempts: number }> {
+  fail(
+    room: string,
+    req: FailRequest,
+    scope: EntityScope = "*",
+  ): RoomResult<{ status: "pending" | "failed"; attempts: number }> {
     return this.run(room, () => {
+      assertMessageInScope(scope, this.messages, req.messageId, "fail");
       this.expireLeases();
       const value = this.queue.fail(req.messageId, req.leaseToken, req.error, req.retryable ?? false);
       this.changed();
@@ -451,8 +465,9 @@ export class Room extends DurableObject<Bindings> {
     });
   }
 
-  release(room: string, req: ReleaseRequest): RoomResult<null> {
+  release(room: string, req: ReleaseRequest, scope: EntityScope = "*"): RoomResult<null> {
     return this.run(room, () => {
+      assertMessageInScope(scope, this.messages, req.messageId, "release");
       this.expireLeases();
       this.queue.release(req.messageId, req.leaseToken);
       this.changed();

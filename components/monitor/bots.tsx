@@ -2,7 +2,7 @@ import { type BotRow, formatAgo, STALE_BOT_MS } from "@/lib/monitor";
 import { Empty, Panel, Rows } from "./panel";
 
 /** O1: every bot that has polled this room, with its last poll; silent for a minute means stale. */
-export function Bots({ rows, now }: { rows: BotRow[] | undefined; now: number }) {
+export function Bots({ rows, locked, now }: { rows: BotRow[] | undefined; locked?: string; now: number }) {
   const live = rows?.filter((b) => !b.stale).length ?? 0;
   return (
     <Panel
@@ -11,7 +11,7 @@ export function Bots({ rows, now }: { rows: BotRow[] | undefined; now: number })
       aside={rows?.length ? `${live} polling · stale after ${STALE_BOT_MS / 1000} s` : undefined}
     >
       {!rows ? (
-        <Empty>Loading…</Empty>
+        <Empty>{locked ?? "Loading…"}</Empty>
       ) : rows.length === 0 ? (
         <Empty>No bot has polled this room yet.</Empty>
       ) : (

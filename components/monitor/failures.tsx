@@ -7,17 +7,20 @@ import { Empty, EntityTag, MessageId, Panel, Rows, requeueButtonClass } from "./
 /** O1/O3: the latest failed messages with the reason each failed, and a Requeue for each. */
 export function Failures({
   rows,
+  locked,
   colors,
   actions,
 }: {
   rows: Stats["recentFailures"] | undefined;
+  /** Why there are no rows (admin-only detail), instead of "Loading…". */
+  locked?: string;
   colors: ReadonlyMap<string, string>;
   actions: MonitorActions;
 }) {
   return (
     <Panel title="Recent failures" count={rows?.length} tone="alert" aside="latest 20">
       {!rows ? (
-        <Empty>Loading…</Empty>
+        <Empty>{locked ?? "Loading…"}</Empty>
       ) : rows.length === 0 ? (
         <Empty>No failed messages. Good.</Empty>
       ) : (

@@ -9,11 +9,14 @@ import { Empty, EntityTag, failButtonClass, MessageId, Panel, Rows, requeueButto
 /** O1/O3: messages being answered right now, who holds each lease and until when; requeue or fail one stuck. */
 export function Leases({
   rows,
+  locked,
   now,
   colors,
   actions,
 }: {
   rows: LeaseRow[] | undefined;
+  /** Why there are no rows (admin-only detail), instead of "Loading…". */
+  locked?: string;
   now: number;
   colors: ReadonlyMap<string, string>;
   actions: MonitorActions;
@@ -22,7 +25,7 @@ export function Leases({
   return (
     <Panel title="Leases" count={rows?.length} aside="being answered now">
       {!rows ? (
-        <Empty>Loading…</Empty>
+        <Empty>{locked ?? "Loading…"}</Empty>
       ) : rows.length === 0 ? (
         <Empty>No message is being answered right now.</Empty>
       ) : (

@@ -1,6 +1,7 @@
 "use client";
 
 import { type CSSProperties, type ReactNode, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
+import { useBotTokens } from "@/hooks/use-bot-tokens";
 import { useLocalStorage } from "@/hooks/use-local-storage";
 import { useModeration } from "@/hooks/use-moderation";
 import { useNow } from "@/hooks/use-now";
@@ -20,7 +21,9 @@ import {
 } from "@/lib/monitor";
 import { RANGE_MINUTES, type SeriesRange } from "@/lib/monitor-series";
 import { tintVariables } from "@/lib/tint";
+import { isAdminStats } from "@/types";
 import { Archive } from "./archive";
+import { BotTokensPanel } from "./bot-tokens";
 import { Bots } from "./bots";
 import { Charts } from "./charts";
 import { EntityTable } from "./entity-table";
@@ -93,6 +96,9 @@ function MonitorView() {
   const tint = useMemo(() => tintVariables(color ?? "") as CSSProperties, [color]);
 
   const { stats, fetchedAt } = data;
+  // Bots, leases and failure reasons are admin-only; without the token those panels say so.
+  const detail = stats && isAdminStats(stats) ? stats : undefined;
+  const locked = stats && !detail ? "Enter the admin token above to see this." : undefined;
   const entities = useMemo(
     () => (stats ? entityRows(stats, data.entities, now) : undefined),
     [stats, data.entities, now],
@@ -111,6 +117,8 @@ function MonitorView() {
       : data.pending
         ? "accepted"
         : "checking";
+  // Named bot tokens are managed once the admin token is known to be right.
+  const botTokens = useBotTokens(data.api, tokenState === "accepted" ? token.trim() : "");
   const waitingProblem = !token.trim()
     ? "Enter the admin token above to list waiting messages and fail one by hand."
     : tokenProblem(data.pendingError);
@@ -140,15 +148,21 @@ function MonitorView() {
               <EntityTable rows={entities} fetchedAt={fetchedAt} now={now} />
             </Slot>
             <Slot order="max-lg:order-3">
-              <Leases rows={stats ? leaseRows(stats, now) : undefined} now={now} colors={colors} actions={actions} />
+              <Leases
+                rows={detail ? leaseRows(detail, now) : undefined}
+                locked={locked}
+                now={now}
+                colors={colors}
+                actions={actions}
+              />
             </Slot>
             <Slot order="max-lg:order-5">
-              <Bots rows={stats ? botRows(stats, now) : undefined} now={now} />
+              <Bots rows={detail ? botRows(detail, now) : undefined} locked={locked} now={now} />
             </Slot>
           </div>
           <div className="contents lg:grid lg:min-w-0 lg:gap-3">
             <Slot order="max-lg:order-2">
-              <Failures rows={stats?.recentFailures} colors={colors} actions={actions} />
+              <Failures rows={detail?.recentFailures} locked={locked} colors={colors} actions={actions} />
             </Slot>
             <Slot order="max-lg:order-4">
               <Waiting
@@ -158,6 +172,9 @@ function MonitorView() {
                 colors={colors}
                 actions={actions}
               />
+            </Slot>
+            <Slot order="max-lg:order-7">
+              <BotTokensPanel tokens={botTokens} hasAdminToken={tokenState === "accepted"} />
             </Slot>
             <Slot order="max-lg:order-6">
               <Storage

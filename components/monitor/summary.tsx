@@ -1,5 +1,5 @@
 import { formatCount, formatDuration, oldestPendingEntity } from "@/lib/monitor";
-import type { Stats } from "@/types";
+import type { PublicStats } from "@/types";
 
 interface Tile {
   label: string;
@@ -11,7 +11,13 @@ interface Tile {
 }
 
 /** O1 at a glance: the queue by status, the oldest waiting message, and the room's size. */
-export function Summary({ stats, oldestPendingMs }: { stats: Stats | undefined; oldestPendingMs: number | null }) {
+export function Summary({
+  stats,
+  oldestPendingMs,
+}: {
+  stats: PublicStats | undefined;
+  oldestPendingMs: number | null;
+}) {
   const q = stats?.queue;
   const dash = "—";
   const oldestEntity = stats ? oldestPendingEntity(stats) : null;

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll } from "vitest";
 import type { Message } from "../../types/message.ts";
 import type { FakeLlm } from "../support/fake-llm.ts";
-import { BOT_TOKEN, REPO_ROOT, startWorker, type WorkerProcess } from "../support/worker-process.ts";
+import { ADMIN_TOKEN, BOT_TOKEN, REPO_ROOT, startWorker, type WorkerProcess } from "../support/worker-process.ts";
 
 export interface BotWorld {
   /** The real Worker, one per test file. */
@@ -111,7 +111,10 @@ export async function statusOf(api: string, room: string, ids: string[]): Promis
 }
 
 export async function stats(api: string, room: string) {
-  const response = await fetch(`${api}/api/stats?room=${room}`);
+  // Lease holders are admin-only detail on /api/stats (issue #13).
+  const response = await fetch(`${api}/api/stats?room=${room}`, {
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+  });
   return (await response.json()) as {
     queue: { pending: number; processing: number; complete: number; failed: number };
     leases: { messageId: string; claimedBy: string; expiresAt: number; attempts: number }[];

@@ -8,6 +8,7 @@ import { join, resolve } from "node:path";
 export const REPO_ROOT = resolve(import.meta.dirname, "..", "..");
 /** The local bot token (.dev.vars, created from .dev.vars.example by scripts/prepare-local.mjs). */
 export const BOT_TOKEN = "dev-bot-token";
+export const ADMIN_TOKEN = "dev-admin-token";
 
 export interface WorkerProcess {
   url: string;

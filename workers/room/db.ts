@@ -65,7 +65,8 @@ export class Db {
     return { rowsRead: this.readRows, rowsWritten: this.writtenRows };
   }
 
-  migrate(now: number): void {
+  /** Applies the migrations not yet recorded; each object class passes its own ordered list. */
+  migrate(now: number, migrations: readonly string[] = MIGRATIONS): void {
     this.storage.sql.exec(MIGRATIONS_TABLE);
     const applied = new Set(
       this.storage.sql
@@ -73,7 +74,7 @@ export class Db {
         .toArray()
         .map((r) => r.version),
     );
-    MIGRATIONS.forEach((sql, index) => {
+    migrations.forEach((sql, index) => {
       const version = index + 1;
       if (applied.has(version)) return;
       this.storage.transactionSync(() => {

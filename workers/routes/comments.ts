@@ -90,7 +90,7 @@ comments.post("/api/comments", async (c) => {
     c.var.caller === "anonymous"
       ? { client: clientAddress(c), perMinute: Number(c.env.RATE_LIMIT_PER_MINUTE) || 30 }
       : null;
-  const result = await roomStub(c).post(c.var.room, input, new URL(c.req.url).hostname, limit);
+  const result = await roomStub(c).post(c.var.room, input, new URL(c.req.url).hostname, limit, c.var.scope);
   const message = unwrap(c, result);
   return c.json(message, result.ok && result.status === 201 ? 201 : 200);
 });
@@ -100,5 +100,5 @@ comments.patch("/api/comments/:id", async (c) => {
   const id = messageIdSchema.safeParse(c.req.param("id"));
   if (!id.success) throw new HttpError("invalid_input", "Invalid message id", id.error.issues);
   const patch = await readJson(c, messagePatchSchema);
-  return c.json(unwrap(c, await roomStub(c).setProcessed(c.var.room, id.data, patch.botParams.processed)));
+  return c.json(unwrap(c, await roomStub(c).setProcessed(c.var.room, id.data, patch.botParams.processed, c.var.scope)));
 });

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { statsQuerySchema } from "../../types";
+import { type PublicStats, statsQuerySchema } from "../../types";
 import type { AppEnv } from "../app-env";
 import { roomStub } from "../context";
 import { readQuery, unwrap } from "../http";
@@ -14,9 +14,16 @@ meta.get("/api/heartbeat", async (c) => c.text(String(unwrap(c, await roomStub(c
 
 meta.get("/api/entities", async (c) => c.json({ entities: unwrap(c, await roomStub(c).entities(c.var.room)) }));
 
-/** Public aggregate numbers; the admin token adds the detailed parts of the series (reply latency). */
+/**
+ * Aggregate counts are public; bot identities (worker ids carry hostnames), lease holders,
+ * failure reasons and the series' reply latencies are for the operator, who holds the admin
+ * token (issues #13, #14).
+ */
 meta.get("/api/stats", async (c) => {
   const { minutes } = readQuery(c, statsQuerySchema);
   const detailed = c.var.caller === "admin";
-  return c.json(unwrap(c, await roomStub(c).stats(c.var.room, { minutes, detailed })));
+  const stats = unwrap(c, await roomStub(c).stats(c.var.room, { minutes, detailed }));
+  if (detailed) return c.json(stats);
+  const { leases: _leases, bots: _bots, recentFailures: _failures, ...aggregate } = stats;
+  return c.json(aggregate satisfies PublicStats);
 });

@@ -55,7 +55,7 @@ async function seed(room: string, total: number): Promise<void> {
 }
 
 async function stats(room: string): Promise<Stats> {
-  return statsSchema.parse((await call("GET", `/api/stats?room=${room}`)).body);
+  return statsSchema.parse((await call("GET", `/api/stats?room=${room}`, { token: ADMIN_TOKEN })).body);
 }
 
 /** Whether the room still has a whole segment over its hot window (what its alarm checks). */

@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { LIMITS, type Message, statsSchema } from "../../types";
 import { snapshotKey, snapshotSchema } from "../snapshot";
-import { allMessages, BOT_TOKEN, call, claimNext, freshRoom, human, postMessage } from "./client";
+import { ADMIN_TOKEN, allMessages, BOT_TOKEN, call, claimNext, freshRoom, human, postMessage } from "./client";
 
 /**
  * The predecessor's own web client and bot, replayed request by request (issue #8). Each request
@@ -50,7 +50,7 @@ async function oldBotList(room: string) {
 const unanswered = (comments: Message[]) => comments.filter((m) => m.botParams?.processed === false);
 
 async function stats(room: string) {
-  return statsSchema.parse((await call("GET", `/api/stats?room=${room}`)).body);
+  return statsSchema.parse((await call("GET", `/api/stats?room=${room}`, { token: ADMIN_TOKEN })).body);
 }
 
 async function oldBotAnswers(room: string, questionId: string, replyId: string) {

@@ -365,7 +365,7 @@ describe("entities and stats", () => {
     expect(byId.eve).toMatchObject({ username: "Eve", color: "255000255" });
     expect(byId.zed).not.toHaveProperty("username");
     expect(byId.eve.lastPolledAt).toBeGreaterThanOrEqual(before);
-    const stats = await call("GET", `/api/stats?room=${room}`);
+    const stats = await call("GET", `/api/stats?room=${room}`, { token: ADMIN_TOKEN });
     expect(stats.status).toBe(200);
     expect(stats.body.messages).toEqual({ total: 3, human: 3, AI: 0 });
     expect(stats.body.queue).toMatchObject({ pending: 1, processing: 1, complete: 0, failed: 0 });

@@ -1,0 +1,52 @@
+import { z } from "zod";
+
+/**
+ * Named bot tokens (issue #13): each says who is calling and which entities it may claim and
+ * speak as. `"*"` covers every entity (the legacy `BOT_TOKEN` is such a token).
+ */
+export const ALL_ENTITIES = "*" as const;
+
+/** Names an operator reads in audit trails; `admin` and `BOT_TOKEN` are taken by the two secrets. */
+export const tokenNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_.-]{1,64}$/, "a token name is 1–64 letters, digits, '_', '.' or '-'")
+  .refine((n) => n !== "admin" && n !== "BOT_TOKEN", "'admin' and 'BOT_TOKEN' name the configured secrets");
+
+export const scopedEntityIdSchema = z.string().min(1).max(64);
+
+export const entityScopeSchema = z.union([
+  z.literal(ALL_ENTITIES),
+  z.array(scopedEntityIdSchema).min(1, "name at least one entity, or '*' for all").max(100),
+]);
+export type EntityScope = z.infer<typeof entityScopeSchema>;
+
+/** `POST /api/admin/tokens` (admin token). */
+export const createBotTokenSchema = z.object({ name: tokenNameSchema, entities: entityScopeSchema });
+export type CreateBotToken = z.infer<typeof createBotTokenSchema>;
+
+/** `POST /api/admin/tokens/revoke` (admin token). */
+export const revokeBotTokenSchema = z.object({ name: tokenNameSchema });
+
+/** A token as listed: never its secret or its hash. */
+export const botTokenInfoSchema = z.object({
+  name: z.string(),
+  entities: entityScopeSchema,
+  createdAt: z.number().int(),
+  revokedAt: z.number().int().nullable(),
+});
+export type BotTokenInfo = z.infer<typeof botTokenInfoSchema>;
+
+/** The one answer that carries the secret: shown once, stored only as a hash. */
+export const createdBotTokenSchema = z.object({
+  success: z.literal(true),
+  token: z.string(),
+  info: botTokenInfoSchema,
+});
+export const botTokenListSchema = z.object({ tokens: z.array(botTokenInfoSchema) });
+export const revokedBotTokenSchema = z.object({ success: z.literal(true), info: botTokenInfoSchema });
+
+/** Whether a scope lets its holder act for `entity` (a message with no entity is nobody's). */
+export function scopeCovers(scope: EntityScope, entity: string | null | undefined): boolean {
+  if (scope === ALL_ENTITIES) return true;
+  return entity != null && scope.includes(entity);
+}

@@ -1,0 +1,13 @@
+import { z } from "zod";
+import { commentsPageSchema } from "./api.ts";
+import { roomSchema } from "./message.ts";
+
+/**
+ * The recent window the Worker writes into the chat page (issue #9, first paint without a round
+ * trip): `<script id="sww-initial" type="application/json">`, from the room's KV snapshot. The
+ * app shows `page` at once and resumes from `page.cursor`. Absent when the room has no snapshot.
+ */
+export const INITIAL_WINDOW_ELEMENT_ID = "sww-initial";
+
+export const initialWindowSchema = z.object({ room: roomSchema, page: commentsPageSchema });
+export type InitialWindow = z.infer<typeof initialWindowSchema>;

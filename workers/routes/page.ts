@@ -1,0 +1,60 @@
+import { type Context, Hono, type MiddlewareHandler } from "hono";
+import { type CommentsPage, type InitialWindow, roomSchema } from "../../types";
+import type { AppEnv } from "../app-env";
+import { DEFAULT_ROOM } from "../context";
+import { rewritePage } from "../page/rewrite";
+import { ALWAYS, newNonce, pageHeaders } from "../page/security";
+import { readSnapshot } from "../snapshot";
+
+/**
+ * Everything that is not `/api/*`: the static app, fetched from the assets binding. HTML pages
+ * get a CSP with a fresh nonce and the other protective headers; the chat page also carries the
+ * room's recent window from KV (issue #9). `_next/static/*` is served by the assets layer
+ * directly (wrangler.toml), with nosniff from `public/_headers`.
+ */
+export const page = new Hono<AppEnv>();
+
+page.all("*", async (c) => {
+  const asset = await c.env.ASSETS.fetch(c.req.raw);
+  const type = asset.headers.get("content-type") ?? "";
+  if (!type.startsWith("text/html")) return withHeaders(asset, ALWAYS);
+  const nonce = newNonce();
+  const url = new URL(c.req.url);
+  const initial = isChatPage(url.pathname) && asset.ok ? await initialWindow(c, url) : null;
+  const headers = pageHeaders({ nonce, url, frameAncestors: c.env.FRAME_ANCESTORS });
+  // A per-response nonce makes the HTML unique: no shared cache may reuse it.
+  return withHeaders(rewritePage(asset, nonce, initial), { ...headers, "Cache-Control": "no-store" });
+});
+
+/** nosniff on the API's answers too (a WebSocket's 101 has immutable headers and no body to sniff). */
+export const nosniff: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await next();
+  if (c.res.status !== 101) c.header("X-Content-Type-Options", "nosniff");
+};
+
+function isChatPage(pathname: string): boolean {
+  return pathname === "/" || pathname === "/index.html";
+}
+
+/** The snapshot's window as `GET /api/comments` would answer it; null without a usable snapshot. */
+async function initialWindow(c: Context<AppEnv>, url: URL): Promise<InitialWindow | null> {
+  const room = roomSchema.safeParse(url.searchParams.get("room") || DEFAULT_ROOM);
+  if (!room.success) return null;
+  const snapshot = await readSnapshot(c.env.SNAPSHOTS, room.data);
+  if (!snapshot) return null;
+  const comments = snapshot.comments.filter((m) => m.seq <= snapshot.seq);
+  // With its rev, so the page's socket asks for what was removed after the snapshot was written.
+  const page: CommentsPage = {
+    comments,
+    cursor: snapshot.seq,
+    hasMore: (comments[0]?.seq ?? 1) > 1,
+    rev: snapshot.rev,
+  };
+  return { room: room.data, page };
+}
+
+function withHeaders(response: Response, headers: Record<string, string>): Response {
+  const out = new Response(response.body, response);
+  for (const [k, v] of Object.entries(headers)) out.headers.set(k, v);
+  return out;
+}

@@ -1,0 +1,134 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { INITIAL_WINDOW_ELEMENT_ID, initialWindowSchema } from "../../types";
+import { rewritePage } from "../page/rewrite";
+import { contentSecurityPolicy, frameAncestors } from "../page/security";
+import { type Snapshot, snapshotKey } from "../snapshot";
+import { allMessages, call, freshRoom, postMessage } from "./client";
+
+/** Shaped like Next's static export: external chunks, inline bootstrap scripts, an inline JSON island. */
+const NEXT_LIKE = `<!DOCTYPE html><html lang="en"><head><meta charSet="utf-8"/>
+<link rel="stylesheet" href="/_next/static/css/app.css"/>
+<script src="/_next/static/chunks/webpack.js" async=""></script></head>
+<body><div id="root"></div>
+<script>(self.__next_f=self.__next_f||[]).push([0])</script>
+<script>self.__next_f.push([1,"1:\\"$Sreact.fragment\\"\\n"])</script>
+<script type="application/json" id="data">{}</script></body></html>`;
+
+const scriptTags = (html: string) => html.match(/<script\b[^>]*>/g) ?? [];
+const nonceOf = (csp: string) => /'nonce-([^']+)'/.exec(csp)?.[1];
+
+function initialFrom(html: string) {
+  const match = new RegExp(
+    `<script id="${INITIAL_WINDOW_ELEMENT_ID}" type="application/json"[^>]*>(.*?)</script>`,
+    "s",
+  ).exec(html);
+  return match ? initialWindowSchema.parse(JSON.parse(match[1] ?? "")) : null;
+}
+
+/** Writes the room's snapshot as the room's alarm would (the page only reads it). */
+async function writeSnapshot(room: string) {
+  const comments = await allMessages(room);
+  const snapshot: Snapshot = { v: 1, seq: comments.at(-1)?.seq ?? 0, rev: 0, comments };
+  await env.SNAPSHOTS.put(snapshotKey(room), JSON.stringify(snapshot));
+}
+
+describe("the page's headers", () => {
+  it("the CSP allows only the app's own scripts (plus the nonce), its API and its WebSocket origin", () => {
+    const csp = contentSecurityPolicy({
+      nonce: "abc",
+      url: new URL("https://chat.example/?room=x"),
+      frameAncestors: undefined,
+    });
+    const directives = Object.fromEntries(
+      csp.split("; ").map((d) => [d.split(" ")[0], d.split(" ").slice(1).join(" ")]),
+    );
+    expect(directives).toMatchObject({
+      "default-src": "'self'",
+      "script-src": "'self' 'nonce-abc'",
+      "connect-src": "'self' wss://chat.example",
+      "frame-ancestors": "'none'",
+      "base-uri": "'none'",
+      "object-src": "'none'",
+    });
+    expect(directives["script-src"]).not.toContain("unsafe");
+    const local = contentSecurityPolicy({ nonce: "n", url: new URL("http://127.0.0.1:8787/"), frameAncestors: "" });
+    expect(local).toContain("connect-src 'self' ws://127.0.0.1:8787");
+  });
+
+  it("frame-ancestors comes from FRAME_ANCESTORS; a value that could break out of the directive means 'none'", () => {
+    expect(frameAncestors("https://partner.example 'self'")).toBe("https://partner.example 'self'");
+    expect(frameAncestors(undefined)).toBe("'none'");
+    expect(frameAncestors("https://a.example; script-src *")).toBe("'none'");
+    expect(frameAncestors("https://a.example\r\nSet-Cookie: x=1")).toBe("'none'");
+  });
+});
+
+describe("rewriting a page", () => {
+  it("puts the response's nonce on every script, inline or not, and the window island in <head>", async () => {
+    const initial = { room: "global", page: { comments: [], cursor: 7, hasMore: true } };
+    const source = new Response(NEXT_LIKE, { headers: { "content-type": "text/html" } });
+    const html = await rewritePage(source, "N0nce", initial).text();
+    const tags = scriptTags(html);
+    expect(tags).toHaveLength(5);
+    for (const tag of tags) expect(tag).toContain('nonce="N0nce"');
+    // Before any of the app's scripts run.
+    expect(html.indexOf(INITIAL_WINDOW_ELEMENT_ID)).toBeLessThan(html.indexOf("</head>"));
+    expect(initialFrom(html)).toEqual(initial);
+  });
+});
+
+describe("GET / through the Worker", () => {
+  it("carries the CSP with a fresh nonce on every script, nosniff, Referrer-Policy and no framing", async () => {
+    const first = await call("GET", "/");
+    const second = await call("GET", "/");
+    expect(first.status).toBe(200);
+    expect(first.headers.get("content-type")).toMatch(/^text\/html/);
+    const csp = first.headers.get("content-security-policy") ?? "";
+    const nonce = nonceOf(csp);
+    expect(nonce).toMatch(/^[A-Za-z0-9+/=]{16,}$/);
+    expect(nonceOf(second.headers.get("content-security-policy") ?? "")).not.toBe(nonce);
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(first.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(first.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
+    expect(first.headers.get("x-frame-options")).toBe("DENY");
+    expect(first.headers.get("cache-control")).toBe("no-store");
+    for (const tag of scriptTags(first.body as string)) expect(tag).toContain(`nonce="${nonce}"`);
+  });
+
+  it("the monitor page is protected the same way; other files and the API say nosniff", async () => {
+    const monitor = await call("GET", "/monitor");
+    expect(monitor.headers.get("content-security-policy") ?? "").toContain("script-src 'self' 'nonce-");
+    expect(monitor.body as string).not.toContain(INITIAL_WINDOW_ELEMENT_ID);
+    const api = await call("GET", "/api/health");
+    expect(api.headers.get("x-content-type-options")).toBe("nosniff");
+    const missingApi = await call("GET", "/api/nope");
+    expect(missingApi.headers.get("x-content-type-options")).toBe("nosniff");
+  });
+
+  it("carries the room's recent window from the KV snapshot, escaped, and nothing when there is none", async () => {
+    const room = freshRoom("page");
+    expect(initialFrom((await call("GET", `/?room=${room}`)).body as string)).toBeNull();
+    await postMessage(room, { id: "m1", text: "first" });
+    await postMessage(room, { id: "m2", text: "</script><script>alert('x')</script>" });
+    await writeSnapshot(room);
+
+    const res = await call("GET", `/?room=${room}`);
+    const html = res.body as string;
+    expect(html).not.toContain("<script>alert('x')");
+    const initial = initialFrom(html);
+    expect(initial?.room).toBe(room);
+    expect(initial?.page.comments.map((m) => m.id)).toEqual(["m1", "m2"]);
+    expect(initial?.page.comments[1]?.text).toBe("</script><script>alert('x')</script>");
+    const api = await call("GET", `/api/comments?room=${room}`);
+    expect(initial?.page.cursor).toBe(api.body.cursor);
+    expect(initial?.page.hasMore).toBe(false);
+    const nonce = nonceOf(res.headers.get("content-security-policy") ?? "");
+    expect(html).toContain(`id="${INITIAL_WINDOW_ELEMENT_ID}" type="application/json" nonce="${nonce}"`);
+
+    // A room name the API would refuse gets the page without a window, not an error.
+    const bad = await call("GET", "/?room=no%20spaces");
+    expect(bad.status).toBe(200);
+    expect(initialFrom(bad.body as string)).toBeNull();
+  });
+});
