@@ -45,13 +45,16 @@ export class Counts {
       this.db.all<{ key: string; n: number }>("SELECT key, n FROM counts").map((r) => [r.key, r.n]),
     );
     counts.set("type:human", this.head() - (counts.get("type:AI") ?? 0));
-    for (const status of LIVE_STATES) {
-      const rows = this.db.all<{ entity: string; n: number }>(
-        "SELECT entity, COUNT(*) AS n FROM messages WHERE status = ? GROUP BY entity",
-        status,
-      );
-      for (const row of rows) counts.set(`q:${row.entity}:${status}`, row.n);
-    }
+    // Literal states, so each count reads its own partial index: the queue, never the history.
+    const live = [
+      ...this.db.all<{ entity: string; status: string; n: number }>(
+        "SELECT entity, 'pending' AS status, COUNT(*) AS n FROM messages WHERE status = 'pending' GROUP BY entity",
+      ),
+      ...this.db.all<{ entity: string; status: string; n: number }>(
+        "SELECT entity, 'processing' AS status, COUNT(*) AS n FROM messages WHERE status = 'processing' GROUP BY entity",
+      ),
+    ];
+    for (const row of live) counts.set(`q:${row.entity}:${row.status}`, row.n);
     return counts;
   }
 }

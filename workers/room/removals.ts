@@ -166,9 +166,11 @@ export class Removals {
   private scrubContexts(removed: MessageRow): MessageRow[] {
     const line = `${removed.username}: ${removed.text}`;
     const candidates = new Map<number, MessageRow>();
-    const queued = this.db.all<MessageRow>(
-      "SELECT * FROM messages WHERE status IN ('pending', 'processing') AND context IS NOT NULL",
-    );
+    // One query per state, each on its partial queue index (queue-sized, never history-sized).
+    const queued = [
+      ...this.db.all<MessageRow>("SELECT * FROM messages WHERE status = 'pending' AND context IS NOT NULL"),
+      ...this.db.all<MessageRow>("SELECT * FROM messages WHERE status = 'processing' AND context IS NOT NULL"),
+    ];
     const following = this.db.all<MessageRow>(
       "SELECT * FROM messages WHERE seq > ? AND context IS NOT NULL ORDER BY seq LIMIT ?",
       removed.seq,

@@ -147,6 +147,16 @@ export const MIGRATIONS: readonly string[] = [
   DROP TABLE post_addresses;
   DELETE FROM counts WHERE key = 'type:human' OR key LIKE 'q:%:pending' OR key LIKE 'q:%:processing';
   `,
+  // Queue indexes hold only what is waiting (docs/COST.md): a claim leaves them with one delete
+  // instead of rewriting two index entries, and a completed question is in none of them, so the
+  // answered history no longer pays index writes. Failures keep their own small index for stats.
+  `
+  DROP INDEX queue_by_entity;
+  DROP INDEX queue_by_status;
+  CREATE INDEX queue_pending_by_entity ON messages (entity, priority, seq) WHERE status = 'pending';
+  CREATE INDEX queue_pending ON messages (priority, seq) WHERE status = 'pending';
+  CREATE INDEX queue_failed ON messages (seq) WHERE status = 'failed';
+  `,
 ];
 
 export const MIGRATIONS_TABLE = `
