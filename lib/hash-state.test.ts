@@ -95,3 +95,12 @@ describe("URL hash codec (F7)", () => {
     expect(hash).toBe("#u=A:001002003&filteractive=false");
   });
 });
+
+describe("entity names longer than a person's (issue 8)", () => {
+  it("a u= filter and ais= accept an entity name up to 32 characters; uis= keeps the person's 16", () => {
+    const state = parseHash("#u=EmotionalIntelligence:120200150&filteractive=true&ais=EmotionalIntelligence:random");
+    expect(state.users).toEqual([{ username: "EmotionalIntelligence", color: "120200150" }]);
+    expect(state.ais).toBe("EmotionalIntelligence:random");
+    expect(parseHash("#uis=EmotionalIntelligence:120200150").me).toBeUndefined();
+  });
+});

@@ -1,4 +1,4 @@
-import { colorSchema, LIMITS, type UserFilter, usernameSchema } from "../types";
+import { aiUsernameSchema, colorSchema, LIMITS, type UserFilter, usernameSchema } from "../types";
 
 /**
  * F7: the URL hash is the conversation's state, so a conversation is a bookmark.
@@ -91,7 +91,8 @@ export function parseHash(hash: string): HashState {
         break;
       }
       case "ais":
-        if (single !== undefined && parseIdentity(single, true)) state.ais = single;
+        // The identity an entity replies as: entity names may be longer than a person's.
+        if (single !== undefined && parseIdentity(single, true, aiUsernameSchema)) state.ais = single;
         break;
       case "entity":
         if (single !== undefined && ENTITY_ID.test(single)) state.entity = single;
@@ -143,23 +144,30 @@ export function sameUser(a: UserFilter, b: UserFilter): boolean {
   return a.username === b.username && a.color === b.color;
 }
 
-/** `name:color` → a user filter, or null when either half is invalid. */
+/**
+ * `name:color` → a user filter, or null when either half is invalid. A conversation may name an
+ * entity, whose name may be up to the AI limit (32), so filters accept that length.
+ */
 export function parseUser(item: string): UserFilter | null {
   const at = item.lastIndexOf(":");
   if (at <= 0) return null;
   const username = item.slice(0, at);
   const color = item.slice(at + 1);
-  if (!usernameSchema.safeParse(username).success || !colorSchema.safeParse(color).success) return null;
+  if (!aiUsernameSchema.safeParse(username).success || !colorSchema.safeParse(color).success) return null;
   return { username, color };
 }
 
 /** `name:color`, or `name:random` when `allowRandom`. */
-export function parseIdentity(item: string, allowRandom: boolean): { username: string; color: string } | null {
+export function parseIdentity(
+  item: string,
+  allowRandom: boolean,
+  names: typeof usernameSchema = usernameSchema,
+): { username: string; color: string } | null {
   const at = item.lastIndexOf(":");
   if (at <= 0) return null;
   const username = item.slice(0, at);
   const color = item.slice(at + 1);
-  if (!usernameSchema.safeParse(username).success) return null;
+  if (!names.safeParse(username).success) return null;
   if (allowRandom && color === "random") return { username, color };
   return colorSchema.safeParse(color).success ? { username, color } : null;
 }
