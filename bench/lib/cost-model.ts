@@ -140,6 +140,9 @@ export function projectSheet(m: Measured, load: Load, a: Assumptions, delivery: 
     wsFrames = viewers * (SECONDS_PER_MONTH / a.pingSeconds);
     // Each broadcast reads nothing more: the room sends the rows it just wrote.
   }
+  // A month of history: the newest HOT_MESSAGES stay in SQLite, the rest moves to R2 segments.
+  const hot = Math.min(stored, ARCHIVE.hotMessages);
+  const archived = stored - hot;
   // The room's alarm: one invocation per snapshot write and per closed series minute.
   const alarms = snapshots + seriesRows;
   const awakeSeconds = SECONDS_PER_MONTH * a.rooms;
@@ -162,17 +165,30 @@ export function projectSheet(m: Measured, load: Load, a: Assumptions, delivery: 
     item("SQLite rows read", api.rowsRead + snapshots * m.rowsReadPerSnapshot, "rows", P.durableObjects.sqliteRowRead),
     item("SQLite rows written", api.rowsWritten + seriesRows * 2, "rows", P.durableObjects.sqliteRowWritten),
     item(
-      "SQLite storage (after 1 month of history)",
-      (stored * m.bytesPerMessage * 2) / 1e9,
+      "SQLite storage (after 1 month: hot window + archived ids)",
+      (hot * ARCHIVE.hotBytesPerMessage + archived * ARCHIVE.archivedIdBytes) / 1e9,
       "GB-month",
       P.durableObjects.sqliteGbMonth,
     ),
     item("KV reads (window snapshot)", api.kvReads, "reads", P.kv.read),
     item("KV writes (snapshot, ≤ 1/s/room)", api.kvWrites + snapshots, "writes", P.kv.write),
-    item("R2 (archive not landed)", 0, "ops", 0),
+    item("R2 writes (one segment per 1,000 settled messages)", archived / ARCHIVE.segmentSize, "writes", P.r2.classA),
+    item("R2 storage (archived history, gzip)", (archived * ARCHIVE.r2BytesPerMessage) / 1e9, "GB-month", P.r2.gbMonth),
   ];
   return sheet(`this project, ${delivery === "websocket" ? "WebSocket" : "polling"} viewers`, load, items);
 }
+
+/**
+ * The archive's sizes, measured by `workers/test/storage-size.test.ts` (docs/ARCHITECTURE.md),
+ * and its defaults in wrangler.toml (HOT_MESSAGES, ARCHIVE_SEGMENT_SIZE).
+ */
+const ARCHIVE = {
+  hotMessages: 1_000_000,
+  segmentSize: 1_000,
+  hotBytesPerMessage: 355,
+  archivedIdBytes: 20,
+  r2BytesPerMessage: 78,
+} as const;
 
 /**
  * The predecessor, from its own notes (shared/seeds): every post puts `comment:<ts>:<id>` and

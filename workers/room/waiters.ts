@@ -17,8 +17,16 @@ export class Waiters {
     });
   }
 
+  /**
+   * Wakes every parked caller on the next task, not in this one: the waker finishes (and
+   * measures its own storage work for Server-Timing) before a woken long-poll claims anything.
+   */
   wakeAll(): void {
-    for (const wake of [...this.parked]) wake();
+    const woken = [...this.parked];
+    if (woken.length === 0) return;
+    setTimeout(() => {
+      for (const wake of woken) wake();
+    }, 0);
   }
 
   get size(): number {
