@@ -1,6 +1,6 @@
 "use client";
 
-import { type CSSProperties, useCallback, useMemo, useRef, useState, useSyncExternalStore } from "react";
+import { type CSSProperties, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { useDebounced } from "@/hooks/use-debounced";
 import { useDrafts, useShownDrafts } from "@/hooks/use-drafts";
 import { useEntities } from "@/hooks/use-entities";
@@ -17,6 +17,7 @@ import { serverQuery, visibleMessages } from "@/lib/filters";
 import { sameUser } from "@/lib/hash-state";
 import { buildOutgoing, checkDraft, newMessageId } from "@/lib/outgoing";
 import { tintVariables } from "@/lib/tint";
+import { FIRST_PAINT_ELEMENT_ID } from "@/types";
 import { Composer } from "./composer";
 import { useExportActions } from "./export-actions";
 import { FilterBar } from "./filter-bar";
@@ -134,6 +135,11 @@ function ChatView() {
   const tint = useMemo(() => tintVariables(id.color) as CSSProperties, [id.color]);
 
   const filtering = hash.filterActive && chips.length > 0;
+  // The Worker painted the newest rows as static markup with the HTML; ours are on screen now.
+  useEffect(() => {
+    if (feed.loaded) document.getElementById(FIRST_PAINT_ELEMENT_ID)?.remove();
+  }, [feed.loaded]);
+
   const emptyText = !feed.loaded
     ? ""
     : feed.messages.length === 0

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { INITIAL_WINDOW_ELEMENT_ID, initialWindowSchema } from "../../types";
+import { FIRST_PAINT_ELEMENT_ID, INITIAL_WINDOW_ELEMENT_ID, initialWindowSchema } from "../../types";
 import { rewritePage } from "../page/rewrite";
 import { contentSecurityPolicy, frameAncestors } from "../page/security";
 import { type Snapshot, snapshotKey } from "../snapshot";
@@ -125,6 +125,12 @@ describe("GET / through the Worker", () => {
     expect(initial?.page.hasMore).toBe(false);
     const nonce = nonceOf(res.headers.get("content-security-policy") ?? "");
     expect(html).toContain(`id="${INITIAL_WINDOW_ELEMENT_ID}" type="application/json" nonce="${nonce}"`);
+    // The same rows as static markup at the top of <body>, escaped, painted before any script runs.
+    const firstPaint = new RegExp(`<div id="${FIRST_PAINT_ELEMENT_ID}"[^>]*>(.*?)</div>`).exec(html)?.[1] ?? "";
+    expect(firstPaint).toContain("Alice:</span> <span");
+    expect(firstPaint).toContain(">first</span>");
+    expect(firstPaint).toContain("&#60;/script&#62;&#60;script&#62;alert(&#39;x&#39;)&#60;/script&#62;");
+    expect(html.indexOf(FIRST_PAINT_ELEMENT_ID)).toBeGreaterThan(html.indexOf("<body"));
 
     // A room name the API would refuse gets the page without a window, not an error.
     const bad = await call("GET", "/?room=no%20spaces");
