@@ -116,7 +116,8 @@ export class MessageFeed {
         const fresh = event.messages.filter((m) => m.seq > this.window.cursor && !seen.has(m.id));
         this.arrived.push(...fresh);
         this.set(appendNewer(this.window, { comments: event.messages, cursor: event.cursor, hasMore: false }));
-        return event.hasMore ? { resumeFrom: this.window.cursor } : null;
+        // The room holds this socket's broadcasts until we resume from exactly where it stopped.
+        return event.hasMore ? { resumeFrom: event.cursor } : null;
       }
       case "queue":
         this.set(applyQueueChanges(this.window, event.changes));

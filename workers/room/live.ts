@@ -39,6 +39,8 @@ interface Subscription {
   /** Stable across wake-ups (the runtime hands us a new WebSocket object each time). */
   id: string;
   filter: LiveFilter;
+  /** A bounded catch-up stopped early: broadcasts wait for the client's next resume. */
+  paused?: boolean;
 }
 
 /**
@@ -179,9 +181,11 @@ export class LiveHub {
       case "resume":
         this.resume(ws, frame.cursor);
         return;
-      case "filter":
-        this.subscribe(ws, this.subscription(ws).id, frame.filter);
+      case "filter": {
+        const { id, paused } = this.subscription(ws);
+        this.subscribe(ws, id, frame.filter, paused);
         return;
+      }
       case "ping":
         // Normally answered by the auto-response without waking us; a ping with other spacing lands here.
         ws.send(LIVE.pong);
@@ -214,17 +218,23 @@ export class LiveHub {
       });
       return;
     }
-    const filter = this.subscription(ws).filter;
+    const subscription = this.subscription(ws);
     let at = cursor;
     for (let n = 1; ; n++) {
       const page = this.source.after(at, LIVE.catchUpPage);
-      const shown = page.comments.filter((m) => shows(filter, m, this.source.authorOf));
+      const shown = page.comments.filter((m) => shows(subscription.filter, m, this.source.authorOf));
       at = page.cursor;
       const last = !page.hasMore || n === LIVE.catchUpPages;
       if (shown.length > 0 || last) {
         this.send(ws, { type: "messages", messages: shown, cursor: at, hasMore: last && page.hasMore });
       }
-      if (last) return;
+      if (last) {
+        // Stopped early: hold this socket's broadcasts until it resumes, or a newer message would
+        // reach it before the ones between `at` and the head, and its cursor would skip them.
+        const paused = page.hasMore;
+        if (paused !== Boolean(subscription.paused)) ws.serializeAttachment({ ...subscription, paused });
+        return;
+      }
     }
   }
 
@@ -232,7 +242,9 @@ export class LiveHub {
   private fanOut(frameFor: (filter: LiveFilter) => ServerEvent | null): void {
     const frames = new Map<string, string | null>();
     for (const ws of this.ctx.getWebSockets()) {
-      const filter = this.subscription(ws).filter;
+      const { filter, paused } = this.subscription(ws);
+      // Mid catch-up: its next resume brings these too, in order.
+      if (paused) continue;
       const key = filterKey(filter);
       let frame = frames.get(key);
       if (frame === undefined) {
@@ -244,8 +256,8 @@ export class LiveHub {
     }
   }
 
-  private subscribe(ws: WebSocket, id: string, filter: LiveFilter): void {
-    const subscription: Subscription = { v: 1, id, filter };
+  private subscribe(ws: WebSocket, id: string, filter: LiveFilter, paused = false): void {
+    const subscription: Subscription = { v: 1, id, filter, ...(paused ? { paused } : {}) };
     ws.serializeAttachment(subscription);
   }
 
@@ -260,6 +272,7 @@ export class LiveHub {
       v: 1,
       id: typeof stored?.id === "string" ? stored.id : "unknown",
       filter: filter.success ? filter.data : { channel: "ALL", users: [] },
+      paused: stored?.paused === true,
     };
   }
 

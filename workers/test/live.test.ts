@@ -144,9 +144,16 @@ describe("live resume", () => {
     const live = await LiveClient.open(room, "cursor=0");
     await live.until(() => live.of("messages").some((e) => e.hasMore), "a bounded catch-up", 20_000);
     expect(live.messages.length).toBe(LIVE.catchUpPage * LIVE.catchUpPages);
+    // A message committed now must not overtake the ones the catch-up has not sent yet.
+    await postMessage(room, { id: "newest" });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(live.messages.length).toBe(LIVE.catchUpPage * LIVE.catchUpPages);
     live.send({ type: "resume", cursor: live.of("messages").at(-1)?.cursor });
-    await live.until(() => live.messages.length === total, "the rest");
-    expect(live.messages.map((m) => m.seq)).toEqual(batch.map((i) => i + 1));
+    await live.until(() => live.messages.length === total + 1, "the rest");
+    expect(live.messages.map((m) => m.seq)).toEqual([...batch.map((i) => i + 1), total + 1]);
+    // Caught up: broadcasts flow again.
+    await postMessage(room, { id: "after" });
+    await live.until(() => live.messages.length === total + 2, "the next broadcast");
   }, 60_000);
 });
 
