@@ -3,7 +3,8 @@
 // drop reconnects with `?cursor=` (backoff with jitter). It records what it accepted, so a test
 // can assert "every message exactly once, in seq order", and what the wire sent that it had to
 // ignore, so a test can see whether the server ever repeated itself.
-import { type ServerEvent, serverEventSchema } from "../../types/live.ts";
+import { LIVE, type ServerEvent, serverEventSchema } from "../../types/live.ts";
+import type { Message } from "../../types/message.ts";
 
 export interface SubscriberStats {
   /** Accepted seqs, in the order they arrived (strictly increasing by construction). */
@@ -16,6 +17,8 @@ export interface SubscriberStats {
   errors: Map<string, number>;
   /** Frames that did not parse as a server event (a protocol bug if ever non-zero). */
   badFrames: number;
+  /** Frames this client sent (keep-alive pings): requests, for a cost count. */
+  framesSent: number;
 }
 
 export interface LiveSubscriberOptions {
@@ -28,18 +31,31 @@ export interface LiveSubscriberOptions {
   cursor?: number;
   firstBackoffMs?: number;
   maxBackoffMs?: number;
-  onAccepted?: (seq: number, receivedAt: number) => void;
+  onAccepted?: (message: Message, receivedAt: number) => void;
+  /** Send the app's keep-alive ping this often (lib/live-connection.ts pings every 25 s); off when absent. */
+  pingEveryMs?: number;
 }
 
 export class LiveSubscriber {
-  readonly stats: SubscriberStats = { seqs: [], ignored: 0, connects: 0, errors: new Map(), badFrames: 0 };
+  readonly stats: SubscriberStats = {
+    seqs: [],
+    ignored: 0,
+    connects: 0,
+    errors: new Map(),
+    badFrames: 0,
+    framesSent: 0,
+  };
   private cursor: number;
   private ws: WebSocket | null = null;
   private stopped = false;
   private failures = 0;
   private timer: NodeJS.Timeout | null = null;
+  private pinger: NodeJS.Timeout | null = null;
 
-  constructor(private readonly options: LiveSubscriberOptions) {
+  private readonly options: LiveSubscriberOptions;
+
+  constructor(options: LiveSubscriberOptions) {
+    this.options = options;
     this.cursor = options.cursor ?? 0;
   }
 
@@ -54,6 +70,13 @@ export class LiveSubscriber {
   start(): void {
     this.stopped = false;
     this.connect();
+    if (this.options.pingEveryMs) {
+      this.pinger = setInterval(() => {
+        if (this.ws?.readyState !== WebSocket.OPEN) return;
+        this.ws.send(LIVE.ping);
+        this.stats.framesSent++;
+      }, this.options.pingEveryMs);
+    }
   }
 
   /** Closes the socket politely (1000); the subscriber reconnects with its cursor. */
@@ -64,6 +87,7 @@ export class LiveSubscriber {
   stop(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.pinger) clearInterval(this.pinger);
     this.ws?.close(1000, "done");
     this.ws = null;
   }
@@ -124,7 +148,7 @@ export class LiveSubscriber {
           }
           this.cursor = m.seq;
           this.stats.seqs.push(m.seq);
-          this.options.onAccepted?.(m.seq, receivedAt);
+          this.options.onAccepted?.(m, receivedAt);
         }
         // The event's cursor: every seq up to it has been considered for this socket.
         this.cursor = Math.max(this.cursor, event.cursor);
