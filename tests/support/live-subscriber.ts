@@ -17,6 +17,8 @@ export interface SubscriberStats {
   errors: Map<string, number>;
   /** Frames that did not parse as a server event (a protocol bug if ever non-zero). */
   badFrames: number;
+  /** Connection attempts abandoned because no hello came in time. */
+  timeouts: number;
   /** Frames this client sent (keep-alive pings): requests, for a cost count. */
   framesSent: number;
 }
@@ -32,6 +34,8 @@ export interface LiveSubscriberOptions {
   firstBackoffMs?: number;
   maxBackoffMs?: number;
   onAccepted?: (message: Message, receivedAt: number) => void;
+  /** No hello within this long: abandon the attempt and reconnect (default 5 s). */
+  connectTimeoutMs?: number;
   /** Send the app's keep-alive ping this often (lib/live-connection.ts pings every 25 s); off when absent. */
   pingEveryMs?: number;
 }
@@ -44,6 +48,7 @@ export class LiveSubscriber {
     errors: new Map(),
     badFrames: 0,
     framesSent: 0,
+    timeouts: 0,
   };
   private cursor: number;
   private ws: WebSocket | null = null;
@@ -108,25 +113,38 @@ export class LiveSubscriber {
       return;
     }
     this.ws = ws;
+    // A server that died mid-handshake, or one still starting, may never answer: give up on this
+    // attempt and try again, as partysocket's connectionTimeout does in the app.
+    let greeted = false;
+    const handshakeTimer = setTimeout(() => {
+      if (!greeted && this.ws === ws) {
+        this.stats.timeouts++;
+        // Do not wait for a close event: a socket closed while still connecting may never send one.
+        this.retire(ws);
+      }
+    }, this.options.connectTimeoutMs ?? 5_000);
     // A socket that was told "there is more" is abandoned and reopened from its cursor: the
     // reopened socket's catch-up is atomic with its hello, so no broadcast can interleave.
     let abandoned = false;
     ws.addEventListener("message", (event) => {
       if (abandoned || this.ws !== ws) return;
       const parsed = parse(event.data);
+      if (parsed?.type === "hello") {
+        greeted = true;
+        clearTimeout(handshakeTimer);
+      }
       if (!parsed) {
         this.stats.badFrames++;
         return;
       }
       if (this.handle(parsed) === "reopen") {
         abandoned = true;
-        ws.close(1000, "resume from cursor");
+        this.retire(ws);
       }
     });
     ws.addEventListener("close", () => {
-      if (this.ws !== ws) return;
-      this.ws = null;
-      this.scheduleReconnect();
+      clearTimeout(handshakeTimer);
+      if (this.ws === ws) this.retire(ws);
     });
     ws.addEventListener("error", () => {
       // A close event always follows; reconnecting happens there.
@@ -160,6 +178,14 @@ export class LiveSubscriber {
       default:
         return;
     }
+  }
+
+  /** Lets go of a socket (closing it if still open) and reconnects from the cursor. */
+  private retire(ws: WebSocket): void {
+    if (this.ws !== ws) return;
+    this.ws = null;
+    if (ws.readyState === WebSocket.CONNECTING || ws.readyState === WebSocket.OPEN) ws.close(1000, "reconnecting");
+    this.scheduleReconnect();
   }
 
   private scheduleReconnect(): void {
