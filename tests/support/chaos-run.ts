@@ -57,6 +57,7 @@ export interface ChaosReport {
   };
   addressed: number;
   answeredOnce: number;
+  answeredAfterLostLease: number;
   answeredTwice: number;
   failed: number;
   failedReasons: Record<string, number>;
@@ -226,6 +227,8 @@ export async function runChaos(config: ChaosConfig): Promise<ChaosReport> {
     );
     const storedById = new Map(humans.map((m) => [m.id, m]));
     let answeredOnce = 0;
+    // Answered although an earlier lease was lost (a killed bot, an expiry across a Worker restart).
+    let answeredAfterLostLease = 0;
     let answeredTwice = 0;
     let failed = 0;
     let unresolved = 0;
@@ -235,8 +238,10 @@ export async function runChaos(config: ChaosConfig): Promise<ChaosReport> {
       const count = replies.get(id) ?? 0;
       if (count > 1) answeredTwice++;
       const status = m?.botParams?.status;
-      if (status === "complete" && count === 1) answeredOnce++;
-      else if (status === "failed" && count === 0) {
+      if (status === "complete" && count === 1) {
+        answeredOnce++;
+        if ((m?.botParams?.attempts ?? 0) > 0) answeredAfterLostLease++;
+      } else if (status === "failed" && count === 0) {
         failed++;
         const reason = m?.botParams?.error ?? "(no reason)";
         failedReasons.set(reason, (failedReasons.get(reason) ?? 0) + 1);
@@ -308,6 +313,7 @@ export async function runChaos(config: ChaosConfig): Promise<ChaosReport> {
       subscriber,
       addressed: addressedIds.size,
       answeredOnce,
+      answeredAfterLostLease,
       answeredTwice,
       failed,
       failedReasons: Object.fromEntries(failedReasons),
@@ -336,7 +342,7 @@ export function renderChaosReport(r: ChaosReport): string {
     `doubled ${r.doubled}`,
     `per-subscriber received ${s.minReceived === s.maxReceived ? s.minReceived : `${s.minReceived}..${s.maxReceived}`} of ${r.storedTotal} (${s.count} subscribers; none twice: ${s.doubled === 0}, none missing: ${s.missing === 0}, out of order ${s.outOfOrder}; ${s.reconnects} reconnects, ${s.handshakeTimeouts} handshake timeouts${s.stuckAt.length ? `, cursors stuck at ${s.stuckAt.join(",")}` : ""}${Object.keys(s.errors).length ? `; error events ${JSON.stringify(s.errors)}` : ""})`,
     `addressed ${r.addressed}`,
-    `answered once ${r.answeredOnce} (= A − F = ${r.addressed - r.failed})`,
+    `answered once ${r.answeredOnce} (= A − F = ${r.addressed - r.failed}; ${r.answeredAfterLostLease} of them after an earlier attempt lost its lease)`,
     `failed ${r.failed}${r.failed ? ` ${JSON.stringify(r.failedReasons)}` : ""}`,
     `answered twice ${r.answeredTwice}`,
     `unresolved ${r.unresolved}; queue at end ${JSON.stringify(r.queueAtEnd)}`,
