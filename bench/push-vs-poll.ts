@@ -39,6 +39,8 @@ interface PhaseResult {
   requests: number;
   /** Requests before the window: WebSocket upgrades, or the pollers' warm-up polls. */
   setupRequests: number;
+  /** Of `requests`, the keep-alive pings (answered by the runtime's auto-response, never by Worker code). */
+  keepAlives: number;
   /** CPU of the whole `npm run api` group (wrangler's dev proxy + workerd). */
   cpuMs: number;
   /** CPU of workerd alone. */
@@ -79,6 +81,7 @@ async function phase(mode: "push" | "poll", viewers: number): Promise<PhaseResul
   };
 
   let countRequests: () => number;
+  let countKeepAlives: () => number = () => 0;
   let stopViewers: () => void;
   if (mode === "push") {
     const subs = Array.from(
@@ -99,6 +102,8 @@ async function phase(mode: "push" | "poll", viewers: number): Promise<PhaseResul
       await until(() => subs.slice(0, i + 100).every((s) => s.stats.connects > 0), 60_000, "sockets connected");
     }
     countRequests = () => subs.reduce((n, s) => n + s.stats.connects + s.stats.framesSent, 0);
+    // The only frames this client sends are keep-alive pings.
+    countKeepAlives = () => subs.reduce((n, s) => n + s.stats.framesSent, 0);
     stopViewers = () => {
       for (const s of subs) s.stop();
     };
@@ -114,6 +119,7 @@ async function phase(mode: "push" | "poll", viewers: number): Promise<PhaseResul
   // Both sides start counting at the window: the pollers' warm-up polls and the sockets' upgrades
   // come before it (the upgrades are reported in their own column).
   const requestsBefore = countRequests();
+  const keepAlivesBefore = countKeepAlives();
 
   const cpuBefore = worker.serverCpu();
   const workerdBefore = worker.workerdCpu();
@@ -134,6 +140,7 @@ async function phase(mode: "push" | "poll", viewers: number): Promise<PhaseResul
   const cpuAfter = worker.serverCpu();
   const workerdAfter = worker.workerdCpu();
   const requests = countRequests() - requestsBefore;
+  const keepAlives = countKeepAlives() - keepAlivesBefore;
   stopViewers();
   await sleep(500);
 
@@ -147,6 +154,7 @@ async function phase(mode: "push" | "poll", viewers: number): Promise<PhaseResul
     p99Ms: latencies.length ? quantile(latencies, 0.99) : Number.NaN,
     requests,
     setupRequests: requestsBefore,
+    keepAlives,
     cpuMs: cpuBefore && cpuAfter ? cpuMsBetween(cpuBefore, cpuAfter) : Number.NaN,
     workerdCpuMs: workerdBefore && workerdAfter ? cpuMsBetween(workerdBefore, workerdAfter) : Number.NaN,
     windowMs,
@@ -184,6 +192,7 @@ function render(rows: PhaseResult[]): string {
     perDelivered(push, push.requests + push.setupRequests),
     perDelivered(poll, poll.requests + poll.setupRequests),
   );
+  const reqNoPingRatio = ratio(perDelivered(push, push.requests - push.keepAlives), perDelivered(poll, poll.requests));
   const cpuRatio = ratio(perDelivered(push, push.workerdCpuMs), perDelivered(poll, poll.workerdCpuMs));
   const groupCpuRatio = ratio(perDelivered(push, push.cpuMs), perDelivered(poll, poll.cpuMs));
   const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : "n/a");
@@ -211,6 +220,7 @@ function render(rows: PhaseResult[]): string {
     `| post → seen p99 | ${fmt(p99Ratio, 3)} | ≤ 0.25: ${verdict(p99Ratio, 0.25)} |`,
     `| API requests per delivered message | ${fmt(reqRatio, 4)} | ≤ 0.01: ${verdict(reqRatio, 0.01)} |`,
     `| the same, charging each socket's upgrade to the window | ${fmt(reqSetupRatio, 4)} | |`,
+    `| the same, without the ${push.keepAlives} keep-alive pings (auto-responses: the runtime answers them, no Worker code runs) | ${fmt(reqNoPingRatio, 4)} | |`,
     `| server CPU per delivered message (workerd) | ${fmt(cpuRatio, 3)} | ≤ 0.2: ${verdict(cpuRatio, 0.2)} |`,
     `| the same, whole \`npm run api\` group (with wrangler's dev proxy) | ${fmt(groupCpuRatio, 3)} | |`,
   ].join("\n");

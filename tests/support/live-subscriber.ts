@@ -147,7 +147,10 @@ export class LiveSubscriber {
       if (this.ws === ws) this.retire(ws);
     });
     ws.addEventListener("error", () => {
-      // A close event always follows; reconnecting happens there.
+      // Node 22's WebSocket (undici) fires only `error` when the connection is refused and stays
+      // CONNECTING without a close event, so an error lets go of the socket itself.
+      clearTimeout(handshakeTimer);
+      this.retire(ws);
     });
   }
 
