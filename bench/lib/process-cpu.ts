@@ -9,7 +9,7 @@ export type CpuReading = Map<string, number>;
  * The benchmark charges a burst of requests with the server's CPU across it: unlike wall-clock
  * throughput, CPU per request barely moves when other programs compete for the cores.
  */
-export function readProcessGroupCpu(groupId: number): CpuReading | null {
+export function readProcessGroupCpu(groupId: number, onlyCommand?: string): CpuReading | null {
   let pids: string[];
   try {
     pids = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
@@ -20,6 +20,8 @@ export function readProcessGroupCpu(groupId: number): CpuReading | null {
   for (const pid of pids) {
     try {
       if (processGroupOf(readFileSync(`/proc/${pid}/stat`, "utf8")) !== groupId) continue;
+      // e.g. "workerd": the runtime alone, without wrangler's dev proxy and bundler around it.
+      if (onlyCommand && readFileSync(`/proc/${pid}/comm`, "utf8").trim() !== onlyCommand) continue;
       for (const tid of readdirSync(`/proc/${pid}/task`)) {
         const ns = Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]);
         reading.set(`${pid}/${tid}`, ns);

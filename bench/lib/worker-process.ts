@@ -15,6 +15,8 @@ export interface RunningWorker {
   command: string;
   /** CPU time so far of the whole server (npm, wrangler, workerd), or null where unreadable. */
   serverCpu(): CpuReading | null;
+  /** CPU time so far of the workerd processes alone (the runtime that would serve in production). */
+  workerdCpu(): CpuReading | null;
   stop(): Promise<void>;
 }
 
@@ -82,7 +84,13 @@ export async function startWorker(repoRoot: string, vars: Record<string, string>
     throw new Error(`the Worker did not start: ${(error as Error).message}\n--- wrangler output ---\n${log}`);
   }
   const group = child.pid!;
-  return { origin, command: `npm ${args.join(" ")}`, serverCpu: () => readProcessGroupCpu(group), stop };
+  return {
+    origin,
+    command: `npm ${args.join(" ")}`,
+    serverCpu: () => readProcessGroupCpu(group),
+    workerdCpu: () => readProcessGroupCpu(group, "workerd"),
+    stop,
+  };
 }
 
 async function waitForHealth(origin: string, exited: Promise<void>): Promise<void> {
