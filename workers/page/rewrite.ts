@@ -21,10 +21,11 @@ export function rewritePage(page: Response, nonce: string, initial: InitialWindo
         },
       })
       // The newest rows as plain markup, painted with the HTML before any script runs; the app
-      // removes it once its own list has rendered (components/chat.tsx).
+      // removes it once its own list has rendered (components/chat.tsx). Last in <body>: React
+      // hydrates the body's children in order, and a leading element it does not own is a mismatch.
       .on("body", {
         element(body) {
-          body.prepend(firstPaintMarkup(initial.page.comments), { html: true });
+          body.append(firstPaintMarkup(initial.page.comments), { html: true });
         },
       })
       // A page without a literal <head> (the placeholder before a build) still gets it, at the end.
