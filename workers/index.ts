@@ -1,10 +1,11 @@
-import { Hono } from "hono";
 import { cors } from "hono/cors";
+import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./app-env";
 import { identify } from "./auth";
 import { roomName } from "./context";
 import { HttpError } from "./errors";
 import { RequestMetrics } from "./metrics";
+import { apiRouter, declaredMethods, openApiDocument, serveDocument } from "./openapi";
 import { adminModeration } from "./routes/admin-moderation";
 import { bench } from "./routes/bench";
 import { comments } from "./routes/comments";
@@ -16,7 +17,7 @@ import { queue } from "./routes/queue";
 export { BenchBaseline } from "./bench-baseline";
 export { Room } from "./room";
 
-const app = new Hono<AppEnv>();
+const app = apiRouter();
 
 app.use("/api/*", async (c, next) => {
   c.set("metrics", new RequestMetrics());
@@ -50,34 +51,13 @@ app.route("/", adminModeration);
 app.route("/", exportHistory);
 app.route("/", bench);
 
-/** Known paths answer 405 to other methods; registered after the real handlers so those win. */
-const ROUTES: Record<string, string[]> = {
-  "/api/comments": ["GET", "POST"],
-  "/api/comments/status": ["GET"],
-  "/api/comments/:id": ["PATCH"],
-  "/api/live": ["GET"],
-  "/api/queue/pending": ["GET"],
-  "/api/queue/claim": ["POST"],
-  "/api/queue/claim-next": ["POST"],
-  "/api/queue/heartbeat": ["POST"],
-  "/api/queue/complete": ["POST"],
-  "/api/queue/fail": ["POST"],
-  "/api/queue/release": ["POST"],
-  "/api/admin/requeue": ["POST"],
-  "/api/admin/fail": ["POST"],
-  "/api/admin/remove": ["POST"],
-  "/api/admin/restore": ["POST"],
-  "/api/admin/mute": ["POST"],
-  "/api/admin/unmute": ["POST"],
-  "/api/admin/mutes": ["GET"],
-  "/api/admin/audit": ["GET"],
-  "/api/admin/export": ["GET"],
-  "/api/entities": ["GET"],
-  "/api/stats": ["GET"],
-  "/api/heartbeat": ["GET"],
-  "/api/health": ["GET"],
-};
-for (const [path, methods] of Object.entries(ROUTES)) {
+serveDocument(app);
+
+/**
+ * Known paths answer 405 to other methods, from the same declarations as the document (so a new
+ * route cannot be forgotten here); registered after the real handlers so those win.
+ */
+for (const [path, methods] of declaredMethods(openApiDocument(app))) {
   app.all(path, (c) => {
     c.header("Allow", methods.join(", "));
     throw new HttpError("method_not_allowed", `${c.req.method} is not allowed on ${path}; use ${methods.join(" or ")}`);
@@ -96,6 +76,10 @@ app.onError((error, c) => {
     for (const [k, v] of Object.entries(error.headers ?? {})) c.header(k, v);
     const body = { error: error.message, code: error.code, ...(error.issues ? { issues: error.issues } : {}) };
     return c.json(body, error.status);
+  }
+  if (error instanceof HTTPException && error.status === 400) {
+    // Hono's own validator: a declared JSON body that does not parse.
+    return c.json({ error: "Body is not valid JSON", code: "invalid_input" }, 400);
   }
   console.error(`[worker] ${c.req.method} ${c.req.url} failed`, error);
   return c.json({ error: "Internal error; it has been logged", code: "internal" }, 500);
