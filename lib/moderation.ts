@@ -68,10 +68,10 @@ export function auditLine(entry: AuditEntry): string {
 /** What an operator reads when a moderation call did not happen, and what to do about it. */
 export function moderationErrorText(what: string, error: unknown): string {
   if (!(error instanceof ApiError)) return `${what} failed: ${error instanceof Error ? error.message : String(error)}`;
-  if (error.status === 0) return `${what} failed: the server could not be reached. Try again.`;
-  if (error.status === 401) return `${what} needs the admin token (401). Enter it in “Admin token” above.`;
-  if (error.status === 403) return `${what} was refused (403): that is not the admin token.`;
-  return `${what} failed (${error.status}): ${error.message}`;
+  if (error.code === "network") return `${what} failed: the server could not be reached. Try again.`;
+  if (error.code === "unauthorized") return `${what} needs the admin token. Enter it in “Admin token” above.`;
+  if (error.code === "forbidden") return `${what} was refused: that is not the admin token.`;
+  return `${what} failed (${error.code}): ${error.message}`;
 }
 
 /** The admin-token calls of moderation, on the page's own origin. */

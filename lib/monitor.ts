@@ -274,19 +274,19 @@ const ACTION_VERB: Record<AdminAction, string> = { requeue: "Requeue", fail: "Fa
 export function actionErrorText(action: AdminAction, messageId: string, error: unknown): string {
   const what = `${ACTION_VERB[action]} ${messageId}`;
   if (!(error instanceof ApiError)) return `${what} failed: ${error instanceof Error ? error.message : String(error)}`;
-  switch (error.status) {
-    case 0:
+  switch (error.code) {
+    case "network":
       return `${what} failed: the server could not be reached. Try again.`;
-    case 401:
-      return `${what} needs the admin token (401). Enter it in “Admin token” above.`;
-    case 403:
-      return `${what} was refused (403): that is not the admin token. Check it and try again.`;
-    case 404:
-      return `${what} failed (404): ${error.message}`;
-    case 409:
-      return `${what} not possible (409): ${error.message}`;
+    case "unauthorized":
+      return `${what} needs the admin token. Enter it in “Admin token” above.`;
+    case "forbidden":
+      return `${what} was refused: that is not the admin token. Check it and try again.`;
+    case "conflict":
+    case "already_answered":
+    case "lease_lost":
+      return `${what} not possible: ${error.message}`;
     default:
-      return `${what} failed (${error.status}): ${error.message}`;
+      return `${what} failed (${error.code}): ${error.message}`;
   }
 }
 
@@ -298,8 +298,8 @@ export function missingTokenText(action: AdminAction, messageId: string): string
 /** Why the pending list (admin token) cannot be shown. */
 export function tokenProblem(error: unknown): string | null {
   if (!(error instanceof ApiError)) return null;
-  if (error.status === 401) return "Enter the admin token to list waiting messages.";
-  if (error.status === 403) return "The admin token was refused (403).";
+  if (error.code === "unauthorized") return "Enter the admin token to list waiting messages.";
+  if (error.code === "forbidden") return "The admin token was refused.";
   return null;
 }
 

@@ -106,7 +106,7 @@ function MonitorView() {
   const live: LiveState = !visible ? "paused" : data.error ? "offline" : stats ? "live" : "loading";
   const tokenState: TokenState = !token.trim()
     ? "none"
-    : data.pendingError instanceof ApiError && data.pendingError.status === 403
+    : data.pendingError instanceof ApiError && data.pendingError.code === "forbidden"
       ? "refused"
       : data.pending
         ? "accepted"

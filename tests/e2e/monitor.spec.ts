@@ -87,7 +87,7 @@ test("the monitor shows a failure with its reason and the bot; Requeue needs the
   await page.getByLabel("Admin token", { exact: true }).fill("not-the-token");
   await expect(page.getByText("Token refused (403)")).toBeVisible();
   await requeue.click();
-  await expect(notice(page)).toContainText("refused (403)");
+  await expect(notice(page)).toContainText("was refused: that is not the admin token");
 
   // The right token: requeued, counted as pending again, listed as waiting.
   await page.getByLabel("Admin token", { exact: true }).fill(ADMIN_TOKEN);
