@@ -26,6 +26,7 @@ import { type ArchiveOptions, archiveOptions, normalizeArchiveOptions } from "./
 import { Audit } from "./room/audit";
 import { seedForBench } from "./room/bench-seed";
 import { Changes } from "./room/changes";
+import { RoomClock } from "./room/clock";
 import { Counts } from "./room/counts";
 import { Db, usageSince } from "./room/db";
 import type { RoomEvents } from "./room/events";
@@ -75,7 +76,9 @@ export class Room extends DurableObject<Bindings> {
   private readonly waiters = new Waiters();
   private readonly rateBuckets = new RateBuckets();
   private readonly snapshot: SnapshotWriter;
-  private readonly storage = new StorageTotals();
+  /** Every time the room reads; tests move it forward instead of sleeping (workers/room/clock.ts). */
+  readonly clock = new RoomClock();
+  private readonly storage = new StorageTotals(() => this.clock.now());
   private readonly live: LiveHub;
   private name = "";
   private alarmAt: number | null = null;
@@ -85,7 +88,7 @@ export class Room extends DurableObject<Bindings> {
     this.db = new Db(ctx.storage);
     this.snapshot = new SnapshotWriter(env.SNAPSHOTS, () => snapshotKey(this.name));
     ctx.blockConcurrencyWhile(async () => {
-      this.db.migrate(Date.now());
+      this.db.migrate(this.clock.now());
       this.counts = new Counts(this.db);
       // Committed steps feed the per-minute series (memory only; one row per closed minute).
       const events: RoomEvents = {
@@ -101,9 +104,9 @@ export class Room extends DurableObject<Bindings> {
         events,
       });
       this.series = new MinuteSeries(new SqlSeriesStore(this.db), {
-        now: () => Date.now(),
+        now: () => this.clock.now(),
         storage: () => ({ kvReads: this.storage.kvReads, kvWrites: this.snapshot.writes, ...this.db.totals() }),
-        gauges: () => queueGauges(this.db, this.counts.all(), Date.now()),
+        gauges: () => queueGauges(this.db, this.counts.all(), this.clock.now()),
       });
       this.pollers = new Pollers(this.db);
       this.legacy = new LegacyFlow(this.db, this.messages, this.counts);
@@ -194,8 +197,8 @@ export class Room extends DurableObject<Bindings> {
       const admit = () => {
         if (!limit) return;
         // Mutes are in SQLite (they survive eviction) and are checked in this same transaction.
-        this.mutes.check({ address: limit.client, username: input.username, color: input.color }, Date.now());
-        const retryAfter = this.rateBuckets.take(limit.client, limit.perMinute, Date.now());
+        this.mutes.check({ address: limit.client, username: input.username, color: input.color }, this.clock.now());
+        const retryAfter = this.rateBuckets.take(limit.client, limit.perMinute, this.clock.now());
         if (retryAfter > 0) {
           throw new RoomError(
             "rate_limited",
@@ -205,7 +208,7 @@ export class Room extends DurableObject<Bindings> {
         }
       };
       const post = (archivedCandidates?: (id: string) => number[]) =>
-        this.messages.post(input, { now: Date.now(), domainFallback, newId, admit, archivedCandidates });
+        this.messages.post(input, { now: this.clock.now(), domainFallback, newId, admit, archivedCandidates });
       let result = post((id) => this.archive.candidates(id));
       if ("archived" in result) {
         // The id may belong to an archived message: a replay answers with it, as for a hot one.
@@ -216,7 +219,7 @@ export class Room extends DurableObject<Bindings> {
       if ("archived" in result) throw new Error("post without archive lookup returned an archive hit");
       if (result.created) {
         // Same synchronous turn as the insert, so the two writes commit together.
-        if (limit) this.postAddresses.record(result.message.seq, limit.client, Date.now());
+        if (limit) this.postAddresses.record(result.message.seq, limit.client, this.clock.now());
         this.changed();
         if (result.message.botParams) this.waiters.wakeAll();
         this.publish([result.message], result.message.replyTo ? [result.message.replyTo] : []);
@@ -323,22 +326,22 @@ export class Room extends DurableObject<Bindings> {
     room: string,
     q: { entity?: string; limit: number; wait: number; workerId?: string },
   ): Promise<RoomResult<Message[]>> {
-    const deadline = Date.now() + q.wait * 1000;
+    const deadline = this.clock.now() + q.wait * 1000;
     for (;;) {
       const result = this.run(room, () => {
         this.recordPoller(q.workerId, q.entity ? [q.entity] : undefined);
         this.expireLeases();
         return { value: this.queue.pending(q.entity, q.limit) };
       });
-      if (!result.ok || result.value.length > 0 || Date.now() >= deadline) return result;
-      await this.waiters.wait(deadline - Date.now());
+      if (!result.ok || result.value.length > 0 || this.clock.now() >= deadline) return result;
+      await this.waiters.wait(deadline - this.clock.now());
     }
   }
 
   claim(room: string, req: ClaimRequest): RoomResult<Claim> {
     return this.run(room, () => {
       this.expireLeases();
-      const value = this.queue.claim(req.messageId, req.workerId, leaseSeconds(req.leaseSeconds), Date.now());
+      const value = this.queue.claim(req.messageId, req.workerId, leaseSeconds(req.leaseSeconds), this.clock.now());
       this.changed();
       this.live.publishQueue([value.message]);
       return { value };
@@ -347,10 +350,10 @@ export class Room extends DurableObject<Bindings> {
 
   /** Claims the most urgent pending message, long-polling up to `wait` seconds. 204 when none. */
   async claimNext(room: string, req: ClaimNextRequest): Promise<RoomResult<Claim | null>> {
-    const deadline = Date.now() + (req.wait ?? 0) * 1000;
+    const deadline = this.clock.now() + (req.wait ?? 0) * 1000;
     for (;;) {
       const result = this.run(room, () => {
-        const now = Date.now();
+        const now = this.clock.now();
         this.recordPoller(req.workerId, req.entities, req.profiles);
         this.expireLeases();
         const claim = this.queue.claimNext(req.workerId, req.entities, leaseSeconds(req.leaseSeconds), now);
@@ -360,8 +363,8 @@ export class Room extends DurableObject<Bindings> {
         }
         return claim ? { value: claim } : { value: null, status: 204 as const };
       });
-      if (!result.ok || result.value || Date.now() >= deadline) return result;
-      await this.waiters.wait(deadline - Date.now());
+      if (!result.ok || result.value || this.clock.now() >= deadline) return result;
+      await this.waiters.wait(deadline - this.clock.now());
     }
   }
 
@@ -369,7 +372,12 @@ export class Room extends DurableObject<Bindings> {
     return this.run(room, () => {
       this.expireLeases();
       // A later expiry needs no new alarm: the earlier one finds nothing expired and re-arms.
-      const value = this.queue.heartbeat(req.messageId, req.leaseToken, leaseSeconds(req.leaseSeconds), Date.now());
+      const value = this.queue.heartbeat(
+        req.messageId,
+        req.leaseToken,
+        leaseSeconds(req.leaseSeconds),
+        this.clock.now(),
+      );
       return { value };
     });
   }
@@ -378,7 +386,7 @@ export class Room extends DurableObject<Bindings> {
     return this.run(room, () => {
       this.expireLeases();
       const headBefore = this.messages.head;
-      const value = this.queue.complete(req.messageId, req.leaseToken, req.reply, Date.now());
+      const value = this.queue.complete(req.messageId, req.leaseToken, req.reply, this.clock.now());
       this.changed();
       // A repeated complete answers with the reply stored the first time: that one was already sent.
       this.publish(value && value.seq > headBefore ? [value] : [], [req.messageId]);
@@ -431,7 +439,7 @@ export class Room extends DurableObject<Bindings> {
 
   remove(room: string, req: RemoveRequest, operator: string): RoomResult<ModerationOutcome> {
     return this.run(room, () => {
-      const value = this.removals.remove(req.messageId, req.reason, operator, Date.now());
+      const value = this.removals.remove(req.messageId, req.reason, operator, this.clock.now());
       if (value.changed) {
         this.changed();
         // Open pages drop the row at once; a viewer mid-stream loses the draft with it.
@@ -445,7 +453,7 @@ export class Room extends DurableObject<Bindings> {
 
   restore(room: string, messageId: string, operator: string): RoomResult<ModerationOutcome> {
     return this.run(room, () => {
-      const value = this.removals.restore(messageId, operator, Date.now());
+      const value = this.removals.restore(messageId, operator, this.clock.now());
       if (value.changed) {
         this.changed();
         this.live.publishUpdated(value.updated, this.changes.head);
@@ -457,7 +465,7 @@ export class Room extends DurableObject<Bindings> {
 
   mute(room: string, req: MuteRequest, operator: string): RoomResult<Mute> {
     return this.run(room, () => {
-      const now = Date.now();
+      const now = this.clock.now();
       const value = this.db.transaction(() => {
         const target = this.postAddresses.resolve(req.target);
         const mute = this.mutes.set(target, now + req.minutes * 60_000, req.reason, operator, now);
@@ -477,7 +485,7 @@ export class Room extends DurableObject<Bindings> {
   /** Lifting takes effect at once: the next post's check reads the same table. */
   unmute(room: string, target: MuteTarget, operator: string): RoomResult<{ lifted: boolean }> {
     return this.run(room, () => {
-      const now = Date.now();
+      const now = this.clock.now();
       const value = this.db.transaction(() => {
         const lifted = this.mutes.lift(target, now);
         if (lifted)
@@ -489,7 +497,7 @@ export class Room extends DurableObject<Bindings> {
   }
 
   activeMutes(room: string): RoomResult<Mute[]> {
-    return this.run(room, () => ({ value: this.mutes.list(Date.now()) }));
+    return this.run(room, () => ({ value: this.mutes.list(this.clock.now()) }));
   }
 
   auditTrail(room: string, limit: number): RoomResult<AuditEntry[]> {
@@ -512,7 +520,7 @@ export class Room extends DurableObject<Bindings> {
           headSeq: this.messages.head,
           bots: this.pollers.bots(),
           storage: this.storage.read(this.db.totals(), this.snapshot.writes),
-          now: Date.now(),
+          now: this.clock.now(),
         }),
         archive: this.archive.stats(),
       },
@@ -539,7 +547,7 @@ export class Room extends DurableObject<Bindings> {
   async benchSeed(room: string, count: number): Promise<RoomResult<Awaited<ReturnType<typeof seedForBench>>>> {
     return this.runAsync(room, async () => {
       const deps = { db: this.db, messages: this.messages, archive: this.archive };
-      const value = await seedForBench(deps, room, count, this.archiveOptions, Date.now());
+      const value = await seedForBench(deps, room, count, this.archiveOptions, this.clock.now());
       this.changed();
       return { value };
     });
@@ -547,11 +555,11 @@ export class Room extends DurableObject<Bindings> {
 
   /** One archive run now (what the alarm does); `afterWrite` lets a test crash it mid-way. */
   async archiveNow(hooks: { afterWrite?: () => void } = {}) {
-    const result = await this.archive.run(this.name, this.archiveOptions, Date.now(), hooks);
+    const result = await this.archive.run(this.name, this.archiveOptions, this.clock.now(), hooks);
     // Progress and more due: continue at once (another bounded step). A failed run, or one that
     // could not write a segment (rows changed meanwhile, or too few settled yet), retries later.
-    if (result.more && result.run.segments > 0) this.archiveDueAt = Date.now();
-    else if (result.more || result.run.error !== null) this.archiveDueAt = Date.now() + ARCHIVE_RETRY_MS;
+    if (result.more && result.run.segments > 0) this.archiveDueAt = this.clock.now();
+    else if (result.more || result.run.error !== null) this.archiveDueAt = this.clock.now() + ARCHIVE_RETRY_MS;
     else this.archiveDueAt = null;
     this.scheduleAlarm();
     return result;
@@ -564,10 +572,10 @@ export class Room extends DurableObject<Bindings> {
     this.series.roll();
     this.archiveDueAt = null;
     this.expireLeases();
-    this.removals.purgeExpired(Date.now());
-    this.postAddresses.purge(Date.now());
+    this.removals.purgeExpired(this.clock.now());
+    this.postAddresses.purge(this.clock.now());
     try {
-      await this.snapshot.flush(() => this.buildSnapshot(), Date.now());
+      await this.snapshot.flush(() => this.buildSnapshot(), this.clock.now());
     } catch (error) {
       console.error(`[room ${this.name}] snapshot write failed; will retry`, error);
     }
@@ -640,7 +648,7 @@ export class Room extends DurableObject<Bindings> {
   }
 
   private expireLeases(): void {
-    const expired = this.queue.expireLeases(Date.now());
+    const expired = this.queue.expireLeases(this.clock.now());
     if (expired.length > 0) {
       this.changed();
       this.waiters.wakeAll();
@@ -662,7 +670,7 @@ export class Room extends DurableObject<Bindings> {
 
   /** Records a queue poll; an entity that just became served is announced to the subscribers. */
   private recordPoller(workerId: string | undefined, entities: string[] | undefined, profiles?: EntityProfile[]): void {
-    const arrived = this.pollers.record(workerId, entities, Date.now(), profiles);
+    const arrived = this.pollers.record(workerId, entities, this.clock.now(), profiles);
     if (arrived && this.live.subscriberCount > 0) this.live.publishPresence(this.pollers.entities());
   }
 
@@ -682,7 +690,7 @@ export class Room extends DurableObject<Bindings> {
       this.archiveDueAt,
     ].filter((t): t is number => t !== null);
     if (candidates.length === 0) return;
-    const next = Math.max(Date.now(), Math.min(...candidates));
+    const next = Math.max(this.clock.now(), Math.min(...candidates));
     if (this.alarmAt !== null && this.alarmAt <= next) return;
     this.alarmAt = next;
     void this.ctx.storage.setAlarm(next);

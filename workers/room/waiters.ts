@@ -20,8 +20,4 @@ export class Waiters {
   wakeAll(): void {
     for (const wake of [...this.parked]) wake();
   }
-
-  get size(): number {
-    return this.parked.size;
-  }
 }
