@@ -20,7 +20,7 @@ import type {
 } from "../types";
 import { describeTarget, LEASE, LIVE, liveParamsSchema, type MuteTarget } from "../types";
 import type { Bindings } from "./app-env";
-import { RoomError, type RoomResult } from "./errors";
+import { RoomError, type RoomResult, type StorageUsage } from "./errors";
 import { Archive } from "./room/archive";
 import { type ArchiveOptions, archiveOptions, normalizeArchiveOptions } from "./room/archive-options";
 import { Audit } from "./room/audit";
@@ -33,6 +33,7 @@ import type { RoomEvents } from "./room/events";
 import { History } from "./room/history";
 import { LegacyFlow } from "./room/legacy";
 import { LIVE_PARAMS_HEADER, LiveHub } from "./room/live";
+import { longPoll } from "./room/long-poll";
 import { Messages, type PageFilter } from "./room/messages";
 import { Mutes } from "./room/mutes";
 import { Pollers } from "./room/pollers";
@@ -74,6 +75,7 @@ export class Room extends DurableObject<Bindings> {
   /** When more archiving is due than one alarm may do, the next alarm continues it. */
   private archiveDueAt: number | null = null;
   private readonly waiters = new Waiters();
+  private readonly polling = { now: () => this.clock.now(), wait: (ms: number) => this.waiters.wait(ms) };
   private readonly rateBuckets = new RateBuckets();
   private readonly snapshot: SnapshotWriter;
   /** Every time the room reads; tests move it forward instead of sleeping (workers/room/clock.ts). */
@@ -327,15 +329,13 @@ export class Room extends DurableObject<Bindings> {
     q: { entity?: string; limit: number; wait: number; workerId?: string },
   ): Promise<RoomResult<Message[]>> {
     const deadline = this.clock.now() + q.wait * 1000;
-    for (;;) {
-      const result = this.run(room, () => {
+    const pass = () =>
+      this.run(room, () => {
         this.recordPoller(q.workerId, q.entity ? [q.entity] : undefined);
         this.expireLeases();
         return { value: this.queue.pending(q.entity, q.limit) };
       });
-      if (!result.ok || result.value.length > 0 || this.clock.now() >= deadline) return result;
-      await this.waiters.wait(deadline - this.clock.now());
-    }
+    return longPoll(this.polling, deadline, pass, (pending) => pending.length > 0);
   }
 
   claim(room: string, req: ClaimRequest): RoomResult<Claim> {
@@ -351,8 +351,8 @@ export class Room extends DurableObject<Bindings> {
   /** Claims the most urgent pending message, long-polling up to `wait` seconds. 204 when none. */
   async claimNext(room: string, req: ClaimNextRequest): Promise<RoomResult<Claim | null>> {
     const deadline = this.clock.now() + (req.wait ?? 0) * 1000;
-    for (;;) {
-      const result = this.run(room, () => {
+    const pass = () =>
+      this.run(room, () => {
         const now = this.clock.now();
         this.recordPoller(req.workerId, req.entities, req.profiles);
         this.expireLeases();
@@ -363,9 +363,7 @@ export class Room extends DurableObject<Bindings> {
         }
         return claim ? { value: claim } : { value: null, status: 204 as const };
       });
-      if (!result.ok || result.value || this.clock.now() >= deadline) return result;
-      await this.waiters.wait(deadline - this.clock.now());
-    }
+    return longPoll(this.polling, deadline, pass, (claim) => claim !== null);
   }
 
   heartbeat(room: string, req: HeartbeatRequest): RoomResult<Lease> {
@@ -598,12 +596,12 @@ export class Room extends DurableObject<Bindings> {
   private run<T>(room: string, fn: () => { value: T; status?: 200 | 201 | 204 }): RoomResult<T> {
     if (room !== this.name) this.rememberName(room);
     this.series.roll();
-    const before = this.db.totals();
+    const before = this.measure();
     try {
       const { value, status } = fn();
-      return { ok: true, value, status, usage: usageSince(before, this.db.totals()) };
+      return { ok: true, value, status, usage: usageSince(before, this.measure()) };
     } catch (error) {
-      const usage = usageSince(before, this.db.totals());
+      const usage = usageSince(before, this.measure());
       if (error instanceof RoomError) {
         return { ok: false, code: error.code, error: error.message, retryAfter: error.retryAfter, usage };
       }
@@ -626,17 +624,22 @@ export class Room extends DurableObject<Bindings> {
   ): Promise<RoomResult<T>> {
     if (room !== this.name) this.rememberName(room);
     this.series.roll();
-    const before = this.db.totals();
+    const before = this.measure();
     try {
       const { value, status } = await fn();
-      return { ok: true, value: await value, status, usage: usageSince(before, this.db.totals()) };
+      return { ok: true, value: await value, status, usage: usageSince(before, this.measure()) };
     } catch (error) {
-      const usage = usageSince(before, this.db.totals());
+      const usage = usageSince(before, this.measure());
       if (error instanceof RoomError) {
         return { ok: false, code: error.code, error: error.message, retryAfter: error.retryAfter, usage };
       }
       throw error;
     }
+  }
+
+  /** Rows and KV writes so far; a call's usage is the difference (Server-Timing counts where the work happens). */
+  private measure(): StorageUsage {
+    return { ...this.db.totals(), kvWrites: this.snapshot.writes };
   }
 
   private rememberName(room: string): void {
