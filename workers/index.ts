@@ -2,6 +2,7 @@ import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./app-env";
 import { identify } from "./auth";
+import { config } from "./config";
 import { roomName } from "./context";
 import { HttpError } from "./errors";
 import { RequestMetrics } from "./metrics";
@@ -30,7 +31,7 @@ app.use("/api/*", async (c, next) => {
 app.use(
   "/api/*",
   cors({
-    origin: (origin, c) => (allowedOrigins(c.env.ALLOWED_ORIGINS, c.req.url).has(origin) ? origin : null),
+    origin: (origin, c) => (allowedOrigins(config(c.env).ALLOWED_ORIGINS, c.req.url).has(origin) ? origin : null),
     allowHeaders: ["Content-Type", "Authorization"],
     allowMethods: ["GET", "POST", "PATCH", "OPTIONS"],
     exposeHeaders: ["Server-Timing"],
@@ -85,12 +86,8 @@ app.onError((error, c) => {
   return c.json({ error: "Internal error; it has been logged", code: "internal" }, 500);
 });
 
-function allowedOrigins(configured: string | undefined, requestUrl: string): Set<string> {
-  const list = (configured ?? "")
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
-  return new Set([new URL(requestUrl).origin, ...list]);
+function allowedOrigins(configured: string[], requestUrl: string): Set<string> {
+  return new Set([new URL(requestUrl).origin, ...configured]);
 }
 
 export default app satisfies ExportedHandler<AppEnv["Bindings"]>;

@@ -20,6 +20,7 @@ import type {
 } from "../types";
 import { describeTarget, LEASE, LIVE, liveParamsSchema, type MuteTarget } from "../types";
 import type { Bindings } from "./app-env";
+import { config } from "./config";
 import { RoomError, type RoomResult, type StorageUsage } from "./errors";
 import { Archive } from "./room/archive";
 import { type ArchiveOptions, archiveOptions, normalizeArchiveOptions } from "./room/archive-options";
@@ -100,7 +101,7 @@ export class Room extends DurableObject<Bindings> {
       };
       this.messages = new Messages(this.db, this.counts, events);
       this.queue = new Queue(this.db, this.messages, this.counts, {
-        maxAttempts: Math.max(1, Number(env.MAX_ATTEMPTS) || 3),
+        maxAttempts: config(env).MAX_ATTEMPTS,
         newToken: newId,
         newId,
         events,

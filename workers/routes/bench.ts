@@ -2,6 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
 import type { AppEnv } from "../app-env";
 import type { BenchBaseline } from "../bench-baseline";
+import { config } from "../config";
 import { roomStub } from "../context";
 import { HttpError } from "../errors";
 import { unwrap } from "../http";
@@ -12,7 +13,7 @@ import type { Room } from "../room";
 export const bench = apiRouter();
 
 bench.use("/api/_bench/*", async (c, next) => {
-  if (c.env.BENCH_ROUTES !== "1") throw new HttpError("not_found", `No API route ${c.req.method} ${c.req.path}`);
+  if (!config(c.env).BENCH_ROUTES) throw new HttpError("not_found", `No API route ${c.req.method} ${c.req.path}`);
   await next();
 });
 

@@ -15,6 +15,7 @@ import {
 } from "../../types";
 import type { AppEnv } from "../app-env";
 import { requireBot, requireCaller } from "../auth";
+import { config } from "../config";
 import { clientAddress, roomStub } from "../context";
 import { unwrap } from "../http";
 import { apiRouter, BOT, errors, json, jsonBody, jsonOnly, query } from "../openapi";
@@ -142,9 +143,7 @@ comments.openapi(postMessage, async (c) => {
   if (input["message-type"] === "AI" || input.replyTo) requireCaller(c, "bot");
   // Rate-limited per client IP; the bot and admin tokens are exempt, a self-declared domain never is.
   const limit =
-    c.var.caller === "anonymous"
-      ? { client: clientAddress(c), perMinute: Number(c.env.RATE_LIMIT_PER_MINUTE) || 30 }
-      : null;
+    c.var.caller === "anonymous" ? { client: clientAddress(c), perMinute: config(c.env).RATE_LIMIT_PER_MINUTE } : null;
   const result = await roomStub(c).post(c.var.room, input, new URL(c.req.url).hostname, limit);
   const message = unwrap(c, result);
   return result.ok && result.status === 201 ? c.json(message, 201) : c.json(message, 200);
