@@ -126,7 +126,11 @@ export class Room extends DurableObject<Bindings> {
       this.archiveOptions = stored
         ? normalizeArchiveOptions(JSON.parse(stored) as ArchiveOptions)
         : archiveOptions(env);
-      this.name = this.db.one<{ value: string }>("SELECT value FROM meta WHERE key = 'name'")?.value ?? "";
+      // The room is its object's name (idFromName); kept in meta as well so a tool reading the
+      // database, or an id made without a name, still knows which room it is.
+      const storedName = this.db.one<{ value: string }>("SELECT value FROM meta WHERE key = 'name'")?.value;
+      this.name = ctx.id.name ?? storedName ?? "";
+      if (this.name && this.name !== storedName) this.rememberName(this.name);
       this.alarmAt = await ctx.storage.getAlarm();
     });
     this.live = new LiveHub(
@@ -155,7 +159,7 @@ export class Room extends DurableObject<Bindings> {
       return new Response("expected a WebSocket upgrade from the Worker", { status: 400 });
     }
     const { room, cursor, filter, rev } = params.data;
-    const result = this.run(room, () => ({ value: this.live.accept(cursor, filter, rev) }));
+    const result = this.run(() => ({ value: this.live.accept(cursor, filter, rev) }));
     if (!result.ok) return new Response(result.error, { status: 400 });
     return new Response(null, { status: 101, webSocket: result.value });
   }
@@ -191,12 +195,11 @@ export class Room extends DurableObject<Bindings> {
    * is answered before the limit is charged.
    */
   async post(
-    room: string,
     input: MessageInput,
     domainFallback: string,
     limit: { client: string; perMinute: number } | null,
   ): Promise<RoomResult<Message>> {
-    return this.runAsync(room, async () => {
+    return this.runAsync(async () => {
       const admit = () => {
         if (!limit) return;
         // Mutes are in SQLite (they survive eviction) and are checked in this same transaction.
@@ -235,14 +238,8 @@ export class Room extends DurableObject<Bindings> {
    * Messages after `cursor`, ascending; continues into the archive when `cursor` is below the hot
    * window. With `rev`, the page also carries the messages changed in place since that rev.
    */
-  async after(
-    room: string,
-    cursor: number,
-    limit: number,
-    filter: PageFilter,
-    rev?: number,
-  ): Promise<RoomResult<CommentsPage>> {
-    return this.runAsync(room, async () => {
+  async after(cursor: number, limit: number, filter: PageFilter, rev?: number): Promise<RoomResult<CommentsPage>> {
+    return this.runAsync(async () => {
       const page = await this.history.after(cursor, limit, filter);
       // An old client that sends no rev gets exactly the page it always got.
       return { value: rev === undefined ? page : this.withChanges(page, rev) };
@@ -250,13 +247,8 @@ export class Room extends DurableObject<Bindings> {
   }
 
   /** The newest messages, or those before `before`, across hot rows and the archive. */
-  async latest(
-    room: string,
-    limit: number,
-    filter: PageFilter,
-    before: number | null,
-  ): Promise<RoomResult<CommentsPage>> {
-    return this.runAsync(room, async () => ({
+  async latest(limit: number, filter: PageFilter, before: number | null): Promise<RoomResult<CommentsPage>> {
+    return this.runAsync(async () => ({
       value: this.withChanges(await this.history.before(limit, filter, before)),
     }));
   }
@@ -265,8 +257,8 @@ export class Room extends DurableObject<Bindings> {
    * The recent-window read when KV had no usable snapshot: answer from SQLite (an indexed
    * LIMIT, never a scan) and schedule a rewrite of the snapshot.
    */
-  async latestAndRepair(room: string, limit: number, kvReads: number): Promise<RoomResult<CommentsPage>> {
-    return this.runAsync(room, async () => {
+  async latestAndRepair(limit: number, kvReads: number): Promise<RoomResult<CommentsPage>> {
+    return this.runAsync(async () => {
       this.storage.kvReads += kvReads;
       this.changed();
       return { value: this.withChanges(await this.history.before(limit, { type: "ALL", users: [] }, null)) };
@@ -280,31 +272,30 @@ export class Room extends DurableObject<Bindings> {
    * removed text.
    */
   async afterSnapshot(
-    room: string,
     seq: number,
     limit: number,
     kvReads: number,
     openIds: string[] = [],
     rev = 0,
   ): Promise<RoomResult<SnapshotDelta>> {
-    return this.runAsync(room, async () => {
+    return this.runAsync(async () => {
       this.storage.kvReads += kvReads;
       const page = this.withChanges(await this.history.after(seq, limit, { type: "ALL", users: [] }), rev);
       return { value: { ...page, refreshed: this.messages.byIds(openIds.slice(0, SNAPSHOT_SIZE)) } };
     });
   }
 
-  sinceTimestamp(room: string, ms: number, limit: number, type: PageFilter["type"]): RoomResult<Message[]> {
-    return this.run(room, () => ({ value: this.messages.sinceTimestamp(ms, limit, type) }));
+  sinceTimestamp(ms: number, limit: number, type: PageFilter["type"]): RoomResult<Message[]> {
+    return this.run(() => ({ value: this.messages.sinceTimestamp(ms, limit, type) }));
   }
 
-  byIds(room: string, ids: string[]): RoomResult<Message[]> {
-    return this.run(room, () => ({ value: this.messages.byIds(ids) }));
+  byIds(ids: string[]): RoomResult<Message[]> {
+    return this.run(() => ({ value: this.messages.byIds(ids) }));
   }
 
   /** The predecessor's `PATCH processed`: settles an open addressed message (see room/legacy.ts). */
-  setProcessed(room: string, id: string, processed: boolean): RoomResult<Message> {
-    return this.run(room, () => {
+  setProcessed(id: string, processed: boolean): RoomResult<Message> {
+    return this.run(() => {
       const { message, settled } = this.legacy.patchProcessed(id, processed);
       if (settled) {
         this.changed();
@@ -315,23 +306,25 @@ export class Room extends DurableObject<Bindings> {
   }
 
   /** The head seq, from memory (no rows read): the `limit=0` "where is the head?" probe. */
-  head(room: string): RoomResult<number> {
-    return this.run(room, () => ({ value: this.messages.head }));
+  head(): RoomResult<number> {
+    return this.run(() => ({ value: this.messages.head }));
   }
 
-  lastPostAt(room: string): RoomResult<number> {
-    return this.run(room, () => ({ value: this.messages.lastTimestamp }));
+  lastPostAt(): RoomResult<number> {
+    return this.run(() => ({ value: this.messages.lastTimestamp }));
   }
 
   // ── queue ───────────────────────────────────────────────────────────────────────────────
 
-  async pending(
-    room: string,
-    q: { entity?: string; limit: number; wait: number; workerId?: string },
-  ): Promise<RoomResult<Message[]>> {
+  async pending(q: {
+    entity?: string;
+    limit: number;
+    wait: number;
+    workerId?: string;
+  }): Promise<RoomResult<Message[]>> {
     const deadline = this.clock.now() + q.wait * 1000;
     const pass = () =>
-      this.run(room, () => {
+      this.run(() => {
         this.recordPoller(q.workerId, q.entity ? [q.entity] : undefined);
         this.expireLeases();
         return { value: this.queue.pending(q.entity, q.limit) };
@@ -339,8 +332,8 @@ export class Room extends DurableObject<Bindings> {
     return longPoll(this.polling, deadline, pass, (pending) => pending.length > 0);
   }
 
-  claim(room: string, req: ClaimRequest): RoomResult<Claim> {
-    return this.run(room, () => {
+  claim(req: ClaimRequest): RoomResult<Claim> {
+    return this.run(() => {
       this.expireLeases();
       const value = this.queue.claim(req.messageId, req.workerId, leaseSeconds(req.leaseSeconds), this.clock.now());
       this.changed();
@@ -350,10 +343,10 @@ export class Room extends DurableObject<Bindings> {
   }
 
   /** Claims the most urgent pending message, long-polling up to `wait` seconds. 204 when none. */
-  async claimNext(room: string, req: ClaimNextRequest): Promise<RoomResult<Claim | null>> {
+  async claimNext(req: ClaimNextRequest): Promise<RoomResult<Claim | null>> {
     const deadline = this.clock.now() + (req.wait ?? 0) * 1000;
     const pass = () =>
-      this.run(room, () => {
+      this.run(() => {
         const now = this.clock.now();
         this.recordPoller(req.workerId, req.entities, req.profiles);
         this.expireLeases();
@@ -367,8 +360,8 @@ export class Room extends DurableObject<Bindings> {
     return longPoll(this.polling, deadline, pass, (claim) => claim !== null);
   }
 
-  heartbeat(room: string, req: HeartbeatRequest): RoomResult<Lease> {
-    return this.run(room, () => {
+  heartbeat(req: HeartbeatRequest): RoomResult<Lease> {
+    return this.run(() => {
       this.expireLeases();
       // A later expiry needs no new alarm: the earlier one finds nothing expired and re-arms.
       const value = this.queue.heartbeat(
@@ -381,8 +374,8 @@ export class Room extends DurableObject<Bindings> {
     });
   }
 
-  complete(room: string, req: CompleteRequest): RoomResult<Message | null> {
-    return this.run(room, () => {
+  complete(req: CompleteRequest): RoomResult<Message | null> {
+    return this.run(() => {
       this.expireLeases();
       const headBefore = this.messages.head;
       const value = this.queue.complete(req.messageId, req.leaseToken, req.reply, this.clock.now());
@@ -393,8 +386,8 @@ export class Room extends DurableObject<Bindings> {
     });
   }
 
-  fail(room: string, req: FailRequest): RoomResult<{ status: "pending" | "failed"; attempts: number }> {
-    return this.run(room, () => {
+  fail(req: FailRequest): RoomResult<{ status: "pending" | "failed"; attempts: number }> {
+    return this.run(() => {
       this.expireLeases();
       const value = this.queue.fail(req.messageId, req.leaseToken, req.error, req.retryable ?? false);
       this.changed();
@@ -404,8 +397,8 @@ export class Room extends DurableObject<Bindings> {
     });
   }
 
-  release(room: string, req: ReleaseRequest): RoomResult<null> {
-    return this.run(room, () => {
+  release(req: ReleaseRequest): RoomResult<null> {
+    return this.run(() => {
       this.expireLeases();
       this.queue.release(req.messageId, req.leaseToken);
       this.changed();
@@ -415,8 +408,8 @@ export class Room extends DurableObject<Bindings> {
     });
   }
 
-  requeue(room: string, messageId: string): RoomResult<Message> {
-    return this.run(room, () => {
+  requeue(messageId: string): RoomResult<Message> {
+    return this.run(() => {
       const value = this.queue.requeue(messageId);
       this.changed();
       this.live.publishQueue([value]);
@@ -425,8 +418,8 @@ export class Room extends DurableObject<Bindings> {
     });
   }
 
-  failByHand(room: string, messageId: string, error: string): RoomResult<Message> {
-    return this.run(room, () => {
+  failByHand(messageId: string, error: string): RoomResult<Message> {
+    return this.run(() => {
       const value = this.queue.failByHand(messageId, error);
       this.changed();
       this.live.publishQueue([value]);
@@ -436,8 +429,8 @@ export class Room extends DurableObject<Bindings> {
 
   // ── moderation (issue 15): operator actions; each returns what changed for the live broadcast ──
 
-  remove(room: string, req: RemoveRequest, operator: string): RoomResult<ModerationOutcome> {
-    return this.run(room, () => {
+  remove(req: RemoveRequest, operator: string): RoomResult<ModerationOutcome> {
+    return this.run(() => {
       const value = this.removals.remove(req.messageId, req.reason, operator, this.clock.now());
       if (value.changed) {
         this.changed();
@@ -450,8 +443,8 @@ export class Room extends DurableObject<Bindings> {
     });
   }
 
-  restore(room: string, messageId: string, operator: string): RoomResult<ModerationOutcome> {
-    return this.run(room, () => {
+  restore(messageId: string, operator: string): RoomResult<ModerationOutcome> {
+    return this.run(() => {
       const value = this.removals.restore(messageId, operator, this.clock.now());
       if (value.changed) {
         this.changed();
@@ -462,8 +455,8 @@ export class Room extends DurableObject<Bindings> {
     });
   }
 
-  mute(room: string, req: MuteRequest, operator: string): RoomResult<Mute> {
-    return this.run(room, () => {
+  mute(req: MuteRequest, operator: string): RoomResult<Mute> {
+    return this.run(() => {
       const now = this.clock.now();
       const value = this.db.transaction(() => {
         const target = this.postAddresses.resolve(req.target);
@@ -482,8 +475,8 @@ export class Room extends DurableObject<Bindings> {
   }
 
   /** Lifting takes effect at once: the next post's check reads the same table. */
-  unmute(room: string, target: MuteTarget, operator: string): RoomResult<{ lifted: boolean }> {
-    return this.run(room, () => {
+  unmute(target: MuteTarget, operator: string): RoomResult<{ lifted: boolean }> {
+    return this.run(() => {
       const now = this.clock.now();
       const value = this.db.transaction(() => {
         const lifted = this.mutes.lift(target, now);
@@ -495,25 +488,25 @@ export class Room extends DurableObject<Bindings> {
     });
   }
 
-  activeMutes(room: string): RoomResult<Mute[]> {
-    return this.run(room, () => ({ value: this.mutes.list(this.clock.now()) }));
+  activeMutes(): RoomResult<Mute[]> {
+    return this.run(() => ({ value: this.mutes.list(this.clock.now()) }));
   }
 
-  auditTrail(room: string, limit: number): RoomResult<AuditEntry[]> {
-    return this.run(room, () => ({ value: this.audit.recent(limit) }));
+  auditTrail(limit: number): RoomResult<AuditEntry[]> {
+    return this.run(() => ({ value: this.audit.recent(limit) }));
   }
 
-  entities(room: string): RoomResult<EntitySeen[]> {
-    return this.run(room, () => ({ value: this.pollers.entities() }));
+  entities(): RoomResult<EntitySeen[]> {
+    return this.run(() => ({ value: this.pollers.entities() }));
   }
 
   /** `/api/stats`; `detailed` (the admin token) adds the series' reply latencies. */
-  stats(room: string, view: { minutes: number; detailed: boolean }): RoomResult<Stats> {
-    return this.run(room, () => ({
+  stats(view: { minutes: number; detailed: boolean }): RoomResult<Stats> {
+    return this.run(() => ({
       value: {
         ...roomStats({
           series: { minutes: this.series.read(view.minutes, view.detailed), detailed: view.detailed },
-          room,
+          room: this.name,
           db: this.db,
           counts: this.counts.all(),
           headSeq: this.messages.head,
@@ -530,8 +523,8 @@ export class Room extends DurableObject<Bindings> {
    * Bench and test rooms only (the routes calling it are behind BENCH_ROUTES): a tiny hot window
    * so archiving can be exercised without millions of messages. Stored, so it survives restarts.
    */
-  setArchiveOptions(room: string, options: ArchiveOptions): RoomResult<ArchiveOptions> {
-    return this.run(room, () => {
+  setArchiveOptions(options: ArchiveOptions): RoomResult<ArchiveOptions> {
+    return this.run(() => {
       this.archiveOptions = normalizeArchiveOptions(options);
       this.db.run(
         "INSERT INTO meta (key, value) VALUES ('archive:options', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -543,10 +536,10 @@ export class Room extends DurableObject<Bindings> {
   }
 
   /** Bench only: appends `count` settled messages, archiving past the hot window as the alarm would. */
-  async benchSeed(room: string, count: number): Promise<RoomResult<Awaited<ReturnType<typeof seedForBench>>>> {
-    return this.runAsync(room, async () => {
+  async benchSeed(count: number): Promise<RoomResult<Awaited<ReturnType<typeof seedForBench>>>> {
+    return this.runAsync(async () => {
       const deps = { db: this.db, messages: this.messages, archive: this.archive };
-      const value = await seedForBench(deps, room, count, this.archiveOptions, this.clock.now());
+      const value = await seedForBench(deps, this.name, count, this.archiveOptions, this.clock.now());
       this.changed();
       return { value };
     });
@@ -594,8 +587,7 @@ export class Room extends DurableObject<Bindings> {
    * Runs one synchronous unit of work: remembers the room's name (the alarm needs it to find
    * the KV key), measures the rows it touched, and turns a RoomError into a value.
    */
-  private run<T>(room: string, fn: () => { value: T; status?: 200 | 201 | 204 }): RoomResult<T> {
-    if (room !== this.name) this.rememberName(room);
+  private run<T>(fn: () => { value: T; status?: 200 | 201 | 204 }): RoomResult<T> {
     this.series.roll();
     const before = this.measure();
     try {
@@ -620,10 +612,8 @@ export class Room extends DurableObject<Bindings> {
 
   /** {@link run} for work that may await the archive (R2); the hot-only path inside stays synchronous. */
   private async runAsync<T>(
-    room: string,
     fn: () => { value: T | Promise<T>; status?: 200 | 201 | 204 } | Promise<{ value: T; status?: 200 | 201 | 204 }>,
   ): Promise<RoomResult<T>> {
-    if (room !== this.name) this.rememberName(room);
     this.series.roll();
     const before = this.measure();
     try {

@@ -45,7 +45,7 @@ adminModeration.openapi(
     security: ADMIN,
   }),
   async (c) => {
-    const outcome = unwrap(c, await roomStub(c).remove(c.var.room, c.req.valid("json"), operatorName(c)));
+    const outcome = unwrap(c, await roomStub(c).remove(c.req.valid("json"), operatorName(c)));
     return c.json({ success: true as const, message: outcome.message, changed: outcome.changed }, 200);
   },
 );
@@ -64,7 +64,7 @@ adminModeration.openapi(
     security: ADMIN,
   }),
   async (c) => {
-    const outcome = unwrap(c, await roomStub(c).restore(c.var.room, c.req.valid("json").messageId, operatorName(c)));
+    const outcome = unwrap(c, await roomStub(c).restore(c.req.valid("json").messageId, operatorName(c)));
     return c.json({ success: true as const, message: outcome.message, changed: outcome.changed }, 200);
   },
 );
@@ -80,7 +80,7 @@ adminModeration.openapi(
     security: ADMIN,
   }),
   async (c) => {
-    const mute = unwrap(c, await roomStub(c).mute(c.var.room, c.req.valid("json"), operatorName(c)));
+    const mute = unwrap(c, await roomStub(c).mute(c.req.valid("json"), operatorName(c)));
     return c.json({ success: true as const, mute }, 200);
   },
 );
@@ -96,7 +96,7 @@ adminModeration.openapi(
     security: ADMIN,
   }),
   async (c) => {
-    const outcome = unwrap(c, await roomStub(c).unmute(c.var.room, c.req.valid("json").target, operatorName(c)));
+    const outcome = unwrap(c, await roomStub(c).unmute(c.req.valid("json").target, operatorName(c)));
     return c.json({ success: true as const, ...outcome }, 200);
   },
 );
@@ -110,7 +110,7 @@ adminModeration.openapi(
     responses: { 200: json(mutesResponseSchema, "active mutes"), ...errors(...auth) },
     security: ADMIN,
   }),
-  async (c) => c.json({ mutes: unwrap(c, await roomStub(c).activeMutes(c.var.room)) }, 200),
+  async (c) => c.json({ mutes: unwrap(c, await roomStub(c).activeMutes()) }, 200),
 );
 
 adminModeration.openapi(
@@ -124,6 +124,6 @@ adminModeration.openapi(
   }),
   async (c) => {
     const { limit } = c.req.valid("query");
-    return c.json({ entries: unwrap(c, await roomStub(c).auditTrail(c.var.room, limit)) }, 200);
+    return c.json({ entries: unwrap(c, await roomStub(c).auditTrail(limit)) }, 200);
   },
 );

@@ -85,8 +85,8 @@ bench.openapi(
     const q = c.req.valid("query");
     const stub: DurableObjectStub<Room> = roomStub(c);
     if (q.hot !== undefined) {
-      unwrap(c, await stub.setArchiveOptions(c.var.room, { hotMessages: q.hot, segmentSize: 1000, segmentsPerRun: 4 }));
+      unwrap(c, await stub.setArchiveOptions({ hotMessages: q.hot, segmentSize: 1000, segmentsPerRun: 4 }));
     }
-    return c.json(unwrap(c, await stub.benchSeed(c.var.room, q.count)), 200);
+    return c.json(unwrap(c, await stub.benchSeed(q.count)), 200);
   },
 );

@@ -48,24 +48,23 @@ comments.openapi(readComments, async (c) => {
     // "Where is the head?" (the old client probes `offset=0&limit=0` on every page load): nothing
     // but the cursor, read from the room's memory, so it costs no rows.
     if (q.after !== undefined) return c.json([], 200);
-    const head = unwrap(c, await stub.head(room));
+    const head = unwrap(c, await stub.head());
     return c.json({ comments: [], cursor: head, hasMore: head > (q.cursor ?? 0) } satisfies CommentsPage, 200);
   }
   if (q.after !== undefined) {
     // Legacy timestamp polling from the documented contract: a bare array, newest first. Its
     // clients know nothing of tombstones and need no cursor, so removed messages are left out.
-    const since = unwrap(c, await stub.sinceTimestamp(room, q.after, q.limit, q.type));
+    const since = unwrap(c, await stub.sinceTimestamp(q.after, q.limit, q.type));
     return c.json(
       since.filter((m) => !m.removed),
       200,
     );
   }
-  if (q.cursor !== undefined) return c.json(unwrap(c, await stub.after(room, q.cursor, q.limit, filter, q.rev)), 200);
-  if (q.before !== undefined) return c.json(unwrap(c, await stub.latest(room, q.limit, filter, q.before)), 200);
+  if (q.cursor !== undefined) return c.json(unwrap(c, await stub.after(q.cursor, q.limit, filter, q.rev)), 200);
+  if (q.before !== undefined) return c.json(unwrap(c, await stub.latest(q.limit, filter, q.before)), 200);
 
   const unfiltered = filter.type === "ALL" && filter.users.length === 0;
-  if (!unfiltered || q.limit > SNAPSHOT_SIZE)
-    return c.json(unwrap(c, await stub.latest(room, q.limit, filter, null)), 200);
+  if (!unfiltered || q.limit > SNAPSHOT_SIZE) return c.json(unwrap(c, await stub.latest(q.limit, filter, null)), 200);
   return c.json(await recentWindow(c, q.limit, q.cached === "1"), 200);
 });
 
@@ -80,7 +79,7 @@ async function recentWindow(c: Context<AppEnv>, limit: number, cached: boolean):
   const room = c.var.room;
   const snapshot = await readSnapshot(c.env.SNAPSHOTS, room);
   c.var.metrics.kvReads++;
-  if (!snapshot) return unwrap(c, await stub.latestAndRepair(room, limit, 1));
+  if (!snapshot) return unwrap(c, await stub.latestAndRepair(limit, 1));
   if (cached) {
     // KV alone: the client resumes (by socket or cursor poll) from the snapshot's seq and rev, so a
     // stale snapshot delays what came after it by one round trip and loses nothing; a removal
@@ -92,9 +91,9 @@ async function recentWindow(c: Context<AppEnv>, limit: number, cached: boolean):
   // written before a removal (or read stale from another location) still never shows its text.
   const delta = unwrap(
     c,
-    await stub.afterSnapshot(room, snapshot.seq, SNAPSHOT_SIZE, 1, openAddressedIds(snapshot), snapshot.rev),
+    await stub.afterSnapshot(snapshot.seq, SNAPSHOT_SIZE, 1, openAddressedIds(snapshot), snapshot.rev),
   );
-  if (delta.hasMore) return unwrap(c, await stub.latest(room, limit, { type: "ALL", users: [] }, null));
+  if (delta.hasMore) return unwrap(c, await stub.latest(limit, { type: "ALL", users: [] }, null));
   const current = new Map([...delta.refreshed, ...(delta.updated ?? [])].map((m) => [m.id, m]));
   const covered = snapshot.comments.filter((m) => m.seq <= snapshot.seq).map((m) => current.get(m.id) ?? m);
   const window = [...covered, ...delta.comments].slice(-limit);
@@ -111,7 +110,7 @@ const messageStatus = createRoute({
 
 comments.openapi(messageStatus, async (c) => {
   const { ids } = c.req.valid("query");
-  return c.json({ comments: unwrap(c, await roomStub(c).byIds(c.var.room, ids)) }, 200);
+  return c.json({ comments: unwrap(c, await roomStub(c).byIds(ids)) }, 200);
 });
 
 const postMessage = createRoute({
@@ -144,7 +143,7 @@ comments.openapi(postMessage, async (c) => {
   // Rate-limited per client IP; the bot and admin tokens are exempt, a self-declared domain never is.
   const limit =
     c.var.caller === "anonymous" ? { client: clientAddress(c), perMinute: config(c.env).RATE_LIMIT_PER_MINUTE } : null;
-  const result = await roomStub(c).post(c.var.room, input, new URL(c.req.url).hostname, limit);
+  const result = await roomStub(c).post(input, new URL(c.req.url).hostname, limit);
   const message = unwrap(c, result);
   return result.ok && result.status === 201 ? c.json(message, 201) : c.json(message, 200);
 });
@@ -173,5 +172,5 @@ const patchMessage = createRoute({
 comments.openapi(patchMessage, async (c) => {
   const { id } = c.req.valid("param");
   const patch = c.req.valid("json");
-  return c.json(unwrap(c, await roomStub(c).setProcessed(c.var.room, id, patch.botParams.processed)), 200);
+  return c.json(unwrap(c, await roomStub(c).setProcessed(id, patch.botParams.processed)), 200);
 });

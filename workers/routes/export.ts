@@ -35,7 +35,7 @@ exportHistory.openapi(exportRoute, async (c) => {
   const stub = roomStub(c);
   const room = c.var.room;
   // The first page is read before answering, so an archive that cannot be read is a clean 503.
-  let page = unwrap(c, await stub.after(room, 0, EXPORT_PAGE, ALL));
+  let page = unwrap(c, await stub.after(0, EXPORT_PAGE, ALL));
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -44,7 +44,7 @@ exportHistory.openapi(exportRoute, async (c) => {
         controller.close();
         return;
       }
-      const next = await stub.after(room, page.cursor, EXPORT_PAGE, ALL);
+      const next = await stub.after(page.cursor, EXPORT_PAGE, ALL);
       // Past the first byte the status is sent: a failure aborts the stream, so it is never silently short.
       if (!next.ok) {
         console.error(`[export ${room}] stopped after seq ${page.cursor}: ${next.error}`);

@@ -31,7 +31,7 @@ meta.openapi(
       ...errors("unavailable"),
     },
   }),
-  async (c) => c.text(String(unwrap(c, await roomStub(c).lastPostAt(c.var.room))), 200),
+  async (c) => c.text(String(unwrap(c, await roomStub(c).lastPostAt())), 200),
 );
 
 meta.openapi(
@@ -42,7 +42,7 @@ meta.openapi(
     request: { query: query() },
     responses: { 200: json(entitiesResponseSchema, "entities seen"), ...errors("unavailable") },
   }),
-  async (c) => c.json({ entities: unwrap(c, await roomStub(c).entities(c.var.room)) }, 200),
+  async (c) => c.json({ entities: unwrap(c, await roomStub(c).entities()) }, 200),
 );
 
 /** Public aggregate numbers; the admin token adds the detailed parts of the series (reply latency). */
@@ -58,6 +58,6 @@ meta.openapi(
   async (c) => {
     const { minutes } = c.req.valid("query");
     const detailed = c.var.caller === "admin";
-    return c.json(unwrap(c, await roomStub(c).stats(c.var.room, { minutes, detailed })), 200);
+    return c.json(unwrap(c, await roomStub(c).stats({ minutes, detailed })), 200);
   },
 );

@@ -42,7 +42,7 @@ queue.openapi(
   }),
   async (c) => {
     const q = c.req.valid("query");
-    return c.json({ pending: unwrap(c, await roomStub(c).pending(c.var.room, q)) }, 200);
+    return c.json({ pending: unwrap(c, await roomStub(c).pending(q)) }, 200);
   },
 );
 
@@ -60,7 +60,7 @@ queue.openapi(
     security: BOT,
   }),
   async (c) => {
-    const claim = unwrap(c, await roomStub(c).claim(c.var.room, c.req.valid("json")));
+    const claim = unwrap(c, await roomStub(c).claim(c.req.valid("json")));
     return c.json({ success: true as const, ...claim }, 200);
   },
 );
@@ -80,7 +80,7 @@ queue.openapi(
     security: BOT,
   }),
   async (c) => {
-    const claim = unwrap(c, await roomStub(c).claimNext(c.var.room, c.req.valid("json")));
+    const claim = unwrap(c, await roomStub(c).claimNext(c.req.valid("json")));
     return claim ? c.json({ success: true as const, ...claim }, 200) : c.body(null, 204);
   },
 );
@@ -99,7 +99,7 @@ queue.openapi(
     security: BOT,
   }),
   async (c) => {
-    const lease = unwrap(c, await roomStub(c).heartbeat(c.var.room, c.req.valid("json")));
+    const lease = unwrap(c, await roomStub(c).heartbeat(c.req.valid("json")));
     return c.json({ success: true as const, lease }, 200);
   },
 );
@@ -118,7 +118,7 @@ queue.openapi(
     security: BOT,
   }),
   async (c) => {
-    const reply = unwrap(c, await roomStub(c).complete(c.var.room, c.req.valid("json")));
+    const reply = unwrap(c, await roomStub(c).complete(c.req.valid("json")));
     return c.json({ success: true as const, reply }, 200);
   },
 );
@@ -137,7 +137,7 @@ queue.openapi(
     security: BOT,
   }),
   async (c) => {
-    const outcome = unwrap(c, await roomStub(c).fail(c.var.room, c.req.valid("json")));
+    const outcome = unwrap(c, await roomStub(c).fail(c.req.valid("json")));
     return c.json({ success: true as const, ...outcome }, 200);
   },
 );
@@ -156,7 +156,7 @@ queue.openapi(
     security: BOT,
   }),
   async (c) => {
-    unwrap(c, await roomStub(c).release(c.var.room, c.req.valid("json")));
+    unwrap(c, await roomStub(c).release(c.req.valid("json")));
     return c.json({ success: true as const }, 200);
   },
 );
@@ -175,7 +175,7 @@ queue.openapi(
     security: ADMIN,
   }),
   async (c) => {
-    const message = unwrap(c, await roomStub(c).requeue(c.var.room, c.req.valid("json").messageId));
+    const message = unwrap(c, await roomStub(c).requeue(c.req.valid("json").messageId));
     return c.json({ success: true as const, message }, 200);
   },
 );
@@ -195,7 +195,7 @@ queue.openapi(
   }),
   async (c) => {
     const { messageId, error } = c.req.valid("json");
-    const message = unwrap(c, await roomStub(c).failByHand(c.var.room, messageId, error));
+    const message = unwrap(c, await roomStub(c).failByHand(messageId, error));
     return c.json({ success: true as const, message }, 200);
   },
 );

@@ -125,12 +125,7 @@ describe("request cost follows the response, not the room", () => {
       for (let i = 0; i < 3000; i++) {
         const who =
           i % 3 === 0 ? { username: "Alice", color: "200100050" } : { username: `u${i % 50}`, color: "100100100" };
-        instance.post(
-          room,
-          { text: `m${i}`, ...who, ...(i % 10 === 0 ? { botParams: { entity: "eve" } } : {}) },
-          "h",
-          null,
-        );
+        instance.post({ text: `m${i}`, ...who, ...(i % 10 === 0 ? { botParams: { entity: "eve" } } : {}) }, "h", null);
       }
     });
     await env.SNAPSHOTS.delete(snapshotKey(room));
