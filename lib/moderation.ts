@@ -3,6 +3,7 @@ import {
   type AuditEntry,
   auditResponseSchema,
   commentsPageSchema,
+  DEFAULT_ROOM,
   type Message,
   MODERATION,
   type Mute,
@@ -121,7 +122,7 @@ export class ModerationApi {
 
   private url(path: string): string {
     const sep = path.includes("?") ? "&" : "?";
-    return `${this.baseUrl}${path}${this.room === "global" ? "" : `${sep}room=${encodeURIComponent(this.room)}`}`;
+    return `${this.baseUrl}${path}${this.room === DEFAULT_ROOM ? "" : `${sep}room=${encodeURIComponent(this.room)}`}`;
   }
 
   private async call<T extends z.ZodType>(

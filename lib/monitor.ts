@@ -1,8 +1,10 @@
 import type { z } from "zod";
 import {
   adminResultSchema,
+  DEFAULT_ROOM,
   type EntitySeen,
   entitiesResponseSchema,
+  LIMITS,
   type Message,
   pendingResponseSchema,
   roomSchema,
@@ -17,7 +19,7 @@ import { SERVED_WITHIN_MS } from "./presence";
 export const MONITOR_REFRESH_MS = 2_000;
 /** A bot that has not polled for this long is shown as stale (the same rule as "served", C9). */
 export const STALE_BOT_MS = SERVED_WITHIN_MS;
-export const DEFAULT_ROOM = "global";
+export { DEFAULT_ROOM };
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
@@ -259,7 +261,7 @@ export function pendingRows(messages: readonly Message[], now: number): PendingR
       entity: m.botParams?.entity ?? "",
       username: m.username,
       text: m.text,
-      priority: m.botParams?.priority ?? 50,
+      priority: m.botParams?.priority ?? LIMITS.priorityDefault,
       age: Math.max(0, now - m.timestamp),
     }));
 }

@@ -127,3 +127,5 @@ export const statsSchema = z.object({
 export type Stats = z.infer<typeof statsSchema>;
 
 export const channelSchema = z.union([messageTypeSchema, z.literal("ALL")]);
+/** Which messages a view shows: one type, or both. */
+export type Channel = z.infer<typeof channelSchema>;
