@@ -126,6 +126,7 @@ const postMessage = createRoute({
       "unauthorized",
       "forbidden",
       "muted",
+      "not_found",
       "conflict",
       "already_answered",
       "too_large",

@@ -35,7 +35,10 @@ export async function call<T = any>(method: string, path: string, opts: CallOpti
   const text = await res.text();
   let parsed: unknown = text;
   if ((res.headers.get("content-type") ?? "").includes("json") && text) parsed = JSON.parse(text);
-  if (res.status >= 400) expectCodedError(res.status, parsed);
+  if (res.status >= 400) {
+    expectCodedError(res.status, parsed);
+    expectDeclaredError(method, path, res.status);
+  }
   if (res.status >= 200 && res.status < 300) expectDeclaredResponse(method, path, res.status, parsed);
   return {
     status: res.status,
@@ -91,6 +94,20 @@ function expectDeclaredResponse(method: string, path: string, status: number, bo
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
     throw new Error(`${method} ${pathname} ${status} does not match its declared schema: ${parsed.error.message}`);
+  }
+}
+
+/**
+ * An error a declared route answers must be among its declared answers, so the document tells a
+ * bot author every status to expect. The 405 and 404 for methods and paths that nothing declares
+ * are the router's own answers and belong to no route.
+ */
+function expectDeclaredError(method: string, path: string, status: number): void {
+  const pathname = new URL(path, "https://sww.test").pathname;
+  const route = declared.find((r) => r.method === method.toUpperCase() && r.pattern.test(pathname));
+  if (!route) return;
+  if (!route.responses[String(status)]) {
+    throw new Error(`${method} ${pathname} answered ${status}, which its declaration does not list`);
   }
 }
 
