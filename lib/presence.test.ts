@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { entityPresence, isServed } from "./presence";
-import { msg } from "./test-messages";
 
 describe("entity presence (C9, E5)", () => {
   it("is served when a bot polled within a minute", () => {

@@ -158,7 +158,7 @@ export class Room extends DurableObject<Bindings> {
     if (!params.success || request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
       return new Response("expected a WebSocket upgrade from the Worker", { status: 400 });
     }
-    const { room, cursor, filter, rev } = params.data;
+    const { cursor, filter, rev } = params.data;
     const result = this.run(() => ({ value: this.live.accept(cursor, filter, rev) }));
     if (!result.ok) return new Response(result.error, { status: 400 });
     return new Response(null, { status: 101, webSocket: result.value });

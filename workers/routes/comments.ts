@@ -41,7 +41,6 @@ const readComments = createRoute({
 comments.openapi(readComments, async (c) => {
   const q = c.req.valid("query");
   const stub = roomStub(c);
-  const room = c.var.room;
   const filter = { type: q.type, users: parseUserFilters(q.u) };
 
   if (q.limit === 0) {
