@@ -1,18 +1,13 @@
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { claimResponseSchema, messageSchema } from "../../types";
-import type { Room } from "../room";
 import { ADMIN_TOKEN, allMessages, BOT_TOKEN, call, claimNext, freshRoom, human, postMessage } from "./client";
+import { advanceRoomClock } from "./room-time";
 
 const q = (room: string, route: string) => `/api/queue/${route}?room=${room}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const roomStub = (room: string) => env.ROOM.get(env.ROOM.idFromName(room));
-
-/** Moves the room's clock forward: a lease expires without the test sleeping through it. */
-async function advanceClock(room: string, ms: number): Promise<void> {
-  await runInDurableObject(roomStub(room), (instance: Room) => instance.clock.advance(ms));
-}
 
 async function addressed(room: string, id: string, entity = "eve", priority?: number) {
   return postMessage(room, {
@@ -270,7 +265,7 @@ describe("leases", () => {
     for (let attempt = 1; attempt <= 3; attempt++) {
       const res = await claimNext(room, `dead-${attempt}`, { leaseSeconds: 5 });
       expect(res.status).toBe(200);
-      await advanceClock(room, 5_100);
+      await advanceRoomClock(room, 5_100);
       // Nobody calls the API: the room's alarm alone must notice the expiry.
       await runDurableObjectAlarm(stub);
       const [message] = await allMessages(room);
@@ -293,7 +288,7 @@ describe("leases", () => {
       body: { messageId: "late-lost", workerId: "slow", leaseSeconds: 5 },
       token: BOT_TOKEN,
     });
-    await advanceClock(room, 5_100);
+    await advanceRoomClock(room, 5_100);
     // late-lost is re-claimed by another worker before the slow one finishes.
     const other = await call("POST", q(room, "claim"), {
       body: { messageId: "late-lost", workerId: "fast" },
