@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { commentsPageSchema } from "../types/api.ts";
+import { apiErrorSchema, type ErrorCode } from "../types/errors.ts";
 import type { Message } from "../types/message.ts";
 import {
   type ClaimNextRequest,
@@ -18,19 +19,34 @@ import {
 } from "../types/queue.ts";
 import type { Identity } from "./identity.ts";
 
-/**
- * A failed API call. `status` null: the API was not reached (or did not answer in time). 409 on a
- * lease call means the job is no longer ours: it expired and another worker holds or answered it.
- */
+/** The server's codes (types/errors.ts), `network` when it was not reached, `unknown` for an answer without one. */
+export type ClientErrorCode = ErrorCode | "network" | "unknown";
+
+/** Codes on a lease call that mean the job is no longer ours: it expired and another worker holds or answered it. */
+const LEASE_GONE = new Set<ClientErrorCode>(["lease_lost", "conflict", "already_answered", "not_found"]);
+/** Codes worth retrying while the lease lasts: nothing answered, or the server failed. */
+const TRANSIENT = new Set<ClientErrorCode>(["network", "internal", "unavailable"]);
+
+/** A failed API call. Callers branch on `code`, never on the HTTP status (kept for the message). */
 export class ApiError extends Error {
   override name = "ApiError";
+  readonly code: ClientErrorCode;
+  /** The HTTP status, or null when nothing answered; for messages only. */
   readonly status: number | null;
-  constructor(status: number | null, message: string) {
+  // Plain fields, not parameter properties: Node runs this file by type stripping.
+  constructor(code: ClientErrorCode, message: string, status: number | null = null) {
     super(message);
+    this.code = code;
     this.status = status;
   }
   get leaseLost(): boolean {
-    return this.status === 409 || this.status === 404;
+    return LEASE_GONE.has(this.code);
+  }
+  get transient(): boolean {
+    return TRANSIENT.has(this.code);
+  }
+  get refusedToken(): boolean {
+    return this.code === "unauthorized" || this.code === "forbidden";
   }
 }
 
@@ -71,20 +87,26 @@ export function createApiClient(options: ApiClientOptions) {
       });
     } catch (error) {
       const cause = (error as { cause?: { code?: string } }).cause?.code;
-      throw new ApiError(null, `${method} ${path}: API unreachable (${cause ?? (error as Error).message})`);
+      throw new ApiError("network", `${method} ${path}: API unreachable (${cause ?? (error as Error).message})`);
     }
     if (response.status === 204) return null;
     const text = await response.text();
     if (!response.ok) {
       let reason = text;
+      // A proxy or an older server may answer without a code: a 5xx from anything is worth a retry.
+      let code: ClientErrorCode = response.status >= 500 ? "unavailable" : "unknown";
       try {
-        reason = (JSON.parse(text) as { error?: string }).error ?? text;
+        const body = apiErrorSchema.partial({ code: true }).safeParse(JSON.parse(text));
+        if (body.success) {
+          reason = body.data.error;
+          code = body.data.code ?? code;
+        }
       } catch {}
-      throw new ApiError(response.status, `${method} ${path} → ${response.status}: ${reason}`);
+      throw new ApiError(code, `${method} ${path} → ${response.status} ${code}: ${reason}`, response.status);
     }
     if (!schema) return null;
     const parsed = schema.safeParse(JSON.parse(text));
-    if (!parsed.success) throw new ApiError(response.status, `${method} ${path}: unexpected response shape`);
+    if (!parsed.success) throw new ApiError("unknown", `${method} ${path}: unexpected response shape`, response.status);
     return parsed.data;
   }
 

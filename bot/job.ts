@@ -240,7 +240,7 @@ async function failJob(
 
 /**
  * Retries an API call that did not reach the server or hit a server error, while the lease lasts.
- * Answers such as 409 (lease lost) or 400 are final and thrown at once.
+ * Answers such as lease_lost or invalid_input are final and thrown at once.
  */
 async function withApiRetries<T>(call: () => Promise<T>, ctx: JobContext, lost: AbortSignal): Promise<T> {
   const attempts = 6;
@@ -248,7 +248,7 @@ async function withApiRetries<T>(call: () => Promise<T>, ctx: JobContext, lost: 
     try {
       return await call();
     } catch (error) {
-      const transient = error instanceof ApiError && (error.status === null || error.status >= 500);
+      const transient = error instanceof ApiError && error.transient;
       if (!transient || attempt + 1 >= attempts || lost.aborted) throw error;
       ctx.log.warn("api", `${(error as Error).message}; retrying`);
       await sleep(backoffDelay(attempt, ctx.backoff), AbortSignal.any([lost, ctx.abortAll]));

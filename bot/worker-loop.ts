@@ -100,7 +100,7 @@ export function createBot(deps: BotDeps): Bot {
       apiFailures.count = 0;
     } catch (error) {
       if (stopping.signal.aborted) return true;
-      if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
+      if (error instanceof ApiError && error.refusedToken) {
         log.error("api", `${error.message}. Check --token / BOT_TOKEN.`);
         return false;
       }

@@ -17,7 +17,7 @@ import { serverQuery, visibleMessages } from "@/lib/filters";
 import { sameUser } from "@/lib/hash-state";
 import { buildOutgoing, checkDraft, newMessageId } from "@/lib/outgoing";
 import { tintVariables } from "@/lib/tint";
-import { FIRST_PAINT_ELEMENT_ID } from "@/types";
+import { DEFAULT_ROOM, FIRST_PAINT_ELEMENT_ID } from "@/types";
 import { Composer } from "./composer";
 import { useExportActions } from "./export-actions";
 import { FilterBar } from "./filter-bar";
@@ -49,8 +49,8 @@ function ChatSkeleton() {
 }
 
 function ChatView() {
-  const room = useMemo(() => new URLSearchParams(window.location.search).get("room") ?? "global", []);
-  const api = useMemo(() => new ChatApi({ room: room === "global" ? undefined : room }), [room]);
+  const room = useMemo(() => new URLSearchParams(window.location.search).get("room") ?? DEFAULT_ROOM, []);
+  const api = useMemo(() => new ChatApi({ room: room === DEFAULT_ROOM ? undefined : room }), [room]);
   const host = window.location.hostname;
   const title = titleForDomain(host);
 

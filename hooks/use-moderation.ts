@@ -6,7 +6,7 @@ import { ModerationApi, moderationErrorText, targetLabel } from "@/lib/moderatio
 import { MONITOR_REFRESH_MS } from "@/lib/monitor";
 import type { AuditEntry, Message, Mute, MuteRequestTarget, MuteTarget } from "@/types";
 import { useDebounced } from "./use-debounced";
-import type { MonitorActions } from "./use-stats";
+import type { MonitorActions } from "./use-monitor";
 
 const LIVE: SWRConfiguration = {
   refreshInterval: MONITOR_REFRESH_MS,

@@ -4,6 +4,7 @@ import {
   type CommentsPage,
   commentsPageSchema,
   type EntitySeen,
+  type ErrorCode,
   entitiesResponseSchema,
   type Message,
   type MessageInput,
@@ -12,27 +13,51 @@ import {
 } from "../types";
 import type { ServerQuery } from "./filters";
 
+/** The server's error codes plus what only a client sees: no answer, or an answer without a code. */
+export type ClientErrorCode = ErrorCode | "network" | "unknown";
+
+/**
+ * A proxy or an older server can answer an error without a code. The only place this side looks
+ * at a status number: a 5xx from anything is worth retrying, anything else is a verdict.
+ */
+function codeOfUncodedAnswer(status: number): ClientErrorCode {
+  return status >= 500 ? "unavailable" : "unknown";
+}
+
 /** Typed calls to the comments Worker on the page's own origin. */
 
+/**
+ * A failed API call. Callers branch on `code` (the server's, from types/errors.ts), or `network`
+ * when the API was not reached, never on the HTTP status, which is kept only for messages.
+ */
 export class ApiError extends Error {
-  readonly status: number;
+  readonly code: ClientErrorCode;
+  /** The HTTP status, or null when nothing answered. */
+  readonly status: number | null;
   /** Seconds to wait before retrying (429), when the server said. */
   readonly retryAfter: number | null;
   readonly issues: unknown[] | undefined;
 
-  constructor(status: number, message: string, retryAfter: number | null = null, issues?: unknown[]) {
+  constructor(
+    code: ClientErrorCode,
+    message: string,
+    details: { status?: number | null; retryAfter?: number | null; issues?: unknown[] } = {},
+  ) {
     super(message);
     this.name = "ApiError";
-    this.status = status;
-    this.retryAfter = retryAfter;
-    this.issues = issues;
+    this.code = code;
+    this.status = details.status ?? null;
+    this.retryAfter = details.retryAfter ?? null;
+    this.issues = details.issues;
   }
 
-  /** Worth retrying with the same id: the network, the server, or a rate limit. Not a 4xx verdict. */
+  /** Worth retrying with the same id: the network, the server, or a rate limit. Not a verdict on the request. */
   get retryable(): boolean {
-    return this.status === 0 || this.status === 429 || this.status >= 500;
+    return RETRYABLE.has(this.code);
   }
 }
+
+const RETRYABLE = new Set<ClientErrorCode>(["network", "rate_limited", "internal", "unavailable"]);
 
 export interface ApiOptions {
   /** `?room=` (each room is its own conversation space); absent means the global room. */
@@ -125,24 +150,26 @@ export async function requestOk(fetchImpl: typeof fetch, url: string, init: Requ
   try {
     response = await fetchImpl(url, init);
   } catch (error) {
-    throw new ApiError(0, `Network error: ${error instanceof Error ? error.message : String(error)}`);
+    throw new ApiError("network", `Network error: ${error instanceof Error ? error.message : String(error)}`);
   }
   if (response.ok) return response;
   const retryAfterHeader = Number(response.headers.get("Retry-After"));
   const retryAfter = Number.isFinite(retryAfterHeader) && retryAfterHeader > 0 ? retryAfterHeader : null;
   let message = `HTTP ${response.status}`;
   let issues: unknown[] | undefined;
+  let code: ClientErrorCode = codeOfUncodedAnswer(response.status);
   try {
     // A proxy or an older server may answer without a code: keep its words anyway.
     const body = apiErrorSchema.partial({ code: true }).safeParse(await response.json());
     if (body.success) {
       message = body.data.error;
       issues = body.data.issues;
+      code = body.data.code ?? code;
     }
   } catch {
     // A body that is not JSON (a proxy's error page) keeps the status as the message.
   }
-  throw new ApiError(response.status, message, retryAfter, issues);
+  throw new ApiError(code, message, { status: response.status, retryAfter, issues });
 }
 
 function filterParams(query: ServerQuery): Record<string, string | undefined> {

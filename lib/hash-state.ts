@@ -1,4 +1,4 @@
-import { aiUsernameSchema, colorSchema, LIMITS, type UserFilter, usernameSchema } from "../types";
+import { aiUsernameSchema, type Channel, colorSchema, LIMITS, type UserFilter, usernameSchema } from "../types";
 
 /**
  * F7: the URL hash is the conversation's state, so a conversation is a bookmark.
@@ -11,7 +11,7 @@ import { aiUsernameSchema, colorSchema, LIMITS, type UserFilter, usernameSchema 
  * name may itself contain `:`. Anything unknown or malformed is dropped, never thrown.
  */
 
-export type Channel = "human" | "AI" | "ALL";
+export type { Channel };
 
 export interface Identity {
   username: string;

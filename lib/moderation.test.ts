@@ -27,9 +27,9 @@ describe("moderation labels", () => {
   });
 
   it("an error tells the operator what to do", () => {
-    expect(moderationErrorText("Remove m1", new ApiError(401, "x"))).toMatch(/admin token/);
-    expect(moderationErrorText("Remove m1", new ApiError(404, 'No message with id "m1"'))).toBe(
-      'Remove m1 failed (404): No message with id "m1"',
+    expect(moderationErrorText("Remove m1", new ApiError("unauthorized", "x"))).toMatch(/admin token/);
+    expect(moderationErrorText("Remove m1", new ApiError("not_found", 'No message with id "m1"'))).toBe(
+      'Remove m1 failed (not_found): No message with id "m1"',
     );
   });
 });

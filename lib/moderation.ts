@@ -3,6 +3,7 @@ import {
   type AuditEntry,
   auditResponseSchema,
   commentsPageSchema,
+  DEFAULT_ROOM,
   type Message,
   MODERATION,
   type Mute,
@@ -68,10 +69,10 @@ export function auditLine(entry: AuditEntry): string {
 /** What an operator reads when a moderation call did not happen, and what to do about it. */
 export function moderationErrorText(what: string, error: unknown): string {
   if (!(error instanceof ApiError)) return `${what} failed: ${error instanceof Error ? error.message : String(error)}`;
-  if (error.status === 0) return `${what} failed: the server could not be reached. Try again.`;
-  if (error.status === 401) return `${what} needs the admin token (401). Enter it in “Admin token” above.`;
-  if (error.status === 403) return `${what} was refused (403): that is not the admin token.`;
-  return `${what} failed (${error.status}): ${error.message}`;
+  if (error.code === "network") return `${what} failed: the server could not be reached. Try again.`;
+  if (error.code === "unauthorized") return `${what} needs the admin token. Enter it in “Admin token” above.`;
+  if (error.code === "forbidden") return `${what} was refused: that is not the admin token.`;
+  return `${what} failed (${error.code}): ${error.message}`;
 }
 
 /** The admin-token calls of moderation, on the page's own origin. */
@@ -121,7 +122,7 @@ export class ModerationApi {
 
   private url(path: string): string {
     const sep = path.includes("?") ? "&" : "?";
-    return `${this.baseUrl}${path}${this.room === "global" ? "" : `${sep}room=${encodeURIComponent(this.room)}`}`;
+    return `${this.baseUrl}${path}${this.room === DEFAULT_ROOM ? "" : `${sep}room=${encodeURIComponent(this.room)}`}`;
   }
 
   private async call<T extends z.ZodType>(

@@ -230,23 +230,27 @@ describe("bots, leases, storage, waiting", () => {
 
 describe("operator actions (O3)", () => {
   it("explains every refusal in words an operator can act on", () => {
-    expect(actionErrorText("requeue", "m-1", new ApiError(401, "needs token"))).toBe(
-      "Requeue m-1 needs the admin token (401). Enter it in “Admin token” above.",
+    expect(actionErrorText("requeue", "m-1", new ApiError("unauthorized", "needs token"))).toBe(
+      "Requeue m-1 needs the admin token. Enter it in “Admin token” above.",
     );
-    expect(actionErrorText("fail", "m-1", new ApiError(403, "bad"))).toMatch(/^Fail m-1 was refused \(403\)/);
-    expect(actionErrorText("requeue", "m-1", new ApiError(409, 'message "m-1" is already answered'))).toBe(
-      'Requeue m-1 not possible (409): message "m-1" is already answered',
+    expect(actionErrorText("fail", "m-1", new ApiError("forbidden", "bad"))).toMatch(/^Fail m-1 was refused:/);
+    expect(
+      actionErrorText("requeue", "m-1", new ApiError("already_answered", 'message "m-1" is already answered')),
+    ).toBe('Requeue m-1 not possible: message "m-1" is already answered');
+    expect(actionErrorText("requeue", "m-1", new ApiError("not_found", "no such message"))).toBe(
+      "Requeue m-1 failed (not_found): no such message",
     );
-    expect(actionErrorText("requeue", "m-1", new ApiError(404, "no such message"))).toMatch(/404.*no such message/);
-    expect(actionErrorText("requeue", "m-1", new ApiError(0, "down"))).toMatch(/could not be reached/);
-    expect(actionErrorText("requeue", "m-1", new ApiError(500, "boom"))).toBe("Requeue m-1 failed (500): boom");
+    expect(actionErrorText("requeue", "m-1", new ApiError("network", "down"))).toMatch(/could not be reached/);
+    expect(actionErrorText("requeue", "m-1", new ApiError("internal", "boom"))).toBe(
+      "Requeue m-1 failed (internal): boom",
+    );
     expect(actionErrorText("requeue", "m-1", new Error("odd"))).toBe("Requeue m-1 failed: odd");
     expect(missingTokenText("requeue", "m-1")).toBe(
       "Requeue m-1 needs the admin token. Enter it in “Admin token” above.",
     );
-    expect(tokenProblem(new ApiError(401, ""))).toMatch(/Enter the admin token/);
-    expect(tokenProblem(new ApiError(403, ""))).toMatch(/refused/);
-    expect(tokenProblem(new ApiError(500, ""))).toBeNull();
+    expect(tokenProblem(new ApiError("unauthorized", ""))).toMatch(/Enter the admin token/);
+    expect(tokenProblem(new ApiError("forbidden", ""))).toMatch(/refused/);
+    expect(tokenProblem(new ApiError("internal", ""))).toBeNull();
   });
 
   it("confirms what happened", () => {
@@ -336,16 +340,24 @@ describe("MonitorApi", () => {
     expect(JSON.parse(String(calls[2]?.init.body))).toEqual({ messageId: "m-1" });
   });
 
-  it("turns error bodies into ApiErrors with the server's words", async () => {
-    const { fetchImpl } = recorder(403, { error: "That token is not valid for this route" });
+  it("turns error bodies into ApiErrors with the server's code and words", async () => {
+    const { fetchImpl } = recorder(403, { error: "That token is not valid for this route", code: "forbidden" });
     const error = await new MonitorApi({ room: "ops", fetchImpl }).requeue("nope", "m-1").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
-    expect(error).toMatchObject({ status: 403, message: "That token is not valid for this route" });
+    expect(error).toMatchObject({ code: "forbidden", message: "That token is not valid for this route" });
+    expect((error as ApiError).retryable).toBe(false);
+
+    // A proxy's 502 page carries no code: still worth retrying.
+    const proxy = recorder(502, "<html>bad gateway</html>").fetchImpl;
+    const gateway = await new MonitorApi({ room: "ops", fetchImpl: proxy }).stats().catch((e: unknown) => e);
+    expect(gateway).toMatchObject({ code: "unavailable", status: 502 });
+    expect((gateway as ApiError).retryable).toBe(true);
 
     const offline = (async () => {
       throw new TypeError("fetch failed");
     }) as unknown as typeof fetch;
     const down = await new MonitorApi({ room: "ops", fetchImpl: offline }).stats().catch((e: unknown) => e);
-    expect(down).toMatchObject({ status: 0 });
+    expect(down).toMatchObject({ code: "network", status: null });
+    expect((down as ApiError).retryable).toBe(true);
   });
 });

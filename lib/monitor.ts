@@ -6,10 +6,12 @@ import {
   type BotTokenInfo,
   botTokenListSchema,
   createdBotTokenSchema,
+  DEFAULT_ROOM,
   type EntityScope,
   type EntitySeen,
   entitiesResponseSchema,
   entityScopeSchema,
+  LIMITS,
   type Message,
   type PublicStats,
   pendingResponseSchema,
@@ -25,7 +27,7 @@ import { SERVED_WITHIN_MS } from "./presence";
 export const MONITOR_REFRESH_MS = 2_000;
 /** A bot that has not polled for this long is shown as stale (the same rule as "served", C9). */
 export const STALE_BOT_MS = SERVED_WITHIN_MS;
-export const DEFAULT_ROOM = "global";
+export { DEFAULT_ROOM };
 
 const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
@@ -267,7 +269,7 @@ export function pendingRows(messages: readonly Message[], now: number): PendingR
       entity: m.botParams?.entity ?? "",
       username: m.username,
       text: m.text,
-      priority: m.botParams?.priority ?? 50,
+      priority: m.botParams?.priority ?? LIMITS.priorityDefault,
       age: Math.max(0, now - m.timestamp),
     }));
 }
@@ -282,19 +284,19 @@ const ACTION_VERB: Record<AdminAction, string> = { requeue: "Requeue", fail: "Fa
 export function actionErrorText(action: AdminAction, messageId: string, error: unknown): string {
   const what = `${ACTION_VERB[action]} ${messageId}`;
   if (!(error instanceof ApiError)) return `${what} failed: ${error instanceof Error ? error.message : String(error)}`;
-  switch (error.status) {
-    case 0:
+  switch (error.code) {
+    case "network":
       return `${what} failed: the server could not be reached. Try again.`;
-    case 401:
-      return `${what} needs the admin token (401). Enter it in “Admin token” above.`;
-    case 403:
-      return `${what} was refused (403): that is not the admin token. Check it and try again.`;
-    case 404:
-      return `${what} failed (404): ${error.message}`;
-    case 409:
-      return `${what} not possible (409): ${error.message}`;
+    case "unauthorized":
+      return `${what} needs the admin token. Enter it in “Admin token” above.`;
+    case "forbidden":
+      return `${what} was refused: that is not the admin token. Check it and try again.`;
+    case "conflict":
+    case "already_answered":
+    case "lease_lost":
+      return `${what} not possible: ${error.message}`;
     default:
-      return `${what} failed (${error.status}): ${error.message}`;
+      return `${what} failed (${error.code}): ${error.message}`;
   }
 }
 
@@ -306,8 +308,8 @@ export function missingTokenText(action: AdminAction, messageId: string): string
 /** Why the pending list (admin token) cannot be shown. */
 export function tokenProblem(error: unknown): string | null {
   if (!(error instanceof ApiError)) return null;
-  if (error.status === 401) return "Enter the admin token to list waiting messages.";
-  if (error.status === 403) return "The admin token was refused (403).";
+  if (error.code === "unauthorized") return "Enter the admin token to list waiting messages.";
+  if (error.code === "forbidden") return "The admin token was refused.";
   return null;
 }
 

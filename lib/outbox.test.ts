@@ -45,7 +45,7 @@ function outbox(answers: (() => Promise<Message>)[], time = new FakeTime(), stor
     post: (i) => {
       posted.push(i.id ?? "");
       const next = answers.shift();
-      return next ? next() : Promise.reject(new ApiError(0, "no answer scripted"));
+      return next ? next() : Promise.reject(new ApiError("network", "no answer scripted"));
     },
     onStored: (m) => stored.push(m),
     store,
@@ -57,9 +57,9 @@ function outbox(answers: (() => Promise<Message>)[], time = new FakeTime(), stor
 }
 
 const ok = (id: string) => () => Promise.resolve(msg(1, { id }));
-const down = () => Promise.reject(new ApiError(0, "Network error: connection refused"));
-const serverError = () => Promise.reject(new ApiError(503, "Room unavailable"));
-const refused = () => Promise.reject(new ApiError(400, "text is required"));
+const down = () => Promise.reject(new ApiError("network", "Network error: connection refused"));
+const serverError = () => Promise.reject(new ApiError("unavailable", "Room unavailable", { status: 503 }));
+const refused = () => Promise.reject(new ApiError("invalid_input", "text is required", { status: 400 }));
 
 describe("Outbox (fake time)", () => {
   it("retries a network failure or a 5xx by itself with the same id, showing retrying, until stored", async () => {

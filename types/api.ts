@@ -143,3 +143,5 @@ export function isAdminStats(stats: Stats | PublicStats): stats is Stats {
 }
 
 export const channelSchema = z.union([messageTypeSchema, z.literal("ALL")]);
+/** Which messages a view shows: one type, or both. */
+export type Channel = z.infer<typeof channelSchema>;

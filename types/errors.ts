@@ -37,4 +37,3 @@ export const apiErrorSchema = z.object({
   code: errorCodeSchema,
   issues: z.array(z.unknown()).optional(),
 });
-export type ApiErrorBody = z.infer<typeof apiErrorSchema>;

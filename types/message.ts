@@ -27,6 +27,9 @@ export const messageIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 characters of A-Z, a-z, 0-9, _ or -");
 
+/** The room a request names when it names none. */
+export const DEFAULT_ROOM = "global";
+
 export const roomSchema = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,64}$/, "room must be 1-64 characters of A-Z, a-z, 0-9, _ or -");
@@ -55,11 +58,14 @@ export type MessageType = z.infer<typeof messageTypeSchema>;
 export const queueStatusSchema = z.enum(["pending", "processing", "complete", "failed"]);
 export type QueueStatus = z.infer<typeof queueStatusSchema>;
 
+/** Names an entity everywhere: botParams, queue filters, profiles, the bot's entity file. */
+export const entityIdSchema = z.string().min(1).max(64);
+
 export const prioritySchema = z.number().int().min(0).max(LIMITS.priorityMax);
 
 /** What a client may send in `botParams`. Server-owned fields are accepted and ignored. */
 export const botParamsInputSchema = z.object({
-  entity: z.string().min(1).max(64),
+  entity: entityIdSchema,
   priority: prioritySchema.optional(),
   model: z.string().min(1).max(128).optional(),
   /** Reply identity `name:color` or `name:random`. */

@@ -26,7 +26,6 @@ export const removeRequestSchema = z.object({
 export type RemoveRequest = z.infer<typeof removeRequestSchema>;
 
 export const restoreRequestSchema = z.object({ messageId: messageIdSchema });
-export type RestoreRequest = z.infer<typeof restoreRequestSchema>;
 
 /** Who a mute stops: a client address (as the edge reports it), or one exact identity. */
 export const muteTargetSchema = z.union([
@@ -50,7 +49,6 @@ export const muteRequestSchema = z.object({
 export type MuteRequest = z.infer<typeof muteRequestSchema>;
 
 export const unmuteRequestSchema = z.object({ target: muteTargetSchema });
-export type UnmuteRequest = z.infer<typeof unmuteRequestSchema>;
 
 export const muteSchema = z.object({
   target: muteTargetSchema,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { aiUsernameSchema, colorSchema, LIMITS, messageIdSchema, messageSchema } from "./message.ts";
+import { aiUsernameSchema, colorSchema, entityIdSchema, LIMITS, messageIdSchema, messageSchema } from "./message.ts";
 
 export const LEASE = { minSeconds: 5, maxSeconds: 600, defaultSeconds: 60, maxWaitSeconds: 25 } as const;
 
@@ -13,7 +13,7 @@ export type Lease = z.infer<typeof leaseSchema>;
 
 export const pendingQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(LIMITS.pageMax).default(50),
-  entity: z.string().min(1).max(64).optional(),
+  entity: entityIdSchema.optional(),
   wait: z.coerce.number().min(0).max(LEASE.maxWaitSeconds).default(0),
   workerId: workerIdSchema.optional(),
 });
@@ -28,7 +28,7 @@ export type ClaimRequest = z.infer<typeof claimRequestSchema>;
 
 /** How a bot presents an entity it serves, so the app can list it by name and color (E5). */
 export const entityProfileSchema = z.object({
-  id: z.string().min(1).max(64),
+  id: entityIdSchema,
   username: aiUsernameSchema,
   color: colorSchema,
 });
@@ -36,7 +36,7 @@ export type EntityProfile = z.infer<typeof entityProfileSchema>;
 
 export const claimNextRequestSchema = z.object({
   workerId: workerIdSchema,
-  entities: z.array(z.string().min(1).max(64)).max(100).optional(),
+  entities: z.array(entityIdSchema).max(100).optional(),
   profiles: z.array(entityProfileSchema).max(100).optional(),
   wait: waitSecondsSchema.optional(),
   leaseSeconds: leaseSecondsSchema.optional(),

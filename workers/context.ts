@@ -1,10 +1,8 @@
 import type { Context } from "hono";
-import { roomSchema } from "../types";
+import { DEFAULT_ROOM, roomSchema } from "../types";
 import type { AppEnv } from "./app-env";
 import { HttpError } from "./errors";
 import type { Room } from "./room";
-
-export const DEFAULT_ROOM = "global";
 
 /** The `room` query parameter (default `global`), validated. */
 export function roomName(c: Context<AppEnv>): string {

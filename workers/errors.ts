@@ -27,6 +27,8 @@ export type RoomResult<T> =
 export interface StorageUsage {
   rowsRead: number;
   rowsWritten: number;
+  /** KV writes the call made (the snapshot writer's, counted where it writes); absent where none can happen. */
+  kvWrites?: number;
 }
 
 /** A domain failure inside the Room; caught at the RPC edge and returned as a value. */

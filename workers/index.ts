@@ -1,10 +1,12 @@
-import { Hono } from "hono";
 import { cors } from "hono/cors";
+import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./app-env";
 import { identify } from "./auth";
+import { config } from "./config";
 import { roomName } from "./context";
 import { HttpError } from "./errors";
 import { RequestMetrics } from "./metrics";
+import { apiRouter, declaredMethods, openApiDocument, serveDocument } from "./openapi";
 import { adminModeration } from "./routes/admin-moderation";
 import { bench } from "./routes/bench";
 import { comments } from "./routes/comments";
@@ -19,7 +21,7 @@ export { BenchBaseline } from "./bench-baseline";
 export { Credentials } from "./credentials/object";
 export { Room } from "./room";
 
-const app = new Hono<AppEnv>();
+const app = apiRouter();
 
 app.use("/api/*", async (c, next) => {
   c.set("metrics", new RequestMetrics());
@@ -37,7 +39,7 @@ app.use("/api/*", nosniff);
 app.use(
   "/api/*",
   cors({
-    origin: (origin, c) => (allowedOrigins(c.env.ALLOWED_ORIGINS, c.req.url).has(origin) ? origin : null),
+    origin: (origin, c) => (allowedOrigins(config(c.env).ALLOWED_ORIGINS, c.req.url).has(origin) ? origin : null),
     allowHeaders: ["Content-Type", "Authorization"],
     allowMethods: ["GET", "POST", "PATCH", "OPTIONS"],
     exposeHeaders: ["Server-Timing"],
@@ -59,37 +61,13 @@ app.route("/", adminModeration);
 app.route("/", exportHistory);
 app.route("/", bench);
 
-/** Known paths answer 405 to other methods; registered after the real handlers so those win. */
-const ROUTES: Record<string, string[]> = {
-  "/api/comments": ["GET", "POST"],
-  "/api/comments/status": ["GET"],
-  "/api/comments/:id": ["PATCH"],
-  "/api/live": ["GET"],
-  "/api/queue/pending": ["GET"],
-  "/api/queue/claim": ["POST"],
-  "/api/queue/claim-next": ["POST"],
-  "/api/queue/heartbeat": ["POST"],
-  "/api/queue/progress": ["POST"],
-  "/api/queue/complete": ["POST"],
-  "/api/queue/fail": ["POST"],
-  "/api/queue/release": ["POST"],
-  "/api/admin/requeue": ["POST"],
-  "/api/admin/fail": ["POST"],
-  "/api/admin/remove": ["POST"],
-  "/api/admin/restore": ["POST"],
-  "/api/admin/mute": ["POST"],
-  "/api/admin/unmute": ["POST"],
-  "/api/admin/mutes": ["GET"],
-  "/api/admin/audit": ["GET"],
-  "/api/admin/export": ["GET"],
-  "/api/admin/tokens": ["GET", "POST"],
-  "/api/admin/tokens/revoke": ["POST"],
-  "/api/entities": ["GET"],
-  "/api/stats": ["GET"],
-  "/api/heartbeat": ["GET"],
-  "/api/health": ["GET"],
-};
-for (const [path, methods] of Object.entries(ROUTES)) {
+serveDocument(app);
+
+/**
+ * Known paths answer 405 to other methods, from the same declarations as the document (so a new
+ * route cannot be forgotten here); registered after the real handlers so those win.
+ */
+for (const [path, methods] of declaredMethods(openApiDocument(app))) {
   app.all(path, (c) => {
     c.header("Allow", methods.join(", "));
     throw new HttpError("method_not_allowed", `${c.req.method} is not allowed on ${path}; use ${methods.join(" or ")}`);
@@ -109,16 +87,16 @@ app.onError((error, c) => {
     const body = { error: error.message, code: error.code, ...(error.issues ? { issues: error.issues } : {}) };
     return c.json(body, error.status);
   }
+  if (error instanceof HTTPException && error.status === 400) {
+    // Hono's own validator: a declared JSON body that does not parse.
+    return c.json({ error: "Body is not valid JSON", code: "invalid_input" }, 400);
+  }
   console.error(`[worker] ${c.req.method} ${c.req.url} failed`, error);
   return c.json({ error: "Internal error; it has been logged", code: "internal" }, 500);
 });
 
-function allowedOrigins(configured: string | undefined, requestUrl: string): Set<string> {
-  const list = (configured ?? "")
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
-  return new Set([new URL(requestUrl).origin, ...list]);
+function allowedOrigins(configured: string[], requestUrl: string): Set<string> {
+  return new Set([new URL(requestUrl).origin, ...configured]);
 }
 
 export default app satisfies ExportedHandler<AppEnv["Bindings"]>;

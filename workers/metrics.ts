@@ -14,6 +14,7 @@ export class RequestMetrics {
     this.roomCalls += 1;
     this.rowsRead += usage.rowsRead;
     this.rowsWritten += usage.rowsWritten;
+    this.kvWrites += usage.kvWrites ?? 0;
   }
 
   header(): string {

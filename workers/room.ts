@@ -22,12 +22,14 @@ import type {
 } from "../types";
 import { describeTarget, LEASE, LIVE, liveParamsSchema, type MuteTarget, PROGRESS } from "../types";
 import type { Bindings } from "./app-env";
-import { RoomError, type RoomResult } from "./errors";
+import { config } from "./config";
+import { RoomError, type RoomResult, type StorageUsage } from "./errors";
 import { Archive } from "./room/archive";
 import { type ArchiveOptions, archiveOptions, normalizeArchiveOptions } from "./room/archive-options";
 import { Audit } from "./room/audit";
 import { seedForBench } from "./room/bench-seed";
 import { Changes } from "./room/changes";
+import { RoomClock } from "./room/clock";
 import { Counts } from "./room/counts";
 import { Db, usageSince } from "./room/db";
 import { Drafts } from "./room/drafts";
@@ -35,6 +37,7 @@ import type { RoomEvents } from "./room/events";
 import { History } from "./room/history";
 import { LegacyFlow } from "./room/legacy";
 import { LIVE_PARAMS_HEADER, LiveHub } from "./room/live";
+import { longPoll } from "./room/long-poll";
 import { Messages, type PageFilter } from "./room/messages";
 import { Mutes } from "./room/mutes";
 import { Pollers } from "./room/pollers";
@@ -77,9 +80,12 @@ export class Room extends DurableObject<Bindings> {
   /** When more archiving is due than one alarm may do, the next alarm continues it. */
   private archiveDueAt: number | null = null;
   private readonly waiters = new Waiters();
+  private readonly polling = { now: () => this.clock.now(), wait: (ms: number) => this.waiters.wait(ms) };
   private readonly rateBuckets = new RateBuckets();
   private readonly snapshot: SnapshotWriter;
-  private readonly storage = new StorageTotals();
+  /** Every time the room reads; tests move it forward instead of sleeping (workers/room/clock.ts). */
+  readonly clock = new RoomClock();
+  private readonly storage = new StorageTotals(() => this.clock.now());
   private readonly live: LiveHub;
   private readonly drafts = new Drafts(Date.now, PROGRESS.minIntervalMs);
   private name = "";
@@ -90,7 +96,7 @@ export class Room extends DurableObject<Bindings> {
     this.db = new Db(ctx.storage);
     this.snapshot = new SnapshotWriter(env.SNAPSHOTS, () => snapshotKey(this.name));
     ctx.blockConcurrencyWhile(async () => {
-      this.db.migrate(Date.now());
+      this.db.migrate(this.clock.now());
       // `messages` is set just below; the head is only read once the room is up.
       this.counts = new Counts(this.db, () => this.messages.head);
       // Committed steps feed the per-minute series (memory only; one row per closed minute).
@@ -101,15 +107,15 @@ export class Room extends DurableObject<Bindings> {
       };
       this.messages = new Messages(this.db, this.counts, events);
       this.queue = new Queue(this.db, this.messages, this.counts, {
-        maxAttempts: Math.max(1, Number(env.MAX_ATTEMPTS) || 3),
+        maxAttempts: config(env).MAX_ATTEMPTS,
         newToken: newId,
         newId,
         events,
       });
       this.series = new MinuteSeries(new SqlSeriesStore(this.db), {
-        now: () => Date.now(),
+        now: () => this.clock.now(),
         storage: () => ({ kvReads: this.storage.kvReads, kvWrites: this.snapshot.writes, ...this.db.totals() }),
-        gauges: () => queueGauges(this.db, this.counts.all(), Date.now()),
+        gauges: () => queueGauges(this.db, this.counts.all(), this.clock.now()),
       });
       this.pollers = new Pollers(this.db);
       this.legacy = new LegacyFlow(this.db, this.messages, this.counts);
@@ -126,7 +132,11 @@ export class Room extends DurableObject<Bindings> {
       this.archiveOptions = stored
         ? normalizeArchiveOptions(JSON.parse(stored) as ArchiveOptions)
         : archiveOptions(env);
-      this.name = this.db.one<{ value: string }>("SELECT value FROM meta WHERE key = 'name'")?.value ?? "";
+      // The room is its object's name (idFromName); kept in meta as well so a tool reading the
+      // database, or an id made without a name, still knows which room it is.
+      const storedName = this.db.one<{ value: string }>("SELECT value FROM meta WHERE key = 'name'")?.value;
+      this.name = ctx.id.name ?? storedName ?? "";
+      if (this.name && this.name !== storedName) this.rememberName(this.name);
       this.alarmAt = await ctx.storage.getAlarm();
     });
     this.live = new LiveHub(
@@ -162,8 +172,8 @@ export class Room extends DurableObject<Bindings> {
     if (!params.success || request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
       return new Response("expected a WebSocket upgrade from the Worker", { status: 400 });
     }
-    const { room, cursor, filter, rev } = params.data;
-    const result = this.run(room, () => ({ value: this.live.accept(cursor, filter, rev) }));
+    const { cursor, filter, rev } = params.data;
+    const result = this.run(() => ({ value: this.live.accept(cursor, filter, rev) }));
     if (!result.ok) return new Response(result.error, { status: 400 });
     return new Response(null, { status: 101, webSocket: result.value });
   }
@@ -199,19 +209,18 @@ export class Room extends DurableObject<Bindings> {
    * is answered before the limit is charged.
    */
   async post(
-    room: string,
     input: MessageInput,
     domainFallback: string,
     limit: { client: string; perMinute: number } | null,
     scope: EntityScope = "*",
   ): Promise<RoomResult<Message>> {
-    return this.runAsync(room, async () => {
+    return this.runAsync(async () => {
       assertPostInScope(scope, this.messages, input);
       const admit = () => {
         if (!limit) return;
         // Mutes are in SQLite (they survive eviction) and are checked in this same transaction.
-        this.mutes.check({ address: limit.client, username: input.username, color: input.color }, Date.now());
-        const retryAfter = this.rateBuckets.take(limit.client, limit.perMinute, Date.now());
+        this.mutes.check({ address: limit.client, username: input.username, color: input.color }, this.clock.now());
+        const retryAfter = this.rateBuckets.take(limit.client, limit.perMinute, this.clock.now());
         if (retryAfter > 0) {
           throw new RoomError(
             "rate_limited",
@@ -221,7 +230,7 @@ export class Room extends DurableObject<Bindings> {
         }
       };
       const post = (archivedCandidates?: (id: string) => number[]) =>
-        this.messages.post(input, { now: Date.now(), domainFallback, newId, admit, archivedCandidates });
+        this.messages.post(input, { now: this.clock.now(), domainFallback, newId, admit, archivedCandidates });
       let result = post((id) => this.archive.candidates(id));
       if ("archived" in result) {
         // The id may belong to an archived message: a replay answers with it, as for a hot one.
@@ -247,14 +256,8 @@ export class Room extends DurableObject<Bindings> {
    * Messages after `cursor`, ascending; continues into the archive when `cursor` is below the hot
    * window. With `rev`, the page also carries the messages changed in place since that rev.
    */
-  async after(
-    room: string,
-    cursor: number,
-    limit: number,
-    filter: PageFilter,
-    rev?: number,
-  ): Promise<RoomResult<CommentsPage>> {
-    return this.runAsync(room, async () => {
+  async after(cursor: number, limit: number, filter: PageFilter, rev?: number): Promise<RoomResult<CommentsPage>> {
+    return this.runAsync(async () => {
       const page = await this.history.after(cursor, limit, filter);
       // An old client that sends no rev gets exactly the page it always got.
       return { value: rev === undefined ? page : this.withChanges(page, rev) };
@@ -262,13 +265,8 @@ export class Room extends DurableObject<Bindings> {
   }
 
   /** The newest messages, or those before `before`, across hot rows and the archive. */
-  async latest(
-    room: string,
-    limit: number,
-    filter: PageFilter,
-    before: number | null,
-  ): Promise<RoomResult<CommentsPage>> {
-    return this.runAsync(room, async () => ({
+  async latest(limit: number, filter: PageFilter, before: number | null): Promise<RoomResult<CommentsPage>> {
+    return this.runAsync(async () => ({
       value: this.withChanges(await this.history.before(limit, filter, before)),
     }));
   }
@@ -277,8 +275,8 @@ export class Room extends DurableObject<Bindings> {
    * The recent-window read when KV had no usable snapshot: answer from SQLite (an indexed
    * LIMIT, never a scan) and schedule a rewrite of the snapshot.
    */
-  async latestAndRepair(room: string, limit: number, kvReads: number): Promise<RoomResult<CommentsPage>> {
-    return this.runAsync(room, async () => {
+  async latestAndRepair(limit: number, kvReads: number): Promise<RoomResult<CommentsPage>> {
+    return this.runAsync(async () => {
       this.storage.kvReads += kvReads;
       this.changed();
       return { value: this.withChanges(await this.history.before(limit, { type: "ALL", users: [] }, null)) };
@@ -292,31 +290,30 @@ export class Room extends DurableObject<Bindings> {
    * removed text.
    */
   async afterSnapshot(
-    room: string,
     seq: number,
     limit: number,
     kvReads: number,
     openIds: string[] = [],
     rev = 0,
   ): Promise<RoomResult<SnapshotDelta>> {
-    return this.runAsync(room, async () => {
+    return this.runAsync(async () => {
       this.storage.kvReads += kvReads;
       const page = this.withChanges(await this.history.after(seq, limit, { type: "ALL", users: [] }), rev);
       return { value: { ...page, refreshed: this.messages.byIds(openIds.slice(0, SNAPSHOT_SIZE)) } };
     });
   }
 
-  sinceTimestamp(room: string, ms: number, limit: number, type: PageFilter["type"]): RoomResult<Message[]> {
-    return this.run(room, () => ({ value: this.messages.sinceTimestamp(ms, limit, type) }));
+  sinceTimestamp(ms: number, limit: number, type: PageFilter["type"]): RoomResult<Message[]> {
+    return this.run(() => ({ value: this.messages.sinceTimestamp(ms, limit, type) }));
   }
 
-  byIds(room: string, ids: string[]): RoomResult<Message[]> {
-    return this.run(room, () => ({ value: this.messages.byIds(ids) }));
+  byIds(ids: string[]): RoomResult<Message[]> {
+    return this.run(() => ({ value: this.messages.byIds(ids) }));
   }
 
   /** The predecessor's `PATCH processed`: settles an open addressed message (see room/legacy.ts). */
-  setProcessed(room: string, id: string, processed: boolean, scope: EntityScope = "*"): RoomResult<Message> {
-    return this.run(room, () => {
+  setProcessed(id: string, processed: boolean, scope: EntityScope = "*"): RoomResult<Message> {
+    return this.run(() => {
       assertMessageInScope(scope, this.messages, id, "update");
       const { message, settled } = this.legacy.patchProcessed(id, processed);
       if (settled) {
@@ -329,37 +326,37 @@ export class Room extends DurableObject<Bindings> {
   }
 
   /** The head seq, from memory (no rows read): the `limit=0` "where is the head?" probe. */
-  head(room: string): RoomResult<number> {
-    return this.run(room, () => ({ value: this.messages.head }));
+  head(): RoomResult<number> {
+    return this.run(() => ({ value: this.messages.head }));
   }
 
-  lastPostAt(room: string): RoomResult<number> {
-    return this.run(room, () => ({ value: this.messages.lastTimestamp }));
+  lastPostAt(): RoomResult<number> {
+    return this.run(() => ({ value: this.messages.lastTimestamp }));
   }
 
   // ── queue ───────────────────────────────────────────────────────────────────────────────
 
-  async pending(
-    room: string,
-    q: { entity?: string; limit: number; wait: number; workerId?: string },
-  ): Promise<RoomResult<Message[]>> {
-    const deadline = Date.now() + q.wait * 1000;
-    for (;;) {
-      const result = this.run(room, () => {
+  async pending(q: {
+    entity?: string;
+    limit: number;
+    wait: number;
+    workerId?: string;
+  }): Promise<RoomResult<Message[]>> {
+    const deadline = this.clock.now() + q.wait * 1000;
+    const pass = () =>
+      this.run(() => {
         this.recordPoller(q.workerId, q.entity ? [q.entity] : undefined);
         this.expireLeases();
         return { value: this.queue.pending(q.entity, q.limit) };
       });
-      if (!result.ok || result.value.length > 0 || Date.now() >= deadline) return result;
-      await this.waiters.wait(deadline - Date.now());
-    }
+    return longPoll(this.polling, deadline, pass, (pending) => pending.length > 0);
   }
 
-  claim(room: string, req: ClaimRequest, scope: EntityScope = "*"): RoomResult<Claim> {
-    return this.run(room, () => {
+  claim(req: ClaimRequest, scope: EntityScope = "*"): RoomResult<Claim> {
+    return this.run(() => {
       assertMessageInScope(scope, this.messages, req.messageId, "claim");
       this.expireLeases();
-      const value = this.queue.claim(req.messageId, req.workerId, leaseSeconds(req.leaseSeconds), Date.now());
+      const value = this.queue.claim(req.messageId, req.workerId, leaseSeconds(req.leaseSeconds), this.clock.now());
       this.changed();
       this.live.publishQueue([value.message]);
       return { value };
@@ -367,11 +364,11 @@ export class Room extends DurableObject<Bindings> {
   }
 
   /** Claims the most urgent pending message, long-polling up to `wait` seconds. 204 when none. */
-  async claimNext(room: string, req: ClaimNextRequest): Promise<RoomResult<Claim | null>> {
-    const deadline = Date.now() + (req.wait ?? 0) * 1000;
-    for (;;) {
-      const result = this.run(room, () => {
-        const now = Date.now();
+  async claimNext(req: ClaimNextRequest): Promise<RoomResult<Claim | null>> {
+    const deadline = this.clock.now() + (req.wait ?? 0) * 1000;
+    const pass = () =>
+      this.run(() => {
+        const now = this.clock.now();
         this.recordPoller(req.workerId, req.entities, req.profiles);
         this.expireLeases();
         const claim = this.queue.claimNext(req.workerId, req.entities, leaseSeconds(req.leaseSeconds), now);
@@ -381,17 +378,20 @@ export class Room extends DurableObject<Bindings> {
         }
         return claim ? { value: claim } : { value: null, status: 204 as const };
       });
-      if (!result.ok || result.value || Date.now() >= deadline) return result;
-      await this.waiters.wait(deadline - Date.now());
-    }
+    return longPoll(this.polling, deadline, pass, (claim) => claim !== null);
   }
 
-  heartbeat(room: string, req: HeartbeatRequest, scope: EntityScope = "*"): RoomResult<Lease> {
-    return this.run(room, () => {
+  heartbeat(req: HeartbeatRequest, scope: EntityScope = "*"): RoomResult<Lease> {
+    return this.run(() => {
       assertMessageInScope(scope, this.messages, req.messageId, "heartbeat");
       this.expireLeases();
       // A later expiry needs no new alarm: the earlier one finds nothing expired and re-arms.
-      const value = this.queue.heartbeat(req.messageId, req.leaseToken, leaseSeconds(req.leaseSeconds), Date.now());
+      const value = this.queue.heartbeat(
+        req.messageId,
+        req.leaseToken,
+        leaseSeconds(req.leaseSeconds),
+        this.clock.now(),
+      );
       return { value };
     });
   }
@@ -400,8 +400,8 @@ export class Room extends DurableObject<Bindings> {
    * The text a bot has generated so far: checked against the current lease, paced, shown to the
    * subscribers as a draft and kept in memory only (never a message, no row written).
    */
-  progress(room: string, req: ProgressRequest, scope: EntityScope = "*"): RoomResult<Lease> {
-    return this.run(room, () => {
+  progress(req: ProgressRequest, scope: EntityScope = "*"): RoomResult<Lease> {
+    return this.run(() => {
       assertMessageInScope(scope, this.messages, req.messageId, "progress");
       this.expireLeases();
       const admit = () => {
@@ -418,7 +418,7 @@ export class Room extends DurableObject<Bindings> {
         req.messageId,
         req.leaseToken,
         leaseSeconds(req.leaseSeconds),
-        Date.now(),
+        this.clock.now(),
         admit,
       );
       const question = held.message;
@@ -434,12 +434,12 @@ export class Room extends DurableObject<Bindings> {
     });
   }
 
-  complete(room: string, req: CompleteRequest, scope: EntityScope = "*"): RoomResult<Message | null> {
-    return this.run(room, () => {
+  complete(req: CompleteRequest, scope: EntityScope = "*"): RoomResult<Message | null> {
+    return this.run(() => {
       assertMessageInScope(scope, this.messages, req.messageId, "complete");
       this.expireLeases();
       const headBefore = this.messages.head;
-      const value = this.queue.complete(req.messageId, req.leaseToken, req.reply, Date.now());
+      const value = this.queue.complete(req.messageId, req.leaseToken, req.reply, this.clock.now());
       this.changed();
       this.dropDraft(req.messageId, "complete");
       // A repeated complete answers with the reply stored the first time: that one was already sent.
@@ -448,12 +448,8 @@ export class Room extends DurableObject<Bindings> {
     });
   }
 
-  fail(
-    room: string,
-    req: FailRequest,
-    scope: EntityScope = "*",
-  ): RoomResult<{ status: "pending" | "failed"; attempts: number }> {
-    return this.run(room, () => {
+  fail(req: FailRequest, scope: EntityScope = "*"): RoomResult<{ status: "pending" | "failed"; attempts: number }> {
+    return this.run(() => {
       assertMessageInScope(scope, this.messages, req.messageId, "fail");
       this.expireLeases();
       const value = this.queue.fail(req.messageId, req.leaseToken, req.error, req.retryable ?? false);
@@ -465,8 +461,8 @@ export class Room extends DurableObject<Bindings> {
     });
   }
 
-  release(room: string, req: ReleaseRequest, scope: EntityScope = "*"): RoomResult<null> {
-    return this.run(room, () => {
+  release(req: ReleaseRequest, scope: EntityScope = "*"): RoomResult<null> {
+    return this.run(() => {
       assertMessageInScope(scope, this.messages, req.messageId, "release");
       this.expireLeases();
       this.queue.release(req.messageId, req.leaseToken);
@@ -478,8 +474,8 @@ export class Room extends DurableObject<Bindings> {
     });
   }
 
-  requeue(room: string, messageId: string): RoomResult<Message> {
-    return this.run(room, () => {
+  requeue(messageId: string): RoomResult<Message> {
+    return this.run(() => {
       const value = this.queue.requeue(messageId);
       this.changed();
       this.dropDraft(messageId, "removed");
@@ -489,8 +485,8 @@ export class Room extends DurableObject<Bindings> {
     });
   }
 
-  failByHand(room: string, messageId: string, error: string): RoomResult<Message> {
-    return this.run(room, () => {
+  failByHand(messageId: string, error: string): RoomResult<Message> {
+    return this.run(() => {
       const value = this.queue.failByHand(messageId, error);
       this.changed();
       this.dropDraft(messageId, "failed");
@@ -501,9 +497,9 @@ export class Room extends DurableObject<Bindings> {
 
   // ── moderation (issue 15): operator actions; each returns what changed for the live broadcast ──
 
-  remove(room: string, req: RemoveRequest, operator: string): RoomResult<ModerationOutcome> {
-    return this.run(room, () => {
-      const value = this.removals.remove(req.messageId, req.reason, operator, Date.now());
+  remove(req: RemoveRequest, operator: string): RoomResult<ModerationOutcome> {
+    return this.run(() => {
+      const value = this.removals.remove(req.messageId, req.reason, operator, this.clock.now());
       if (value.changed) {
         this.changed();
         // Open pages drop the row at once; a viewer mid-stream loses the draft with it.
@@ -515,9 +511,9 @@ export class Room extends DurableObject<Bindings> {
     });
   }
 
-  restore(room: string, messageId: string, operator: string): RoomResult<ModerationOutcome> {
-    return this.run(room, () => {
-      const value = this.removals.restore(messageId, operator, Date.now());
+  restore(messageId: string, operator: string): RoomResult<ModerationOutcome> {
+    return this.run(() => {
+      const value = this.removals.restore(messageId, operator, this.clock.now());
       if (value.changed) {
         this.changed();
         this.live.publishUpdated(value.updated, this.changes.head);
@@ -527,9 +523,9 @@ export class Room extends DurableObject<Bindings> {
     });
   }
 
-  mute(room: string, req: MuteRequest, operator: string): RoomResult<Mute> {
-    return this.run(room, () => {
-      const now = Date.now();
+  mute(req: MuteRequest, operator: string): RoomResult<Mute> {
+    return this.run(() => {
+      const now = this.clock.now();
       const value = this.db.transaction(() => {
         const target = this.postAddresses.resolve(req.target);
         const mute = this.mutes.set(target, now + req.minutes * 60_000, req.reason, operator, now);
@@ -547,9 +543,9 @@ export class Room extends DurableObject<Bindings> {
   }
 
   /** Lifting takes effect at once: the next post's check reads the same table. */
-  unmute(room: string, target: MuteTarget, operator: string): RoomResult<{ lifted: boolean }> {
-    return this.run(room, () => {
-      const now = Date.now();
+  unmute(target: MuteTarget, operator: string): RoomResult<{ lifted: boolean }> {
+    return this.run(() => {
+      const now = this.clock.now();
       const value = this.db.transaction(() => {
         const lifted = this.mutes.lift(target, now);
         if (lifted)
@@ -560,31 +556,31 @@ export class Room extends DurableObject<Bindings> {
     });
   }
 
-  activeMutes(room: string): RoomResult<Mute[]> {
-    return this.run(room, () => ({ value: this.mutes.list(Date.now()) }));
+  activeMutes(): RoomResult<Mute[]> {
+    return this.run(() => ({ value: this.mutes.list(this.clock.now()) }));
   }
 
-  auditTrail(room: string, limit: number): RoomResult<AuditEntry[]> {
-    return this.run(room, () => ({ value: this.audit.recent(limit) }));
+  auditTrail(limit: number): RoomResult<AuditEntry[]> {
+    return this.run(() => ({ value: this.audit.recent(limit) }));
   }
 
-  entities(room: string): RoomResult<EntitySeen[]> {
-    return this.run(room, () => ({ value: this.pollers.entities() }));
+  entities(): RoomResult<EntitySeen[]> {
+    return this.run(() => ({ value: this.pollers.entities() }));
   }
 
   /** `/api/stats`; `detailed` (the admin token) adds the series' reply latencies. */
-  stats(room: string, view: { minutes: number; detailed: boolean }): RoomResult<Stats> {
-    return this.run(room, () => ({
+  stats(view: { minutes: number; detailed: boolean }): RoomResult<Stats> {
+    return this.run(() => ({
       value: {
         ...roomStats({
           series: { minutes: this.series.read(view.minutes, view.detailed), detailed: view.detailed },
-          room,
+          room: this.name,
           db: this.db,
           counts: this.counts.all(),
           headSeq: this.messages.head,
           bots: this.pollers.bots(),
           storage: this.storage.read(this.db.totals(), this.snapshot.writes),
-          now: Date.now(),
+          now: this.clock.now(),
         }),
         archive: this.archive.stats(),
       },
@@ -595,8 +591,8 @@ export class Room extends DurableObject<Bindings> {
    * Bench and test rooms only (the routes calling it are behind BENCH_ROUTES): a tiny hot window
    * so archiving can be exercised without millions of messages. Stored, so it survives restarts.
    */
-  setArchiveOptions(room: string, options: ArchiveOptions): RoomResult<ArchiveOptions> {
-    return this.run(room, () => {
+  setArchiveOptions(options: ArchiveOptions): RoomResult<ArchiveOptions> {
+    return this.run(() => {
       this.archiveOptions = normalizeArchiveOptions(options);
       this.db.run(
         "INSERT INTO meta (key, value) VALUES ('archive:options', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -608,10 +604,10 @@ export class Room extends DurableObject<Bindings> {
   }
 
   /** Bench only: appends `count` settled messages, archiving past the hot window as the alarm would. */
-  async benchSeed(room: string, count: number): Promise<RoomResult<Awaited<ReturnType<typeof seedForBench>>>> {
-    return this.runAsync(room, async () => {
+  async benchSeed(count: number): Promise<RoomResult<Awaited<ReturnType<typeof seedForBench>>>> {
+    return this.runAsync(async () => {
       const deps = { db: this.db, messages: this.messages, archive: this.archive };
-      const value = await seedForBench(deps, room, count, this.archiveOptions, Date.now());
+      const value = await seedForBench(deps, this.name, count, this.archiveOptions, this.clock.now());
       this.changed();
       return { value };
     });
@@ -619,11 +615,11 @@ export class Room extends DurableObject<Bindings> {
 
   /** One archive run now (what the alarm does); `afterWrite` lets a test crash it mid-way. */
   async archiveNow(hooks: { afterWrite?: () => void } = {}) {
-    const result = await this.archive.run(this.name, this.archiveOptions, Date.now(), hooks);
+    const result = await this.archive.run(this.name, this.archiveOptions, this.clock.now(), hooks);
     // Progress and more due: continue at once (another bounded step). A failed run, or one that
     // could not write a segment (rows changed meanwhile, or too few settled yet), retries later.
-    if (result.more && result.run.segments > 0) this.archiveDueAt = Date.now();
-    else if (result.more || result.run.error !== null) this.archiveDueAt = Date.now() + ARCHIVE_RETRY_MS;
+    if (result.more && result.run.segments > 0) this.archiveDueAt = this.clock.now();
+    else if (result.more || result.run.error !== null) this.archiveDueAt = this.clock.now() + ARCHIVE_RETRY_MS;
     else this.archiveDueAt = null;
     this.scheduleAlarm();
     return result;
@@ -636,9 +632,9 @@ export class Room extends DurableObject<Bindings> {
     this.series.roll();
     this.archiveDueAt = null;
     this.expireLeases();
-    this.removals.purgeExpired(Date.now());
+    this.removals.purgeExpired(this.clock.now());
     try {
-      await this.snapshot.flush(() => this.buildSnapshot(), Date.now());
+      await this.snapshot.flush(() => this.buildSnapshot(), this.clock.now());
     } catch (error) {
       console.error(`[room ${this.name}] snapshot write failed; will retry`, error);
     }
@@ -658,15 +654,14 @@ export class Room extends DurableObject<Bindings> {
    * Runs one synchronous unit of work: remembers the room's name (the alarm needs it to find
    * the KV key), measures the rows it touched, and turns a RoomError into a value.
    */
-  private run<T>(room: string, fn: () => { value: T; status?: 200 | 201 | 204 }): RoomResult<T> {
-    if (room !== this.name) this.rememberName(room);
+  private run<T>(fn: () => { value: T; status?: 200 | 201 | 204 }): RoomResult<T> {
     this.series.roll();
-    const before = this.db.totals();
+    const before = this.measure();
     try {
       const { value, status } = fn();
-      return { ok: true, value, status, usage: usageSince(before, this.db.totals()) };
+      return { ok: true, value, status, usage: usageSince(before, this.measure()) };
     } catch (error) {
-      const usage = usageSince(before, this.db.totals());
+      const usage = usageSince(before, this.measure());
       if (error instanceof RoomError) {
         return { ok: false, code: error.code, error: error.message, retryAfter: error.retryAfter, usage };
       }
@@ -684,22 +679,25 @@ export class Room extends DurableObject<Bindings> {
 
   /** {@link run} for work that may await the archive (R2); the hot-only path inside stays synchronous. */
   private async runAsync<T>(
-    room: string,
     fn: () => { value: T | Promise<T>; status?: 200 | 201 | 204 } | Promise<{ value: T; status?: 200 | 201 | 204 }>,
   ): Promise<RoomResult<T>> {
-    if (room !== this.name) this.rememberName(room);
     this.series.roll();
-    const before = this.db.totals();
+    const before = this.measure();
     try {
       const { value, status } = await fn();
-      return { ok: true, value: await value, status, usage: usageSince(before, this.db.totals()) };
+      return { ok: true, value: await value, status, usage: usageSince(before, this.measure()) };
     } catch (error) {
-      const usage = usageSince(before, this.db.totals());
+      const usage = usageSince(before, this.measure());
       if (error instanceof RoomError) {
         return { ok: false, code: error.code, error: error.message, retryAfter: error.retryAfter, usage };
       }
       throw error;
     }
+  }
+
+  /** Rows and KV writes so far; a call's usage is the difference (Server-Timing counts where the work happens). */
+  private measure(): StorageUsage {
+    return { ...this.db.totals(), kvWrites: this.snapshot.writes };
   }
 
   private rememberName(room: string): void {
@@ -711,7 +709,7 @@ export class Room extends DurableObject<Bindings> {
   }
 
   private expireLeases(): void {
-    const expired = this.queue.expireLeases(Date.now());
+    const expired = this.queue.expireLeases(this.clock.now());
     if (expired.length > 0) {
       this.changed();
       this.waiters.wakeAll();
@@ -739,7 +737,7 @@ export class Room extends DurableObject<Bindings> {
 
   /** Records a queue poll; an entity that just became served is announced to the subscribers. */
   private recordPoller(workerId: string | undefined, entities: string[] | undefined, profiles?: EntityProfile[]): void {
-    const arrived = this.pollers.record(workerId, entities, Date.now(), profiles);
+    const arrived = this.pollers.record(workerId, entities, this.clock.now(), profiles);
     if (arrived && this.live.subscriberCount > 0) this.live.publishPresence(this.pollers.entities());
   }
 
@@ -759,7 +757,7 @@ export class Room extends DurableObject<Bindings> {
       this.archiveDueAt,
     ].filter((t): t is number => t !== null);
     if (candidates.length === 0) return;
-    const next = Math.max(Date.now(), Math.min(...candidates));
+    const next = Math.max(this.clock.now(), Math.min(...candidates));
     if (this.alarmAt !== null && this.alarmAt <= next) return;
     this.alarmAt = next;
     void this.ctx.storage.setAlarm(next);

@@ -1,9 +1,10 @@
 import { z } from "zod";
-import { aiUsernameSchema, colorSchema, LIMITS, prioritySchema } from "../../types/message.ts";
+import { aiUsernameSchema, colorSchema, entityIdSchema, LIMITS, prioritySchema } from "../../types/message.ts";
 
 /** One AI persona. Unknown keys are errors, so a misspelt option is reported instead of silently ignored. */
 export const entitySchema = z.strictObject({
-  id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "id must be 1-64 characters of A-Z, a-z, 0-9, _ or -"),
+  // The wire's rule, narrowed for ids an operator writes: they also travel in URL hashes (`entity=`).
+  id: entityIdSchema.regex(/^[A-Za-z0-9_-]+$/, "id must be 1-64 characters of A-Z, a-z, 0-9, _ or -"),
   /** Up to `LIMITS.aiUsernameMax` (32): entity names run longer than people's. */
   username: aiUsernameSchema,
   color: colorSchema,

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { roomSchema } from "../../types/message.ts";
+import { DEFAULT_ROOM, roomSchema } from "../../types/message.ts";
 import { LEASE, workerIdSchema } from "../../types/queue.ts";
 
 /** Everything the bot needs to run, from flags first, then the environment, then defaults. */
@@ -105,7 +105,7 @@ const optionsSchema = z.object({
   "llm-key": z.string().min(1).optional(),
   entities: z.string().min(1).optional(),
   concurrency: z.coerce.number().int().min(1).max(64).default(1),
-  room: roomSchema.default("global"),
+  room: roomSchema.default(DEFAULT_ROOM),
   "worker-id": workerIdSchema.optional(),
   "lease-seconds": z.coerce.number().int().min(LEASE.minSeconds).max(LEASE.maxSeconds).default(30),
   "poll-wait-seconds": seconds(0, LEASE.maxWaitSeconds).default(20),

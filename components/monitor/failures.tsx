@@ -1,6 +1,6 @@
 "use client";
 
-import type { MonitorActions } from "@/hooks/use-stats";
+import type { MonitorActions } from "@/hooks/use-monitor";
 import type { Stats } from "@/types";
 import { Empty, EntityTag, MessageId, Panel, Rows, requeueButtonClass } from "./panel";
 

@@ -2,6 +2,7 @@
 
 import { type FormEvent, useEffect, useState } from "react";
 import { chatPath, roomProblem } from "@/lib/monitor";
+import { DEFAULT_ROOM } from "@/types";
 
 export type LiveState = "loading" | "live" | "paused" | "offline";
 
@@ -37,7 +38,7 @@ export function MonitorHeader({
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    const name = draft.trim() || "global";
+    const name = draft.trim() || DEFAULT_ROOM;
     const issue = roomProblem(name);
     setProblem(issue);
     if (!issue) onRoom(name);

@@ -4,8 +4,8 @@ import { type CSSProperties, type ReactNode, useEffect, useMemo, useRef, useStat
 import { useBotTokens } from "@/hooks/use-bot-tokens";
 import { useLocalStorage } from "@/hooks/use-local-storage";
 import { useModeration } from "@/hooks/use-moderation";
+import { useMonitorActions, useMonitorData } from "@/hooks/use-monitor";
 import { useNow } from "@/hooks/use-now";
-import { useMonitorActions, useStats } from "@/hooks/use-stats";
 import { ApiError } from "@/lib/api";
 import {
   botRows,
@@ -81,7 +81,7 @@ function MonitorView() {
   const [token, setToken] = useAdminToken();
   const tokenInput = useRef<HTMLInputElement>(null);
   const [range, setRange] = useState<SeriesRange>("1h");
-  const data = useStats(room, token, RANGE_MINUTES[range]);
+  const data = useMonitorData(room, token, RANGE_MINUTES[range]);
   const actions = useMonitorActions(data.api, token, data.refresh, () => tokenInput.current?.focus());
   const moderation = useModeration(room, token, actions);
   const now = useNow(1_000);
@@ -112,7 +112,7 @@ function MonitorView() {
   const live: LiveState = !visible ? "paused" : data.error ? "offline" : stats ? "live" : "loading";
   const tokenState: TokenState = !token.trim()
     ? "none"
-    : data.pendingError instanceof ApiError && data.pendingError.status === 403
+    : data.pendingError instanceof ApiError && data.pendingError.code === "forbidden"
       ? "refused"
       : data.pending
         ? "accepted"

@@ -1,6 +1,6 @@
 "use client";
 
-import type { Notice } from "@/hooks/use-stats";
+import type { Notice } from "@/hooks/use-monitor";
 
 /**
  * O3: what the last action did, pinned to the bottom of the screen so it is seen wherever the

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import type { MonitorActions } from "@/hooks/use-stats";
+import type { MonitorActions } from "@/hooks/use-monitor";
 import { formatDuration, type PendingRow } from "@/lib/monitor";
 import { FailForm } from "./fail-form";
 import { Empty, EntityTag, failButtonClass, MessageId, Panel, Rows } from "./panel";

@@ -1,4 +1,5 @@
 import type { Bindings } from "../app-env";
+import { config } from "../config";
 import { SNAPSHOT_SIZE } from "../snapshot";
 
 /** How much history a room keeps in SQLite, and how it moves the rest to R2 (read once per object). */
@@ -11,18 +12,15 @@ export interface ArchiveOptions {
   segmentsPerRun: number;
 }
 
-/**
- * Sized from the measurement in docs/ARCHITECTURE.md (355 B of SQLite per hot message with its
- * indexes): a million hot messages is about 0.36 GB, under 4 % of a Durable Object's 10 GB, and a
- * week of history at 100 messages a minute stays in SQLite, where reads are cheapest.
- */
-export const DEFAULT_ARCHIVE_OPTIONS: ArchiveOptions = { hotMessages: 1_000_000, segmentSize: 1000, segmentsPerRun: 4 };
+/** Segments one alarm writes: bounded work per alarm. (Hot window and segment size: workers/config.ts.) */
+const SEGMENTS_PER_RUN = 4;
 
 export function archiveOptions(env: Pick<Bindings, "HOT_MESSAGES" | "ARCHIVE_SEGMENT_SIZE">): ArchiveOptions {
+  const { HOT_MESSAGES, ARCHIVE_SEGMENT_SIZE } = config(env);
   return normalizeArchiveOptions({
-    hotMessages: Number(env.HOT_MESSAGES) || DEFAULT_ARCHIVE_OPTIONS.hotMessages,
-    segmentSize: Number(env.ARCHIVE_SEGMENT_SIZE) || DEFAULT_ARCHIVE_OPTIONS.segmentSize,
-    segmentsPerRun: DEFAULT_ARCHIVE_OPTIONS.segmentsPerRun,
+    hotMessages: HOT_MESSAGES,
+    segmentSize: ARCHIVE_SEGMENT_SIZE,
+    segmentsPerRun: SEGMENTS_PER_RUN,
   });
 }
 

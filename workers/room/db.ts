@@ -87,5 +87,18 @@ export class Db {
 
 /** Usage between two readings of {@link Db.totals}. */
 export function usageSince(before: StorageUsage, after: StorageUsage): StorageUsage {
-  return { rowsRead: after.rowsRead - before.rowsRead, rowsWritten: after.rowsWritten - before.rowsWritten };
+  return {
+    rowsRead: after.rowsRead - before.rowsRead,
+    rowsWritten: after.rowsWritten - before.rowsWritten,
+    kvWrites: (after.kvWrites ?? 0) - (before.kvWrites ?? 0),
+  };
+}
+
+/** The usage of several passes of one call (a long-poll re-checks storage on every wake-up). */
+export function addUsage(a: StorageUsage, b: StorageUsage): StorageUsage {
+  return {
+    rowsRead: a.rowsRead + b.rowsRead,
+    rowsWritten: a.rowsWritten + b.rowsWritten,
+    kvWrites: (a.kvWrites ?? 0) + (b.kvWrites ?? 0),
+  };
 }

@@ -1,11 +1,11 @@
-import { type CommentsPage, LIMITS, type Message, type MessageInput, type UserFilter } from "../../types";
+import { type Channel, type CommentsPage, LIMITS, type Message, type MessageInput, type UserFilter } from "../../types";
 import { RoomError } from "../errors";
 import type { Counts } from "./counts";
 import type { Db } from "./db";
 import { NO_EVENTS, type RoomEvents } from "./events";
 import { type MessageRow, toMessage } from "./rows";
 
-export type Channel = "human" | "AI" | "ALL";
+export type { Channel };
 
 export interface PageFilter {
   type: Channel;

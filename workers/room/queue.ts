@@ -1,4 +1,4 @@
-import type { Lease, Message, ReplyInput } from "../../types";
+import { type Lease, LIMITS, type Message, type ReplyInput } from "../../types";
 import { RoomError } from "../errors";
 import type { Counts } from "./counts";
 import type { Db } from "./db";
@@ -256,7 +256,9 @@ export class Queue {
         ),
       )
       .filter((r): r is MessageRow => r !== undefined);
-    heads.sort((a, b) => (a.priority ?? 50) - (b.priority ?? 50) || a.seq - b.seq);
+    heads.sort(
+      (a, b) => (a.priority ?? LIMITS.priorityDefault) - (b.priority ?? LIMITS.priorityDefault) || a.seq - b.seq,
+    );
     return heads[0];
   }
 

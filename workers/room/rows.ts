@@ -1,4 +1,4 @@
-import type { Message, QueueStatus } from "../../types";
+import { LIMITS, type Message, type QueueStatus } from "../../types";
 
 /** A `messages` row as SQLite returns it. */
 export interface MessageRow extends Record<string, string | number | null> {
@@ -49,7 +49,7 @@ export function toMessage(row: MessageRow): Message {
     const status = (row.status ?? "pending") as QueueStatus;
     message.botParams = {
       entity: row.entity,
-      priority: row.priority ?? 50,
+      priority: row.priority ?? LIMITS.priorityDefault,
       status,
       attempts: row.attempts,
       claimedBy: row.claimed_by,

@@ -9,13 +9,18 @@ type StatusCounts = Record<(typeof STATUSES)[number], number>;
 /** Storage work since the object started, with a rolling per-minute rate. */
 export class StorageTotals {
   kvReads = 0;
-  private readonly since = Date.now();
-  private windowStart = Date.now();
+  private readonly since: number;
+  private windowStart: number;
   private windowBase = { kvReads: 0, kvWrites: 0, rowsRead: 0, rowsWritten: 0 };
   private lastMinute = { kvReads: 0, kvWrites: 0, rowsRead: 0, rowsWritten: 0 };
 
+  constructor(private readonly now: () => number) {
+    this.since = now();
+    this.windowStart = this.since;
+  }
+
   read(rows: StorageUsage, kvWrites: number): Pick<Stats, "storage" | "storagePerMinute"> {
-    const now = Date.now();
+    const now = this.now();
     const current = { kvReads: this.kvReads, kvWrites, rowsRead: rows.rowsRead, rowsWritten: rows.rowsWritten };
     if (now - this.windowStart >= 60_000) {
       const minutes = (now - this.windowStart) / 60_000;

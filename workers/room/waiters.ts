@@ -28,8 +28,4 @@ export class Waiters {
       for (const wake of woken) wake();
     }, 0);
   }
-
-  get size(): number {
-    return this.parked.size;
-  }
 }

@@ -1,18 +1,25 @@
-import { type Context, Hono } from "hono";
+import { createRoute } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import {
   auditQuerySchema,
+  auditResponseSchema,
+  moderationResultSchema,
   muteRequestSchema,
+  muteResponseSchema,
+  mutesResponseSchema,
   removeRequestSchema,
   restoreRequestSchema,
   unmuteRequestSchema,
+  unmuteResponseSchema,
 } from "../../types";
 import type { AppEnv } from "../app-env";
 import { requireAdmin } from "../auth";
 import { roomStub } from "../context";
-import { readJson, readQuery, unwrap } from "../http";
+import { unwrap } from "../http";
+import { ADMIN, apiRouter, errors, json, jsonBody, jsonOnly, query } from "../openapi";
 
 /** Moderation (issue 15): remove / restore messages, mute / unmute posters, the audit trail. Admin token only. */
-export const adminModeration = new Hono<AppEnv>();
+export const adminModeration = apiRouter();
 
 adminModeration.use("/api/admin/*", requireAdmin);
 
@@ -21,33 +28,102 @@ function operatorName(c: Context<AppEnv>): string {
   return c.var.caller === "admin" ? "admin" : c.var.caller;
 }
 
-adminModeration.post("/api/admin/remove", async (c) => {
-  const req = await readJson(c, removeRequestSchema);
-  const outcome = unwrap(c, await roomStub(c).remove(c.var.room, req, operatorName(c)));
-  return c.json({ success: true, message: outcome.message, changed: outcome.changed });
-});
+const auth = ["unauthorized", "forbidden", "unavailable"] as const;
+const body = ["too_large", "unsupported_media_type"] as const;
 
-adminModeration.post("/api/admin/restore", async (c) => {
-  const { messageId } = await readJson(c, restoreRequestSchema);
-  const outcome = unwrap(c, await roomStub(c).restore(c.var.room, messageId, operatorName(c)));
-  return c.json({ success: true, message: outcome.message, changed: outcome.changed });
-});
+adminModeration.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/admin/remove",
+    summary: "Remove a message (a tombstone; restorable within the grace period)",
+    middleware: [jsonOnly],
+    request: { query: query(), body: jsonBody(removeRequestSchema) },
+    responses: {
+      200: json(moderationResultSchema, "the message as it now stands"),
+      ...errors(...auth, ...body, "not_found", "conflict"),
+    },
+    security: ADMIN,
+  }),
+  async (c) => {
+    const outcome = unwrap(c, await roomStub(c).remove(c.req.valid("json"), operatorName(c)));
+    return c.json({ success: true as const, message: outcome.message, changed: outcome.changed }, 200);
+  },
+);
 
-adminModeration.post("/api/admin/mute", async (c) => {
-  const req = await readJson(c, muteRequestSchema);
-  return c.json({ success: true, mute: unwrap(c, await roomStub(c).mute(c.var.room, req, operatorName(c))) });
-});
+adminModeration.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/admin/restore",
+    summary: "Restore a removed message within the grace period",
+    middleware: [jsonOnly],
+    request: { query: query(), body: jsonBody(restoreRequestSchema) },
+    responses: {
+      200: json(moderationResultSchema, "the message as it now stands"),
+      ...errors(...auth, ...body, "not_found", "conflict"),
+    },
+    security: ADMIN,
+  }),
+  async (c) => {
+    const outcome = unwrap(c, await roomStub(c).restore(c.req.valid("json").messageId, operatorName(c)));
+    return c.json({ success: true as const, message: outcome.message, changed: outcome.changed }, 200);
+  },
+);
 
-adminModeration.post("/api/admin/unmute", async (c) => {
-  const { target } = await readJson(c, unmuteRequestSchema);
-  return c.json({ success: true, ...unwrap(c, await roomStub(c).unmute(c.var.room, target, operatorName(c))) });
-});
+adminModeration.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/admin/mute",
+    summary: "Mute a client address, an identity, or whoever posted a message, for some minutes",
+    middleware: [jsonOnly],
+    request: { query: query(), body: jsonBody(muteRequestSchema) },
+    responses: { 200: json(muteResponseSchema, "the mute"), ...errors(...auth, ...body, "not_found") },
+    security: ADMIN,
+  }),
+  async (c) => {
+    const mute = unwrap(c, await roomStub(c).mute(c.req.valid("json"), operatorName(c)));
+    return c.json({ success: true as const, mute }, 200);
+  },
+);
 
-adminModeration.get("/api/admin/mutes", async (c) => {
-  return c.json({ mutes: unwrap(c, await roomStub(c).activeMutes(c.var.room)) });
-});
+adminModeration.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/admin/unmute",
+    summary: "Lift a mute",
+    middleware: [jsonOnly],
+    request: { query: query(), body: jsonBody(unmuteRequestSchema) },
+    responses: { 200: json(unmuteResponseSchema, "whether a mute was lifted"), ...errors(...auth, ...body) },
+    security: ADMIN,
+  }),
+  async (c) => {
+    const outcome = unwrap(c, await roomStub(c).unmute(c.req.valid("json").target, operatorName(c)));
+    return c.json({ success: true as const, ...outcome }, 200);
+  },
+);
 
-adminModeration.get("/api/admin/audit", async (c) => {
-  const { limit } = readQuery(c, auditQuerySchema);
-  return c.json({ entries: unwrap(c, await roomStub(c).auditTrail(c.var.room, limit)) });
-});
+adminModeration.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/admin/mutes",
+    summary: "The mutes in force",
+    request: { query: query() },
+    responses: { 200: json(mutesResponseSchema, "active mutes"), ...errors(...auth) },
+    security: ADMIN,
+  }),
+  async (c) => c.json({ mutes: unwrap(c, await roomStub(c).activeMutes()) }, 200),
+);
+
+adminModeration.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/admin/audit",
+    summary: "The moderation audit trail, oldest first",
+    request: { query: query(auditQuerySchema) },
+    responses: { 200: json(auditResponseSchema, "audit entries"), ...errors(...auth) },
+    security: ADMIN,
+  }),
+  async (c) => {
+    const { limit } = c.req.valid("query");
+    return c.json({ entries: unwrap(c, await roomStub(c).auditTrail(limit)) }, 200);
+  },
+);

@@ -1,47 +1,70 @@
-import { type Context, Hono } from "hono";
+import { createRoute } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { z } from "zod";
 import {
   type CommentsPage,
+  commentsPageSchema,
   commentsQuerySchema,
   messageIdSchema,
   messageInputSchema,
   messagePatchSchema,
+  messageSchema,
   parseUserFilters,
   statusQuerySchema,
+  statusResponseSchema,
 } from "../../types";
 import type { AppEnv } from "../app-env";
-import { requireCaller } from "../auth";
+import { requireBot, requireCaller } from "../auth";
+import { config } from "../config";
 import { clientAddress, roomStub } from "../context";
-import { HttpError } from "../errors";
-import { readJson, readQuery, unwrap } from "../http";
+import { unwrap } from "../http";
+import { apiRouter, BOT, errors, json, jsonBody, jsonOnly, query } from "../openapi";
 import { openAddressedIds, readSnapshot, SNAPSHOT_SIZE } from "../snapshot";
 
-export const comments = new Hono<AppEnv>();
+export const comments = apiRouter();
 
-comments.get("/api/comments", async (c) => {
-  const q = readQuery(c, commentsQuerySchema);
+const readComments = createRoute({
+  method: "get",
+  path: "/api/comments",
+  summary:
+    "Messages: after a cursor (`cursor`), older history (`before`), the recent window (neither), or the legacy timestamp poll (`after`, a bare array, newest first)",
+  request: { query: query(commentsQuerySchema) },
+  responses: {
+    200: json(
+      z.union([commentsPageSchema, z.array(messageSchema)]),
+      "a page ascending by seq, or (with `after`) an array",
+    ),
+    ...errors("unavailable"),
+  },
+});
+
+comments.openapi(readComments, async (c) => {
+  const q = c.req.valid("query");
   const stub = roomStub(c);
-  const room = c.var.room;
   const filter = { type: q.type, users: parseUserFilters(q.u) };
 
   if (q.limit === 0) {
     // "Where is the head?" (the old client probes `offset=0&limit=0` on every page load): nothing
     // but the cursor, read from the room's memory, so it costs no rows.
-    if (q.after !== undefined) return c.json([]);
-    const head = unwrap(c, await stub.head(room));
-    return c.json({ comments: [], cursor: head, hasMore: head > (q.cursor ?? 0) } satisfies CommentsPage);
+    if (q.after !== undefined) return c.json([], 200);
+    const head = unwrap(c, await stub.head());
+    return c.json({ comments: [], cursor: head, hasMore: head > (q.cursor ?? 0) } satisfies CommentsPage, 200);
   }
   if (q.after !== undefined) {
     // Legacy timestamp polling from the documented contract: a bare array, newest first. Its
     // clients know nothing of tombstones and need no cursor, so removed messages are left out.
-    const since = unwrap(c, await stub.sinceTimestamp(room, q.after, q.limit, q.type));
-    return c.json(since.filter((m) => !m.removed));
+    const since = unwrap(c, await stub.sinceTimestamp(q.after, q.limit, q.type));
+    return c.json(
+      since.filter((m) => !m.removed),
+      200,
+    );
   }
-  if (q.cursor !== undefined) return c.json(unwrap(c, await stub.after(room, q.cursor, q.limit, filter, q.rev)));
-  if (q.before !== undefined) return c.json(unwrap(c, await stub.latest(room, q.limit, filter, q.before)));
+  if (q.cursor !== undefined) return c.json(unwrap(c, await stub.after(q.cursor, q.limit, filter, q.rev)), 200);
+  if (q.before !== undefined) return c.json(unwrap(c, await stub.latest(q.limit, filter, q.before)), 200);
 
   const unfiltered = filter.type === "ALL" && filter.users.length === 0;
-  if (!unfiltered || q.limit > SNAPSHOT_SIZE) return c.json(unwrap(c, await stub.latest(room, q.limit, filter, null)));
-  return c.json(await recentWindow(c, q.limit, q.cached === "1"));
+  if (!unfiltered || q.limit > SNAPSHOT_SIZE) return c.json(unwrap(c, await stub.latest(q.limit, filter, null)), 200);
+  return c.json(await recentWindow(c, q.limit, q.cached === "1"), 200);
 });
 
 /**
@@ -55,7 +78,7 @@ async function recentWindow(c: Context<AppEnv>, limit: number, cached: boolean):
   const room = c.var.room;
   const snapshot = await readSnapshot(c.env.SNAPSHOTS, room);
   c.var.metrics.kvReads++;
-  if (!snapshot) return unwrap(c, await stub.latestAndRepair(room, limit, 1));
+  if (!snapshot) return unwrap(c, await stub.latestAndRepair(limit, 1));
   if (cached) {
     // KV alone: the client resumes (by socket or cursor poll) from the snapshot's seq and rev, so a
     // stale snapshot delays what came after it by one round trip and loses nothing; a removal
@@ -67,38 +90,87 @@ async function recentWindow(c: Context<AppEnv>, limit: number, cached: boolean):
   // written before a removal (or read stale from another location) still never shows its text.
   const delta = unwrap(
     c,
-    await stub.afterSnapshot(room, snapshot.seq, SNAPSHOT_SIZE, 1, openAddressedIds(snapshot), snapshot.rev),
+    await stub.afterSnapshot(snapshot.seq, SNAPSHOT_SIZE, 1, openAddressedIds(snapshot), snapshot.rev),
   );
-  if (delta.hasMore) return unwrap(c, await stub.latest(room, limit, { type: "ALL", users: [] }, null));
+  if (delta.hasMore) return unwrap(c, await stub.latest(limit, { type: "ALL", users: [] }, null));
   const current = new Map([...delta.refreshed, ...(delta.updated ?? [])].map((m) => [m.id, m]));
   const covered = snapshot.comments.filter((m) => m.seq <= snapshot.seq).map((m) => current.get(m.id) ?? m);
   const window = [...covered, ...delta.comments].slice(-limit);
   return { comments: window, cursor: delta.cursor, hasMore: (window[0]?.seq ?? 1) > 1, rev: delta.rev };
 }
 
-comments.get("/api/comments/status", async (c) => {
-  const { ids } = readQuery(c, statusQuerySchema);
-  return c.json({ comments: unwrap(c, await roomStub(c).byIds(c.var.room, ids)) });
+const messageStatus = createRoute({
+  method: "get",
+  path: "/api/comments/status",
+  summary: "The current state (queue status) of a few messages by id",
+  request: { query: query(statusQuerySchema) },
+  responses: { 200: json(statusResponseSchema, "the messages that exist, by id"), ...errors("unavailable") },
 });
 
-comments.post("/api/comments", async (c) => {
-  const input = await readJson(c, messageInputSchema);
+comments.openapi(messageStatus, async (c) => {
+  const { ids } = c.req.valid("query");
+  return c.json({ comments: unwrap(c, await roomStub(c).byIds(ids)) }, 200);
+});
+
+const postMessage = createRoute({
+  method: "post",
+  path: "/api/comments",
+  summary: "Post a message; an AI message or a reply (`replyTo`) needs the bot token. Idempotent by `id`",
+  middleware: [jsonOnly],
+  request: { query: query(), body: jsonBody(messageInputSchema) },
+  responses: {
+    200: json(messageSchema, "a replay of an existing `id`: the stored message"),
+    201: json(messageSchema, "the stored message"),
+    ...errors(
+      "unauthorized",
+      "forbidden",
+      "muted",
+      "not_found",
+      "conflict",
+      "already_answered",
+      "too_large",
+      "unsupported_media_type",
+      "unavailable",
+    ),
+  },
+  security: [{}, ...BOT],
+});
+
+comments.openapi(postMessage, async (c) => {
+  const input = c.req.valid("json");
   // Nobody speaks as an entity, or answers a queued message, without the bot token.
   if (input["message-type"] === "AI" || input.replyTo) requireCaller(c, "bot");
   // Rate-limited per client IP; the bot and admin tokens are exempt, a self-declared domain never is.
   const limit =
-    c.var.caller === "anonymous"
-      ? { client: clientAddress(c), perMinute: Number(c.env.RATE_LIMIT_PER_MINUTE) || 30 }
-      : null;
-  const result = await roomStub(c).post(c.var.room, input, new URL(c.req.url).hostname, limit, c.var.scope);
+    c.var.caller === "anonymous" ? { client: clientAddress(c), perMinute: config(c.env).RATE_LIMIT_PER_MINUTE } : null;
+  const result = await roomStub(c).post(input, new URL(c.req.url).hostname, limit, c.var.scope);
   const message = unwrap(c, result);
-  return c.json(message, result.ok && result.status === 201 ? 201 : 200);
+  return result.ok && result.status === 201 ? c.json(message, 201) : c.json(message, 200);
 });
 
-comments.patch("/api/comments/:id", async (c) => {
-  requireCaller(c, "bot");
-  const id = messageIdSchema.safeParse(c.req.param("id"));
-  if (!id.success) throw new HttpError("invalid_input", "Invalid message id", id.error.issues);
-  const patch = await readJson(c, messagePatchSchema);
-  return c.json(unwrap(c, await roomStub(c).setProcessed(c.var.room, id.data, patch.botParams.processed, c.var.scope)));
+const patchMessage = createRoute({
+  method: "patch",
+  path: "/api/comments/{id}",
+  summary: "The documented update: mark an addressed message processed (bot token)",
+  middleware: [requireBot, jsonOnly],
+  request: { params: z.object({ id: messageIdSchema }), query: query(), body: jsonBody(messagePatchSchema) },
+  responses: {
+    200: json(messageSchema, "the message as it now stands"),
+    ...errors(
+      "unauthorized",
+      "forbidden",
+      "not_found",
+      "conflict",
+      "too_large",
+      "unsupported_media_type",
+      "unavailable",
+    ),
+  },
+  security: BOT,
+});
+
+comments.openapi(patchMessage, async (c) => {
+  const { id } = c.req.valid("param");
+  const patch = c.req.valid("json");
+  return c.json(unwrap(c, await roomStub(c).setProcessed(id, patch.botParams.processed, c.var.scope)), 200);
 });

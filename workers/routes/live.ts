@@ -1,22 +1,41 @@
-import { Hono } from "hono";
+import { createRoute } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
 import { LIVE, type LiveParams, liveQuerySchema, parseUserFilters } from "../../types";
 import type { AppEnv } from "../app-env";
 import { roomStub } from "../context";
 import { HttpError } from "../errors";
-import { readQuery } from "../http";
+import { apiRouter, errors, query } from "../openapi";
 import { LIVE_PARAMS_HEADER } from "../room/live";
 
-export const live = new Hono<AppEnv>();
+export const live = apiRouter();
+
+/** Runs before the query is validated, so a plain GET learns first that this is a WebSocket. */
+const requireUpgrade: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
+    throw new HttpError("upgrade_required", "GET /api/live is a WebSocket: send Upgrade: websocket");
+  }
+  await next();
+};
+
+const liveRoute = createRoute({
+  method: "get",
+  path: "/api/live",
+  summary:
+    "WebSocket (send `Upgrade: websocket`): what the cursor missed, then new messages, queue changes, presence and drafts as JSON frames (types/live.ts)",
+  middleware: [requireUpgrade],
+  request: { query: query(liveQuerySchema) },
+  responses: {
+    101: { description: "Switching Protocols: the socket is open; the first frame is `hello`" },
+    ...errors("upgrade_required"),
+  },
+});
 
 /**
  * `GET /api/live?room=…&cursor=N&type=…&u=…` with `Upgrade: websocket`: validated here, then
  * handed to the room, which accepts the socket (hibernatable) and sends what the cursor missed.
  */
-live.get("/api/live", async (c) => {
-  if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
-    throw new HttpError("upgrade_required", "GET /api/live is a WebSocket: send Upgrade: websocket");
-  }
-  const q = readQuery(c, liveQuerySchema);
+live.openapi(liveRoute, async (c) => {
+  const q = c.req.valid("query");
   const users = parseUserFilters(q.u);
   if (users.length > LIVE.maxFilterUsers) {
     throw new HttpError("invalid_input", `a live subscription filters by at most ${LIVE.maxFilterUsers} user pairs`);

@@ -1,7 +1,6 @@
 import { type Context, Hono, type MiddlewareHandler } from "hono";
-import { type CommentsPage, type InitialWindow, roomSchema } from "../../types";
+import { type CommentsPage, DEFAULT_ROOM, type InitialWindow, roomSchema } from "../../types";
 import type { AppEnv } from "../app-env";
-import { DEFAULT_ROOM } from "../context";
 import { rewritePage } from "../page/rewrite";
 import { ALWAYS, newNonce, pageHeaders } from "../page/security";
 import { readSnapshot } from "../snapshot";

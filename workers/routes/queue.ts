@@ -1,93 +1,239 @@
-import { Hono } from "hono";
+import { createRoute } from "@hono/zod-openapi";
+import { z } from "zod";
 import {
   adminFailSchema,
   adminRequeueSchema,
+  adminResultSchema,
   claimNextRequestSchema,
   claimRequestSchema,
+  claimResponseSchema,
   completeRequestSchema,
+  completeResponseSchema,
   failRequestSchema,
+  failResponseSchema,
   heartbeatRequestSchema,
+  heartbeatResponseSchema,
   pendingQuerySchema,
+  pendingResponseSchema,
   progressRequestSchema,
   releaseRequestSchema,
 } from "../../types";
-import type { AppEnv } from "../app-env";
 import { requireAdmin, requireBot, requireEntity } from "../auth";
 import { roomStub } from "../context";
 import { HttpError } from "../errors";
-import { readJson, readQuery, unwrap } from "../http";
+import { unwrap } from "../http";
+import { ADMIN, apiRouter, BOT, errors, json, jsonBody, jsonOnly, query } from "../openapi";
 
 /** The leased work queue for bots (bot token) and the operator's hand controls (admin token). */
-export const queue = new Hono<AppEnv>();
+export const queue = apiRouter();
 
 queue.use("/api/queue/*", requireBot);
 queue.use("/api/admin/*", requireAdmin);
 
-queue.get("/api/queue/pending", async (c) => {
-  const q = readQuery(c, pendingQuerySchema);
-  const scope = c.var.scope;
-  if (q.entity) requireEntity(c, q.entity, "list the queue of");
-  else if (scope !== "*") {
-    // The Room lists one entity or all; a token for one entity gets that one's queue.
-    if (scope.length !== 1) {
-      throw new HttpError("forbidden", `token "${c.var.callerName}" covers several entities: name one with ?entity=`);
+const auth = ["unauthorized", "forbidden", "unavailable"] as const;
+const body = ["too_large", "unsupported_media_type"] as const;
+
+queue.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/queue/pending",
+    summary: "Pending addressed messages, most urgent first; `wait` long-polls up to 25 s",
+    request: { query: query(pendingQuerySchema) },
+    responses: { 200: json(pendingResponseSchema, "pending messages"), ...errors(...auth) },
+    security: BOT,
+  }),
+  async (c) => {
+    const q = { ...c.req.valid("query") };
+    const scope = c.var.scope;
+    if (q.entity) requireEntity(c, q.entity, "list the queue of");
+    else if (scope !== "*") {
+      // The Room lists one entity or all; a token for one entity gets that one's queue.
+      if (scope.length !== 1) {
+        throw new HttpError("forbidden", `token "${c.var.callerName}" covers several entities: name one with ?entity=`);
+      }
+      q.entity = scope[0];
     }
-    q.entity = scope[0];
-  }
-  return c.json({ pending: unwrap(c, await roomStub(c).pending(c.var.room, q)) });
-});
+    return c.json({ pending: unwrap(c, await roomStub(c).pending(q)) }, 200);
+  },
+);
 
-queue.post("/api/queue/claim", async (c) => {
-  const req = await readJson(c, claimRequestSchema);
-  const claim = unwrap(c, await roomStub(c).claim(c.var.room, req, c.var.scope));
-  return c.json({ success: true, ...claim });
-});
+queue.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/queue/claim",
+    summary: "Claim one pending message by id: a lease that must be heartbeaten",
+    middleware: [jsonOnly],
+    request: { query: query(), body: jsonBody(claimRequestSchema) },
+    responses: {
+      200: json(claimResponseSchema, "the message and its lease"),
+      ...errors(...auth, ...body, "not_found", "conflict"),
+    },
+    security: BOT,
+  }),
+  async (c) => {
+    const claim = unwrap(c, await roomStub(c).claim(c.req.valid("json"), c.var.scope));
+    return c.json({ success: true as const, ...claim }, 200);
+  },
+);
 
-queue.post("/api/queue/claim-next", async (c) => {
-  const req = await readJson(c, claimNextRequestSchema);
-  // A scoped token claims only its entities: asking for others is refused, asking for none means its own.
-  const scope = c.var.scope;
-  if (scope !== "*") {
-    for (const entity of req.entities ?? []) requireEntity(c, entity, "claim");
-    req.entities ??= [...scope];
-  }
-  const claim = unwrap(c, await roomStub(c).claimNext(c.var.room, req));
-  return claim ? c.json({ success: true, ...claim }) : c.body(null, 204);
-});
+queue.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/queue/claim-next",
+    summary: "Claim the most urgent pending message of the given entities, waiting up to `wait` seconds",
+    middleware: [jsonOnly],
+    request: { query: query(), body: jsonBody(claimNextRequestSchema) },
+    responses: {
+      200: json(claimResponseSchema, "the message and its lease"),
+      204: { description: "nothing was pending within `wait`" },
+      ...errors(...auth, ...body),
+    },
+    security: BOT,
+  }),
+  async (c) => {
+    const req = { ...c.req.valid("json") };
+    // A scoped token claims only its entities: asking for others is refused, asking for none means its own.
+    const scope = c.var.scope;
+    if (scope !== "*") {
+      for (const entity of req.entities ?? []) requireEntity(c, entity, "claim");
+      req.entities ??= [...scope];
+    }
+    const claim = unwrap(c, await roomStub(c).claimNext(req));
+    return claim ? c.json({ success: true as const, ...claim }, 200) : c.body(null, 204);
+  },
+);
 
-queue.post("/api/queue/heartbeat", async (c) => {
-  const req = await readJson(c, heartbeatRequestSchema);
-  return c.json({ success: true, lease: unwrap(c, await roomStub(c).heartbeat(c.var.room, req, c.var.scope)) });
-});
+queue.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/queue/heartbeat",
+    summary: "Extend a lease",
+    middleware: [jsonOnly],
+    request: { query: query(), body: jsonBody(heartbeatRequestSchema) },
+    responses: {
+      200: json(heartbeatResponseSchema, "the extended lease"),
+      ...errors(...auth, ...body, "not_found", "lease_lost"),
+    },
+    security: BOT,
+  }),
+  async (c) => {
+    const lease = unwrap(c, await roomStub(c).heartbeat(c.req.valid("json"), c.var.scope));
+    return c.json({ success: true as const, lease }, 200);
+  },
+);
 
-/** The reply's text so far, shown to subscribers as a draft; renews the lease like heartbeat. */
-queue.post("/api/queue/progress", async (c) => {
-  const req = await readJson(c, progressRequestSchema);
-  return c.json({ success: true, lease: unwrap(c, await roomStub(c).progress(c.var.room, req, c.var.scope)) });
-});
+queue.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/queue/progress",
+    summary:
+      "The reply's text so far, shown to subscribers as a draft (never stored); renews the lease like heartbeat. At most one per message every 100 ms",
+    middleware: [jsonOnly],
+    request: { query: query(), body: jsonBody(progressRequestSchema) },
+    responses: {
+      200: json(heartbeatResponseSchema, "the lease as it now stands"),
+      ...errors(...auth, ...body, "not_found", "lease_lost", "conflict"),
+    },
+    security: BOT,
+  }),
+  async (c) => {
+    const lease = unwrap(c, await roomStub(c).progress(c.req.valid("json"), c.var.scope));
+    return c.json({ success: true as const, lease }, 200);
+  },
+);
 
-queue.post("/api/queue/complete", async (c) => {
-  const req = await readJson(c, completeRequestSchema);
-  return c.json({ success: true, reply: unwrap(c, await roomStub(c).complete(c.var.room, req, c.var.scope)) });
-});
+queue.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/queue/complete",
+    summary: "Store the one reply and complete the message in one transaction; a repeat returns the same reply",
+    middleware: [jsonOnly],
+    request: { query: query(), body: jsonBody(completeRequestSchema) },
+    responses: {
+      200: json(completeResponseSchema, "the stored reply (null when completed silently)"),
+      ...errors(...auth, ...body, "not_found", "lease_lost", "conflict", "already_answered"),
+    },
+    security: BOT,
+  }),
+  async (c) => {
+    const reply = unwrap(c, await roomStub(c).complete(c.req.valid("json"), c.var.scope));
+    return c.json({ success: true as const, reply }, 200);
+  },
+);
 
-queue.post("/api/queue/fail", async (c) => {
-  const req = await readJson(c, failRequestSchema);
-  return c.json({ success: true, ...unwrap(c, await roomStub(c).fail(c.var.room, req, c.var.scope)) });
-});
+queue.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/queue/fail",
+    summary: "Report a failed attempt: back to pending if retryable and under the limit, else failed",
+    middleware: [jsonOnly],
+    request: { query: query(), body: jsonBody(failRequestSchema) },
+    responses: {
+      200: json(failResponseSchema, "the new status and attempts"),
+      ...errors(...auth, ...body, "not_found", "lease_lost"),
+    },
+    security: BOT,
+  }),
+  async (c) => {
+    const outcome = unwrap(c, await roomStub(c).fail(c.req.valid("json"), c.var.scope));
+    return c.json({ success: true as const, ...outcome }, 200);
+  },
+);
 
-queue.post("/api/queue/release", async (c) => {
-  const req = await readJson(c, releaseRequestSchema);
-  unwrap(c, await roomStub(c).release(c.var.room, req, c.var.scope));
-  return c.json({ success: true });
-});
+queue.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/queue/release",
+    summary: "Give a lease back at once, no attempt counted (a bot shutting down)",
+    middleware: [jsonOnly],
+    request: { query: query(), body: jsonBody(releaseRequestSchema) },
+    responses: {
+      200: json(z.object({ success: z.literal(true) }), "released"),
+      ...errors(...auth, ...body, "not_found", "lease_lost"),
+    },
+    security: BOT,
+  }),
+  async (c) => {
+    unwrap(c, await roomStub(c).release(c.req.valid("json"), c.var.scope));
+    return c.json({ success: true as const }, 200);
+  },
+);
 
-queue.post("/api/admin/requeue", async (c) => {
-  const { messageId } = await readJson(c, adminRequeueSchema);
-  return c.json({ success: true, message: unwrap(c, await roomStub(c).requeue(c.var.room, messageId)) });
-});
+queue.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/admin/requeue",
+    summary: "Operator: put a failed or stuck message back to pending",
+    middleware: [jsonOnly],
+    request: { query: query(), body: jsonBody(adminRequeueSchema) },
+    responses: {
+      200: json(adminResultSchema, "the message as it now stands"),
+      ...errors(...auth, ...body, "not_found", "conflict"),
+    },
+    security: ADMIN,
+  }),
+  async (c) => {
+    const message = unwrap(c, await roomStub(c).requeue(c.req.valid("json").messageId));
+    return c.json({ success: true as const, message }, 200);
+  },
+);
 
-queue.post("/api/admin/fail", async (c) => {
-  const { messageId, error } = await readJson(c, adminFailSchema);
-  return c.json({ success: true, message: unwrap(c, await roomStub(c).failByHand(c.var.room, messageId, error)) });
-});
+queue.openapi(
+  createRoute({
+    method: "post",
+    path: "/api/admin/fail",
+    summary: "Operator: mark an open message failed",
+    middleware: [jsonOnly],
+    request: { query: query(), body: jsonBody(adminFailSchema) },
+    responses: {
+      200: json(adminResultSchema, "the message as it now stands"),
+      ...errors(...auth, ...body, "not_found", "conflict"),
+    },
+    security: ADMIN,
+  }),
+  async (c) => {
+    const { messageId, error } = c.req.valid("json");
+    const message = unwrap(c, await roomStub(c).failByHand(messageId, error));
+    return c.json({ success: true as const, message }, 200);
+  },
+);

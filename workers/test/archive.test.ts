@@ -25,7 +25,6 @@ async function seed(room: string, total: number): Promise<void> {
       const who = i % 3 === 0 ? ALICE : { username: `u${i % 40}`, color: "100100100" };
       const addressed = i % 5 === 0;
       const posted = await room_.post(
-        room,
         {
           id: `m${i}`,
           text: `message ${i} ${"lorem ipsum ".repeat(i % 17)}`.trim(),
@@ -40,13 +39,13 @@ async function seed(room: string, total: number): Promise<void> {
       if (!addressed || head >= total - 1) continue;
       const kind = (i / 5) % 4;
       if (kind === 3) continue;
-      const claim = await room_.claim(room, { messageId: `m${i}`, workerId: "w", leaseSeconds: 600 });
+      const claim = await room_.claim({ messageId: `m${i}`, workerId: "w", leaseSeconds: 600 });
       if (!claim.ok) throw new Error(claim.error);
       const leaseToken = claim.value.lease.token;
       if (kind === 2) {
-        await room_.fail(room, { messageId: `m${i}`, leaseToken, error: "model said nothing", retryable: false });
+        await room_.fail({ messageId: `m${i}`, leaseToken, error: "model said nothing", retryable: false });
       } else {
-        const done = await room_.complete(room, { messageId: `m${i}`, leaseToken, reply: { text: `re ${i}`, ...EVE } });
+        const done = await room_.complete({ messageId: `m${i}`, leaseToken, reply: { text: `re ${i}`, ...EVE } });
         if (!done.ok) throw new Error(done.error);
         head = done.value?.seq ?? head;
       }
@@ -101,7 +100,7 @@ describe("archive: settled history moves to R2 and stays one history", () => {
     const room = freshRoom("arch");
     await seed(room, 4999);
     // The hot-only answer before anything is archived is the reference for every read after.
-    await stubFor(room).setArchiveOptions(room, TINY);
+    await stubFor(room).setArchiveOptions(TINY);
     await postMessage(room, { id: "last", ...ALICE }); // the 5,000th; its alarm starts the archiving
     const reference = await allMessages(room);
     expect(reference).toHaveLength(5000);
@@ -180,7 +179,7 @@ describe("archive: settled history moves to R2 and stays one history", () => {
 
     await runInDurableObject(stubFor(room), async (object) => {
       const room_ = object as unknown as Room;
-      room_.setArchiveOptions(room, TINY);
+      room_.setArchiveOptions(TINY);
       const { run } = await room_.archiveNow({
         afterWrite: () => {
           throw new Error("process killed after the R2 write");
@@ -212,10 +211,10 @@ describe("archive: settled history moves to R2 and stays one history", () => {
     const answered = (await allMessages(room)).find((m) => m.botParams?.status === "complete") as Message;
     await runInDurableObject(stubFor(room), async (object) => {
       const room_ = object as unknown as Room;
-      room_.setArchiveOptions(room, TINY);
+      room_.setArchiveOptions(TINY);
       // An operator removes one of the segment's messages while the segment is being written.
       const { run } = await room_.archiveNow({
-        afterWrite: () => room_.remove(room, { messageId: answered.id, reason: "race" }, "admin"),
+        afterWrite: () => room_.remove({ messageId: answered.id, reason: "race" }, "admin"),
       });
       // The first segment no longer matched its rows, so it was not recorded, and nothing was deleted.
       expect(run.messages).toBe(0);
@@ -232,7 +231,7 @@ describe("archive faults", () => {
   async function archivedRoom(total: number): Promise<{ room: string; reference: Message[] }> {
     const room = freshRoom("fault");
     await seed(room, total);
-    await stubFor(room).setArchiveOptions(room, TINY);
+    await stubFor(room).setArchiveOptions(TINY);
     await postMessage(room, { id: "tail" });
     const reference = await allMessages(room);
     await drainAlarms(room);

@@ -1,5 +1,7 @@
 import { exports } from "cloudflare:workers";
+import type { z } from "zod";
 import { apiErrorSchema, ERROR_STATUS, type Message } from "../../types";
+import app from "../index";
 import { parseServerTiming } from "../metrics";
 
 export const BOT_TOKEN = "test-bot-token";
@@ -33,7 +35,11 @@ export async function call<T = any>(method: string, path: string, opts: CallOpti
   const text = await res.text();
   let parsed: unknown = text;
   if ((res.headers.get("content-type") ?? "").includes("json") && text) parsed = JSON.parse(text);
-  if (res.status >= 400) expectCodedError(res.status, parsed);
+  if (res.status >= 400) {
+    expectCodedError(res.status, parsed);
+    expectDeclaredError(method, path, res.status);
+  }
+  if (res.status >= 200 && res.status < 300) expectDeclaredResponse(method, path, res.status, parsed);
   return {
     status: res.status,
     body: parsed as T,
@@ -51,6 +57,59 @@ function expectCodedError(status: number, body: unknown): void {
   if (!parsed.success) throw new Error(`error response ${status} is not {error, code}: ${JSON.stringify(body)}`);
   if (ERROR_STATUS[parsed.data.code] !== status) {
     throw new Error(`error code ${parsed.data.code} belongs to ${ERROR_STATUS[parsed.data.code]}, answered ${status}`);
+  }
+}
+
+interface DeclaredRoute {
+  method: string;
+  pattern: RegExp;
+  responses: Record<string, { content?: Record<string, { schema?: z.ZodType }> }>;
+}
+
+/** The Worker's route declarations (the same list that makes /api/openapi.json), as matchers. */
+const declared: DeclaredRoute[] = app.openAPIRegistry.definitions.flatMap((d) =>
+  d.type === "route"
+    ? [
+        {
+          method: d.route.method.toUpperCase(),
+          pattern: new RegExp(`^${d.route.path.replaceAll(/\{\w+\}/g, "[^/]+")}$`),
+          responses: d.route.responses as DeclaredRoute["responses"],
+        },
+      ]
+    : [],
+);
+
+/**
+ * Every success any test sees must be declared for its path, method and status, and a JSON body
+ * must match the declared schema: so the document cannot drift from what the Worker answers.
+ */
+function expectDeclaredResponse(method: string, path: string, status: number, body: unknown): void {
+  const pathname = new URL(path, "https://sww.test").pathname;
+  // The pages and the app's files are not API routes: the document describes /api/* only.
+  if (!pathname.startsWith("/api/")) return;
+  const route = declared.find((r) => r.method === method.toUpperCase() && r.pattern.test(pathname));
+  if (!route) throw new Error(`${method} ${pathname} answered ${status} but is not declared`);
+  const response = route.responses[String(status)];
+  if (!response) throw new Error(`${method} ${pathname} answered ${status}, which its declaration does not list`);
+  const schema = response.content?.["application/json"]?.schema;
+  if (!schema) return;
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    throw new Error(`${method} ${pathname} ${status} does not match its declared schema: ${parsed.error.message}`);
+  }
+}
+
+/**
+ * An error a declared route answers must be among its declared answers, so the document tells a
+ * bot author every status to expect. The 405 and 404 for methods and paths that nothing declares
+ * are the router's own answers and belong to no route.
+ */
+function expectDeclaredError(method: string, path: string, status: number): void {
+  const pathname = new URL(path, "https://sww.test").pathname;
+  const route = declared.find((r) => r.method === method.toUpperCase() && r.pattern.test(pathname));
+  if (!route) return;
+  if (!route.responses[String(status)]) {
+    throw new Error(`${method} ${pathname} answered ${status}, which its declaration does not list`);
   }
 }
 

@@ -5,6 +5,7 @@ import { type AuditEntry, type CommentsPage, type Message, MODERATION, type Mute
 import type { Room } from "../room";
 import { snapshotKey, snapshotSchema } from "../snapshot";
 import { ADMIN_TOKEN, allMessages, BOT_TOKEN, call, claimNext, freshRoom, human, postMessage } from "./client";
+import { advanceRoomClock } from "./room-time";
 
 const stubFor = (room: string) => env.ROOM.get(env.ROOM.idFromName(room)) as unknown as DurableObjectStub<Room>;
 const admin = (room: string, route: string, body?: unknown) =>
@@ -12,7 +13,7 @@ const admin = (room: string, route: string, body?: unknown) =>
 const page = (room: string, query: string) => call<CommentsPage>("GET", `/api/comments?room=${room}&${query}`);
 
 async function flushSnapshot(room: string) {
-  await new Promise((r) => setTimeout(r, 1_100));
+  await advanceRoomClock(room, 1_100);
   await runDurableObjectAlarm(stubFor(room));
 }
 

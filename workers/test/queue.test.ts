@@ -3,9 +3,11 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { claimResponseSchema, messageSchema } from "../../types";
 import { ADMIN_TOKEN, allMessages, BOT_TOKEN, call, claimNext, freshRoom, human, postMessage } from "./client";
+import { advanceRoomClock } from "./room-time";
 
 const q = (room: string, route: string) => `/api/queue/${route}?room=${room}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const roomStub = (room: string) => env.ROOM.get(env.ROOM.idFromName(room));
 
 async function addressed(room: string, id: string, entity = "eve", priority?: number) {
   return postMessage(room, {
@@ -259,11 +261,11 @@ describe("leases", () => {
   it("an expired lease returns the message to pending with attempts + 1, then failed at 3 attempts (alarm-driven)", async () => {
     const room = freshRoom();
     await addressed(room, "exp");
-    const stub = env.ROOM.get(env.ROOM.idFromName(room));
+    const stub = roomStub(room);
     for (let attempt = 1; attempt <= 3; attempt++) {
       const res = await claimNext(room, `dead-${attempt}`, { leaseSeconds: 5 });
       expect(res.status).toBe(200);
-      await sleep(5_100);
+      await advanceRoomClock(room, 5_100);
       // Nobody calls the API: the room's alarm alone must notice the expiry.
       await runDurableObjectAlarm(stub);
       const [message] = await allMessages(room);
@@ -272,7 +274,7 @@ describe("leases", () => {
     }
     const [message] = await allMessages(room);
     expect(message?.botParams?.error).toMatch(/lease expired.*dead-3.*3 attempts/);
-  }, 30_000);
+  });
 
   it("a late complete from an expired lease is accepted while nobody else holds the message, else 409", async () => {
     const room = freshRoom();
@@ -286,7 +288,7 @@ describe("leases", () => {
       body: { messageId: "late-lost", workerId: "slow", leaseSeconds: 5 },
       token: BOT_TOKEN,
     });
-    await sleep(5_100);
+    await advanceRoomClock(room, 5_100);
     // late-lost is re-claimed by another worker before the slow one finishes.
     const other = await call("POST", q(room, "claim"), {
       body: { messageId: "late-lost", workerId: "fast" },
@@ -306,7 +308,7 @@ describe("leases", () => {
     const texts = (await allMessages(room)).map((m) => m.text);
     expect(texts).toContain("late but fine");
     expect(texts).not.toContain("zombie");
-  }, 20_000);
+  });
 });
 
 describe("post-then-complete compatibility flow", () => {

@@ -5,6 +5,7 @@ import type { CommentsPage, Message } from "../../types";
 import type { Room } from "../room";
 import { snapshotKey, snapshotSchema } from "../snapshot";
 import { allMessages, BOT_TOKEN, call, claimNext, freshRoom, postMessage } from "./client";
+import { advanceRoomClock } from "./room-time";
 
 const stubFor = (room: string) => env.ROOM.get(env.ROOM.idFromName(room)) as unknown as DurableObjectStub<Room>;
 
@@ -15,9 +16,9 @@ async function recent(room: string, limit = 200) {
   );
 }
 
-/** Lets the coalescing interval pass, then runs the room's alarm (which writes a due snapshot). */
+/** Moves the room past the coalescing interval, then runs the room's alarm (which writes a due snapshot). */
 async function flushSnapshot(room: string) {
-  await new Promise((r) => setTimeout(r, 1_100));
+  await advanceRoomClock(room, 1_100);
   await runDurableObjectAlarm(stubFor(room));
 }
 
@@ -125,12 +126,7 @@ describe("request cost follows the response, not the room", () => {
       for (let i = 0; i < 3000; i++) {
         const who =
           i % 3 === 0 ? { username: "Alice", color: "200100050" } : { username: `u${i % 50}`, color: "100100100" };
-        instance.post(
-          room,
-          { text: `m${i}`, ...who, ...(i % 10 === 0 ? { botParams: { entity: "eve" } } : {}) },
-          "h",
-          null,
-        );
+        instance.post({ text: `m${i}`, ...who, ...(i % 10 === 0 ? { botParams: { entity: "eve" } } : {}) }, "h", null);
       }
     });
     await env.SNAPSHOTS.delete(snapshotKey(room));

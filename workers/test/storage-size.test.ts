@@ -46,7 +46,7 @@ it(`bytes per stored message, measured over ${MESSAGES.toLocaleString("en")} mes
   const stub = env.ROOM.get(env.ROOM.idFromName(room)) as unknown as DurableObjectStub<Room>;
   const figures = await runInDurableObject(stub, async (object) => {
     const room_ = object as unknown as Room;
-    await room_.post(room, { text: "warm-up", username: "w", color: "000000000" }, "h", null);
+    await room_.post({ text: "warm-up", username: "w", color: "000000000" }, "h", null);
     const empty = sqlBytes(object);
     const sample: Message[] = [];
     let textBytes = 0;
@@ -54,7 +54,6 @@ it(`bytes per stored message, measured over ${MESSAGES.toLocaleString("en")} mes
       const text = textOfLength(i);
       textBytes += text.length;
       const posted = await room_.post(
-        room,
         {
           id: crypto.randomUUID(),
           text,

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { chipsMatching, chipsOf } from "./chips";
-import { entityPresence, isServed } from "./presence";
 import { parseSoundSettings, shouldPlay } from "./sounds";
 import { msg } from "./test-messages";
 
@@ -29,29 +28,5 @@ describe("chip notifications (N1)", () => {
     expect(parseSoundSettings('{"w:deploy":"chime","u:x":"kazoo","z":3}')).toEqual({ "w:deploy": "chime" });
     expect(parseSoundSettings("not json")).toEqual({});
     expect(parseSoundSettings("[1]")).toEqual({});
-  });
-});
-
-describe("entity presence (C9, E5)", () => {
-  it("is served when a bot polled within a minute", () => {
-    expect(isServed({ id: "a", lastPolledAt: 1_000 }, 61_000)).toBe(true);
-    expect(isServed({ id: "a", lastPolledAt: 1_000 }, 61_001)).toBe(false);
-    expect(isServed(undefined, 0)).toBe(false);
-  });
-
-  it("lists served entities first and includes the addressed one", () => {
-    const list = entityPresence(
-      [
-        { id: "old", lastPolledAt: 0 },
-        { id: "live", lastPolledAt: 100_000 },
-      ],
-      "ghost",
-      120_000,
-    );
-    expect(list.map((e) => [e.id, e.served])).toEqual([
-      ["live", true],
-      ["ghost", false],
-      ["old", false],
-    ]);
   });
 });

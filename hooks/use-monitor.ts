@@ -42,7 +42,7 @@ export interface MonitorData {
  * O1: `/api/stats` (with `minutes` of its series, O5), `/api/entities` and (with the admin token)
  * the waiting messages, every 2 s. The token also unlocks the series' reply latency.
  */
-export function useStats(room: string, token: string, minutes: number): MonitorData {
+export function useMonitorData(room: string, token: string, minutes: number): MonitorData {
   const api = useMemo(() => new MonitorApi({ room }), [room]);
   // Typing a token should not fire a request per keystroke.
   const settledToken = useDebounced(token.trim(), 400);

@@ -1,0 +1,55 @@
+import { z } from "zod";
+import type { Bindings } from "./app-env";
+
+/** A var left empty (`--var X:` or `X = ""`) means "the default", like one left out. */
+const unset = (v: unknown) => (v === "" ? undefined : v);
+const count = (min: number, fallback: number) =>
+  z.preprocess(unset, z.coerce.number().int().min(min).default(fallback));
+
+/**
+ * The Worker's and the Room's configuration (wrangler.toml `[vars]`, `--var`, secrets), read once
+ * per isolate into typed options. The defaults live here and only here; a value that does not
+ * parse fails loudly with its name instead of silently becoming a default.
+ */
+const configSchema = z.object({
+  /** Anonymous posts per client address and minute (the bot and admin tokens are exempt). */
+  RATE_LIMIT_PER_MINUTE: count(1, 30),
+  /** Attempts before an addressed message becomes `failed`. */
+  MAX_ATTEMPTS: count(1, 3),
+  /**
+   * Messages kept hot in SQLite. Sized from the measurement in docs/ARCHITECTURE.md (355 B of
+   * SQLite per hot message with its indexes): a million is about 0.36 GB, under 4 % of a Durable
+   * Object's 10 GB, and a week at 100 messages a minute stays where reads are cheapest.
+   */
+  HOT_MESSAGES: count(1, 1_000_000),
+  /** Messages per archived R2 segment. */
+  ARCHIVE_SEGMENT_SIZE: count(1, 1000),
+  /** `/api/_bench/*` exists only when "1" (npm run bench). */
+  BENCH_ROUTES: z.preprocess(unset, z.enum(["0", "1"]).default("0")).transform((v) => v === "1"),
+  /** Extra CORS origins, comma-separated; the Worker's own origin is always allowed. */
+  ALLOWED_ORIGINS: z.preprocess(unset, z.string().default("")).transform((s) =>
+    s
+      .split(",")
+      .map((o) => o.trim())
+      .filter(Boolean),
+  ),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+const cache = new WeakMap<object, Config>();
+
+/** The typed configuration of these bindings (parsed on first use, then remembered). */
+export function config(env: Partial<Pick<Bindings, keyof Config>>): Config {
+  let parsed = cache.get(env);
+  if (!parsed) {
+    const result = configSchema.safeParse(env);
+    if (!result.success) {
+      const problems = result.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+      throw new Error(`Invalid Worker configuration (wrangler.toml [vars] / --var): ${problems}`);
+    }
+    parsed = result.data;
+    cache.set(env, parsed);
+  }
+  return parsed;
+}
