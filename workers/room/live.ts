@@ -267,6 +267,11 @@ export class LiveHub {
    */
   private subscription(ws: WebSocket): Subscription {
     const stored = ws.deserializeAttachment() as Partial<Subscription> | null;
+    // Written only by subscribe() from a validated filter, and read once per socket per broadcast:
+    // a shape check is enough here, a full schema parse would be most of a broadcast's cost.
+    if (stored?.v === 1 && typeof stored.id === "string" && stored.filter && Array.isArray(stored.filter.users)) {
+      return stored as Subscription;
+    }
     const filter = liveFilterSchema.safeParse(stored?.filter ?? {});
     return {
       v: 1,
