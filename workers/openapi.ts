@@ -82,6 +82,8 @@ export function serveDocument(app: OpenAPIHono<AppEnv>): void {
       summary: "This document (OpenAPI 3.1)",
       responses: {
         200: json(z.looseObject({ openapi: z.string(), paths: z.record(z.string(), z.unknown()) }), "the document"),
+        // Every /api route takes `room`; a malformed one is refused before any handler.
+        ...errors(),
       },
     }),
     // The generator types paths loosely (undefined members); the shape is declared just above.
@@ -92,7 +94,7 @@ export function serveDocument(app: OpenAPIHono<AppEnv>): void {
       method: "get",
       path: "/api/docs",
       summary: "A readable reference of this document for bot authors (self-contained HTML, no scripts)",
-      responses: { 200: { description: "HTML", content: { "text/html": { schema: z.string() } } } },
+      responses: { 200: { description: "HTML", content: { "text/html": { schema: z.string() } } }, ...errors() },
     }),
     (c) => c.html(renderReference(documentOf(app))) as never,
   );

@@ -34,7 +34,9 @@ export async function call<T = any>(method: string, path: string, opts: CallOpti
   const res = await exports.default.fetch(new Request(`https://sww.test${path}`, { method, headers, body }));
   const text = await res.text();
   let parsed: unknown = text;
-  if ((res.headers.get("content-type") ?? "").includes("json") && text) parsed = JSON.parse(text);
+  // JSON bodies only: the full-history export is JSON lines (application/x-ndjson), kept as text.
+  if (/^application\/(?:[\w.-]+\+)?json\b/i.test(res.headers.get("content-type") ?? "") && text)
+    parsed = JSON.parse(text);
   if (res.status >= 400) {
     expectCodedError(res.status, parsed);
     expectDeclaredError(method, path, res.status);

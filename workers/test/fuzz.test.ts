@@ -7,6 +7,7 @@ import {
   adminFailSchema,
   adminRequeueSchema,
   apiErrorSchema,
+  auditQuerySchema,
   claimNextRequestSchema,
   claimRequestSchema,
   commentsQuerySchema,
@@ -18,10 +19,15 @@ import {
   liveQuerySchema,
   messageInputSchema,
   messagePatchSchema,
+  muteRequestSchema,
   pendingQuerySchema,
+  progressRequestSchema,
   releaseRequestSchema,
+  removeRequestSchema,
+  restoreRequestSchema,
   revokeBotTokenSchema,
   statusQuerySchema,
+  unmuteRequestSchema,
 } from "../../types";
 import { ADMIN_TOKEN, BOT_TOKEN, call, claimNext, freshRoom, postMessage } from "./client";
 import {
@@ -145,6 +151,52 @@ const ROUTES: Route[] = [
   { name: "GET /api/stats", method: "GET", path: "/api/stats" },
   { name: "GET /api/heartbeat", method: "GET", path: "/api/heartbeat" },
   { name: "GET /api/health", method: "GET", path: "/api/health" },
+  {
+    name: "POST /api/queue/progress",
+    method: "POST",
+    path: "/api/queue/progress",
+    body: progressRequestSchema,
+    token: BOT_TOKEN,
+  },
+  {
+    name: "POST /api/admin/remove",
+    method: "POST",
+    path: "/api/admin/remove",
+    body: removeRequestSchema,
+    token: ADMIN_TOKEN,
+  },
+  {
+    name: "POST /api/admin/restore",
+    method: "POST",
+    path: "/api/admin/restore",
+    body: restoreRequestSchema,
+    token: ADMIN_TOKEN,
+  },
+  {
+    name: "POST /api/admin/mute",
+    method: "POST",
+    path: "/api/admin/mute",
+    body: muteRequestSchema,
+    token: ADMIN_TOKEN,
+  },
+  {
+    name: "POST /api/admin/unmute",
+    method: "POST",
+    path: "/api/admin/unmute",
+    body: unmuteRequestSchema,
+    token: ADMIN_TOKEN,
+  },
+  { name: "GET /api/admin/mutes", method: "GET", path: "/api/admin/mutes", token: ADMIN_TOKEN },
+  {
+    name: "GET /api/admin/audit",
+    method: "GET",
+    path: "/api/admin/audit",
+    query: auditQuerySchema,
+    token: ADMIN_TOKEN,
+  },
+  { name: "GET /api/admin/export", method: "GET", path: "/api/admin/export", token: ADMIN_TOKEN },
+  { name: "GET /api/openapi.json", method: "GET", path: "/api/openapi.json" },
+  { name: "GET /api/docs", method: "GET", path: "/api/docs" },
 ];
 
 function hints(): Hints {
@@ -268,6 +320,18 @@ afterAll(() => {
 });
 
 describe("fuzzing every route", () => {
+  it("covers every route the OpenAPI document declares (a new route without a fuzz entry fails here)", async () => {
+    const doc = await call<{ paths: Record<string, Record<string, unknown>> }>("GET", "/api/openapi.json");
+    const declared = Object.entries(doc.body.paths)
+      .flatMap(([path, item]) =>
+        Object.keys(item).map((m) => `${m.toUpperCase()} ${path.replaceAll(/\{(\w+)\}/g, ":$1")}`),
+      )
+      .filter((r) => !r.includes("/api/_bench/") && !r.startsWith("PARAMETERS"))
+      .sort();
+    const fuzzed = ROUTES.map((r) => r.name).sort();
+    expect(declared.filter((r) => !fuzzed.includes(r))).toEqual([]);
+  });
+
   for (const route of ROUTES) {
     it(`${route.name}: no 5xx, coded rejections, nothing stored changes on a rejection`, async () => {
       const t: Tally = { requests: 0, accepted: 0, rejected: 0, serverErrors: 0, changedOnReject: 0 };
