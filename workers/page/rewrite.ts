@@ -12,7 +12,9 @@ export function rewritePage(page: Response, nonce: string, initial: InitialWindo
   });
   if (initial) {
     const tag = initialWindowTag(initial, nonce);
+    const rows = firstPaintMarkup(initial.page.comments);
     let placed = false;
+    let painted = false;
     rewriter
       .on("head", {
         element(head) {
@@ -25,13 +27,16 @@ export function rewritePage(page: Response, nonce: string, initial: InitialWindo
       // hydrates the body's children in order, and a leading element it does not own is a mismatch.
       .on("body", {
         element(body) {
-          body.append(firstPaintMarkup(initial.page.comments), { html: true });
+          body.append(rows, { html: true });
+          painted = true;
         },
       })
-      // A page without a literal <head> (the placeholder before a build) still gets it, at the end.
+      // A page without a literal <head> or <body> (the placeholder before a build) still gets
+      // both, at the end.
       .onDocument({
         end(end) {
           if (!placed) end.append(tag, { html: true });
+          if (!painted) end.append(rows, { html: true });
         },
       });
   }
