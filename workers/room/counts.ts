@@ -34,10 +34,23 @@ export class Counts {
     if (!LIVE_STATES.has(to)) this.bump(`q:${entity}:${to}`, 1);
   }
 
-  /** Just these keys (absent ones are missing from the map). */
+  /**
+   * Just these keys (absent ones are missing from the map). Stored keys only, plus `type:human`
+   * when asked: the archive checks this on every alarm, and needs no queue count.
+   */
   some(keys: string[]): Map<string, number> {
-    const all = this.all();
-    return new Map(keys.flatMap((k) => (all.has(k) ? [[k, all.get(k) ?? 0] as const] : [])));
+    if (keys.some((k) => /:(pending|processing)$/.test(k))) {
+      const all = this.all();
+      return new Map(keys.flatMap((k) => (all.has(k) ? [[k, all.get(k) ?? 0] as const] : [])));
+    }
+    const wanted = keys.includes("type:human") ? [...new Set([...keys, "type:AI"])] : keys;
+    const rows = this.db.all<{ key: string; n: number }>(
+      `SELECT key, n FROM counts WHERE key IN (${wanted.map(() => "?").join(",")})`,
+      ...wanted,
+    );
+    const counts = new Map(rows.map((r) => [r.key, r.n]));
+    if (keys.includes("type:human")) counts.set("type:human", this.head() - (counts.get("type:AI") ?? 0));
+    return new Map(keys.flatMap((k) => (counts.has(k) ? [[k, counts.get(k) ?? 0] as const] : [])));
   }
 
   all(): Map<string, number> {
