@@ -32,10 +32,16 @@ function toMute(row: MuteRow): Mute {
 
 /**
  * Posting bans with an end time, in SQLite so they survive the room being evicted. A check is
- * two primary-key lookups, made inside the post transaction.
+ * two primary-key lookups, made inside the post transaction — and none at all while no mute is
+ * in force, which is nearly always: the room remembers the latest end of any mute it holds.
  */
 export class Mutes {
-  constructor(private readonly db: Db) {}
+  /** The latest `until` of any stored mute (0 when none); only this object writes the table. */
+  private latestUntil: number;
+
+  constructor(private readonly db: Db) {
+    this.latestUntil = this.readLatestUntil();
+  }
 
   set(target: MuteTarget, until: number, reason: string, operator: string, now: number): Mute {
     const k = key(target);
@@ -52,6 +58,8 @@ export class Mutes {
       now,
     );
     if (!row) throw new Error("INSERT … RETURNING returned no row");
+    // A re-mute may shorten an earlier one, so read the table's latest end rather than guess.
+    this.latestUntil = this.readLatestUntil();
     return toMute(row);
   }
 
@@ -59,11 +67,13 @@ export class Mutes {
   lift(target: MuteTarget, now: number): boolean {
     const k = key(target);
     const gone = this.db.all<MuteRow>("DELETE FROM mutes WHERE kind = ? AND target = ? RETURNING *", k.kind, k.target);
+    this.latestUntil = this.readLatestUntil();
     return gone.some((r) => r.until > now);
   }
 
   /** Refuses a post from a muted address or identity with a message that says until when. */
   check(post: { address: string | null; username: string; color: string }, now: number): void {
+    if (this.latestUntil <= now) return;
     const hits = [
       post.address === null ? undefined : this.find({ address: post.address }, now),
       this.find({ username: post.username, color: post.color }, now),
@@ -80,7 +90,13 @@ export class Mutes {
   /** Mutes still in force, soonest to end first. Expired rows are dropped here, not on the post path. */
   list(now: number): Mute[] {
     this.db.run("DELETE FROM mutes WHERE until <= ?", now);
-    return this.db.all<MuteRow>("SELECT * FROM mutes ORDER BY until").map(toMute);
+    const rows = this.db.all<MuteRow>("SELECT * FROM mutes ORDER BY until");
+    this.latestUntil = rows.at(-1)?.until ?? 0;
+    return rows.map(toMute);
+  }
+
+  private readLatestUntil(): number {
+    return this.db.one<{ until: number | null }>("SELECT MAX(until) AS until FROM mutes")?.until ?? 0;
   }
 
   private find(target: MuteTarget, now: number): MuteRow | undefined {
