@@ -6,6 +6,7 @@
 import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { KEEP_ALIVE } from "../lib/keep-alive.ts";
 import { POLL } from "../lib/poll-schedule.ts";
 import { LiveSubscriber } from "../tests/support/live-subscriber.ts";
 import type { Message } from "../types/message.ts";
@@ -24,8 +25,6 @@ const VIEWERS = 200;
 const SCALE = (process.env.PUSH_BENCH_SCALE ?? "1000,2000").split(",").map(Number).filter(Boolean);
 /** After the last post, how long deliveries may still arrive before the phase's window closes. */
 const DRAIN_LIMIT_MS = 10_000;
-/** The app's keep-alive (lib/live-connection.ts). */
-const PING_EVERY_MS = 25_000;
 
 interface PhaseResult {
   mode: "push" | "poll";
@@ -92,7 +91,7 @@ async function phase(mode: "push" | "poll", viewers: number): Promise<PhaseResul
           room,
           name: `v${i}`,
           cursor: 0,
-          pingEveryMs: PING_EVERY_MS,
+          keepAliveIdleMs: KEEP_ALIVE.idleMs,
           onAccepted: seen,
         }),
     );
@@ -204,7 +203,7 @@ function render(rows: PhaseResult[]): string {
     "",
     `Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC with \`node bench/push-vs-poll.ts\` (part of \`npm run bench\`) on ${process.platform} ${process.arch}, nproc ${availableParallelism()} (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}; load average (1/5/15 min) ${loadBefore.map((l) => l.toFixed(2)).join(" / ")} before, ${loadAfter.map((l) => l.toFixed(2)).join(" / ")} after (the machine is shared with other work).`,
     "",
-    `The Worker ran as \`${worker.command}\`. Each phase is its own fresh room: the viewers connect (or start polling at random offsets) first, then one poster sends ${RATE_PER_SECOND} messages a second for ${SECONDS} s; the window closes when every viewer has every message (or ${DRAIN_LIMIT_MS / 1000} s after the last post). Post → seen is from just before the POST is sent to the moment a viewer has the message, over every (viewer, message) pair. Viewer requests are HTTP polls, or WebSocket client frames (the app's keep-alive ping every ${PING_EVERY_MS / 1000} s) and any re-upgrade, counted inside the window; setup requests are what came before it (each socket's upgrade, the pollers' first two seconds) and "incl. setup" charges them to the window too (a real page holds its socket far longer than ${SECONDS} s, so that column overstates push's cost). The poster's ${push.posted} POSTs per phase are the same on both sides and not counted. Server CPU is the CPU time of the workerd processes over the window (the runtime that serves in production), and, for comparison, of the whole \`npm run api\` process group (npm, wrangler's dev proxy, workerd). Viewers and server share the machine's two cores, so the push figures at 1,000 and 2,000 viewers include the client's own work of receiving every frame.`,
+    `The Worker ran as \`${worker.command}\`. Each phase is its own fresh room: the viewers connect (or start polling at random offsets) first, then one poster sends ${RATE_PER_SECOND} messages a second for ${SECONDS} s; the window closes when every viewer has every message (or ${DRAIN_LIMIT_MS / 1000} s after the last post). Post → seen is from just before the POST is sent to the moment a viewer has the message, over every (viewer, message) pair. Viewer requests are HTTP polls, or WebSocket client frames (the app's keep-alive, \`lib/keep-alive.ts\`: a ping only after ${KEEP_ALIVE.idleMs / 1000} s without any frame from the room, so none while messages flow) and any re-upgrade, counted inside the window; setup requests are what came before it (each socket's upgrade, the pollers' first two seconds) and "incl. setup" charges them to the window too (a real page holds its socket far longer than ${SECONDS} s, so that column overstates push's cost). The poster's ${push.posted} POSTs per phase are the same on both sides and not counted. Server CPU is the CPU time of the workerd processes over the window (the runtime that serves in production), and, for comparison, of the whole \`npm run api\` process group (npm, wrangler's dev proxy, workerd). Viewers and server share the machine's two cores, so the push figures at 1,000 and 2,000 viewers include the client's own work of receiving every frame.`,
     "",
     "| delivery | viewers | delivered / expected | p50 ms | p99 ms | setup requests | viewer requests in window | requests per delivered | incl. setup | workerd CPU ms | workerd CPU ms per delivered | group CPU ms | group CPU ms per delivered |",
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",

@@ -1,5 +1,6 @@
 import ReconnectingWebSocket from "partysocket/ws";
 import { LIVE, type LiveFilter, type ServerEvent, serverEventSchema } from "../types";
+import { KeepAlive } from "./keep-alive";
 
 /**
  * `live`: subscribed, events arrive by push. `connecting`/`reconnecting`: a socket is being
@@ -26,8 +27,6 @@ export interface LiveConnectionOptions {
 
 /** Consecutive failed connects (never reached `hello`) before the page says it is polling. */
 const FAILURES_BEFORE_POLLING = 3;
-/** Keep-alive period: shorter than the idle timeouts of common proxies. */
-const PING_EVERY_MS = 25_000;
 
 /**
  * The page's subscription to its room: a reconnecting WebSocket (partysocket) whose URL carries
@@ -39,7 +38,11 @@ export class LiveConnection {
   private state: ConnectionState = "connecting";
   private failures = 0;
   private greeted = false;
-  private pinger: ReturnType<typeof setInterval> | null = null;
+  /** Pings only a silent socket, and reconnects one that stays silent after the ping. */
+  private readonly keepAlive = new KeepAlive({
+    ping: () => this.socket?.send(LIVE.ping),
+    dead: () => this.socket?.reconnect(),
+  });
   private readonly listeners = new Set<() => void>();
 
   constructor(private readonly options: LiveConnectionOptions) {}
@@ -78,13 +81,10 @@ export class LiveConnection {
     });
     this.socket.addEventListener("message", (e) => this.receive(e.data));
     this.socket.addEventListener("close", () => this.lost());
-    this.pinger = setInterval(() => {
-      if (this.state === "live") this.socket?.send(LIVE.ping);
-    }, PING_EVERY_MS);
   }
 
   stop(): void {
-    if (this.pinger) clearInterval(this.pinger);
+    this.keepAlive.stop();
     this.socket?.close(1000, "page closed the view");
     this.socket = null;
   }
@@ -114,6 +114,7 @@ export class LiveConnection {
 
   private receive(data: unknown): void {
     if (typeof data !== "string") return;
+    this.keepAlive.heard();
     let event: ServerEvent;
     try {
       const parsed = serverEventSchema.safeParse(JSON.parse(data));
@@ -133,6 +134,7 @@ export class LiveConnection {
   }
 
   private lost(): void {
+    this.keepAlive.stop();
     if (!this.greeted) this.failures += 1;
     this.greeted = false;
     this.setState(this.failures >= FAILURES_BEFORE_POLLING ? "polling" : "reconnecting");

@@ -3,6 +3,7 @@
 // drop reconnects with `?cursor=` (backoff with jitter). It records what it accepted, so a test
 // can assert "every message exactly once, in seq order", and what the wire sent that it had to
 // ignore, so a test can see whether the server ever repeated itself.
+import { KeepAlive } from "../../lib/keep-alive.ts";
 import { LIVE, type ServerEvent, serverEventSchema } from "../../types/live.ts";
 import type { Message } from "../../types/message.ts";
 
@@ -36,8 +37,8 @@ export interface LiveSubscriberOptions {
   onAccepted?: (message: Message, receivedAt: number) => void;
   /** No hello within this long: abandon the attempt and reconnect (default 5 s). */
   connectTimeoutMs?: number;
-  /** Send the app's keep-alive ping this often (lib/live-connection.ts pings every 25 s); off when absent. */
-  pingEveryMs?: number;
+  /** Keep the socket alive as the app does (lib/keep-alive.ts: ping only after this long without a frame); off when absent. */
+  keepAliveIdleMs?: number;
 }
 
 export class LiveSubscriber {
@@ -55,7 +56,7 @@ export class LiveSubscriber {
   private stopped = false;
   private failures = 0;
   private timer: NodeJS.Timeout | null = null;
-  private pinger: NodeJS.Timeout | null = null;
+  private keepAlive: KeepAlive | null = null;
 
   private readonly options: LiveSubscriberOptions;
 
@@ -74,14 +75,20 @@ export class LiveSubscriber {
 
   start(): void {
     this.stopped = false;
-    this.connect();
-    if (this.options.pingEveryMs) {
-      this.pinger = setInterval(() => {
-        if (this.ws?.readyState !== WebSocket.OPEN) return;
-        this.ws.send(LIVE.ping);
-        this.stats.framesSent++;
-      }, this.options.pingEveryMs);
+    if (this.options.keepAliveIdleMs) {
+      this.keepAlive = new KeepAlive({
+        idleMs: this.options.keepAliveIdleMs,
+        ping: () => {
+          if (this.ws?.readyState !== WebSocket.OPEN) return;
+          this.ws.send(LIVE.ping);
+          this.stats.framesSent++;
+        },
+        dead: () => {
+          if (this.ws) this.retire(this.ws);
+        },
+      });
     }
+    this.connect();
   }
 
   /** Closes the socket politely (1000); the subscriber reconnects with its cursor. */
@@ -92,7 +99,7 @@ export class LiveSubscriber {
   stop(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    if (this.pinger) clearInterval(this.pinger);
+    this.keepAlive?.stop();
     this.ws?.close(1000, "done");
     this.ws = null;
   }
@@ -128,6 +135,7 @@ export class LiveSubscriber {
     let abandoned = false;
     ws.addEventListener("message", (event) => {
       if (abandoned || this.ws !== ws) return;
+      this.keepAlive?.heard();
       const parsed = parse(event.data);
       if (parsed?.type === "hello") {
         greeted = true;

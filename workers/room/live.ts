@@ -52,6 +52,8 @@ interface Subscription {
  */
 export class LiveHub {
   private readonly limiter = new FrameLimiter(LIVE.framesPerSecond, LIVE.burst);
+  /** Decoded attachments of the sockets this instance has seen (see subscription()). */
+  private readonly decoded = new WeakMap<WebSocket, Subscription & { key: string }>();
 
   constructor(
     private readonly ctx: DurableObjectState,
@@ -232,7 +234,7 @@ export class LiveHub {
         // Stopped early: hold this socket's broadcasts until it resumes, or a newer message would
         // reach it before the ones between `at` and the head, and its cursor would skip them.
         const paused = page.hasMore;
-        if (paused !== Boolean(subscription.paused)) ws.serializeAttachment({ ...subscription, paused });
+        if (paused !== Boolean(subscription.paused)) this.setPaused(ws, subscription, paused);
         return;
       }
     }
@@ -242,10 +244,9 @@ export class LiveHub {
   private fanOut(frameFor: (filter: LiveFilter) => ServerEvent | null): void {
     const frames = new Map<string, string | null>();
     for (const ws of this.ctx.getWebSockets()) {
-      const { filter, paused } = this.subscription(ws);
+      const { filter, paused, key } = this.subscription(ws);
       // Mid catch-up: its next resume brings these too, in order.
       if (paused) continue;
-      const key = filterKey(filter);
       let frame = frames.get(key);
       if (frame === undefined) {
         const event = frameFor(filter);
@@ -259,16 +260,34 @@ export class LiveHub {
   private subscribe(ws: WebSocket, id: string, filter: LiveFilter, paused = false): void {
     const subscription: Subscription = { v: 1, id, filter, ...(paused ? { paused } : {}) };
     ws.serializeAttachment(subscription);
+    this.remember(ws, subscription);
+  }
+
+  private setPaused(ws: WebSocket, subscription: Subscription, paused: boolean): void {
+    this.subscribe(ws, subscription.id, subscription.filter, paused);
   }
 
   /**
-   * The socket's subscription, from its attachment. Read every time: the runtime gives a new
-   * WebSocket object per event, so nothing keyed by the object survives between events.
+   * The socket's subscription. While the object stays in memory the runtime hands us the same
+   * WebSocket objects, so the decoded attachment is kept beside each one (a broadcast to N sockets
+   * then decodes nothing); after hibernation the objects are new, the map is empty, and each
+   * socket's attachment is decoded once on first use. Every write goes through subscribe(), which
+   * updates both, so the two never disagree.
    */
-  private subscription(ws: WebSocket): Subscription {
-    const stored = ws.deserializeAttachment() as Partial<Subscription> | null;
-    // Written only by subscribe() from a validated filter, and read once per socket per broadcast:
-    // a shape check is enough here, a full schema parse would be most of a broadcast's cost.
+  private subscription(ws: WebSocket): Subscription & { key: string } {
+    const known = this.decoded.get(ws);
+    if (known) return known;
+    return this.remember(ws, this.decode(ws.deserializeAttachment() as Partial<Subscription> | null));
+  }
+
+  private remember(ws: WebSocket, subscription: Subscription): Subscription & { key: string } {
+    const entry = { ...subscription, key: filterKey(subscription.filter) };
+    this.decoded.set(ws, entry);
+    return entry;
+  }
+
+  private decode(stored: Partial<Subscription> | null): Subscription {
+    // Written only by subscribe() from a validated filter: a shape check is enough.
     if (stored?.v === 1 && typeof stored.id === "string" && stored.filter && Array.isArray(stored.filter.users)) {
       return stored as Subscription;
     }

@@ -90,6 +90,32 @@ describe("live route", () => {
     expect(aiOnly.of("queue")).toEqual([]);
     for (const c of [aiOnly, bob, all]) c.close();
   });
+
+  it("a filter frame changes what the socket gets from the next broadcast on, and survives eviction", async () => {
+    const room = freshRoom("live");
+    const live = await LiveClient.open(room, "cursor=0");
+    await postMessage(room, { id: "before", username: "Alice" });
+    await live.until(() => live.messages.length === 1, "the first broadcast");
+    live.ws.send(
+      JSON.stringify({ type: "filter", filter: { channel: "ALL", users: [{ username: "Bob", color: "100100100" }] } }),
+    );
+    // A probe that sees everything marks the point by which the filtered socket has had its frames.
+    const probe = await LiveClient.open(room, "cursor=0");
+    await postMessage(room, { id: "alice-again", username: "Alice" });
+    await postMessage(room, { id: "bob", username: "Bob", color: "100100100" });
+    await probe.until(() => probe.messages.length === 3, "probe");
+    await live.until(() => live.messages.length === 2, "Bob's message");
+    expect(live.messages.map((m) => m.id)).toEqual(["before", "bob"]);
+
+    // After eviction the socket's filter comes back from its attachment, not from memory.
+    await evictDurableObject(stubFor(room));
+    await postMessage(room, { id: "alice-after", username: "Alice" });
+    await postMessage(room, { id: "bob-after", username: "Bob", color: "100100100" });
+    await probe.until(() => probe.messages.length === 5, "probe after eviction");
+    await live.until(() => live.messages.length === 3, "Bob's next message");
+    expect(live.messages.map((m) => m.id)).toEqual(["before", "bob", "bob-after"]);
+    for (const c of [live, probe]) c.close();
+  });
 });
 
 describe("live resume", () => {
