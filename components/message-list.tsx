@@ -3,9 +3,11 @@
 import * as ContextMenu from "@radix-ui/react-context-menu";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
+import { useLoadOlder } from "@/hooks/use-load-older";
 import { useLongPress } from "@/hooks/use-long-press";
 import type { ChatMessage } from "@/hooks/use-messages";
 import { useNow } from "@/hooks/use-now";
+import { useStickToBottom } from "@/hooks/use-stick-to-bottom";
 import type { ShownDraft } from "@/lib/drafts";
 import { DraftRow } from "./draft-row";
 import { type MessageActions, MessageContextMenuContent } from "./message-menu";
@@ -28,15 +30,13 @@ interface Props {
   drafts?: ShownDraft[];
 }
 
-const NEAR_BOTTOM_PX = 96;
-const NEAR_TOP_PX = 160;
 const LONG_PRESS_MS = 500;
 export const FIRST_MESSAGE_MARK = "sww:first-message";
 
 /**
  * The stream (C1), virtualised so 10,000 messages scroll smoothly. Sticks to the bottom only when
- * already near it (C7), loads older history at the top keeping the view steady (C3), and opens
- * the message menu on right-click or a 500 ms long-press (X1).
+ * already near it (C7, `useStickToBottom`), loads older history at the top keeping the view
+ * steady (C3, `useLoadOlder`), and opens the message menu on right-click or a 500 ms long-press (X1).
  */
 export function MessageList(props: Props) {
   const { messages, loaded, hasOlder, loadingOlder, loadOlder, actions, onWord, onRetry, emptyText, sentCount } = props;
@@ -60,90 +60,27 @@ export function MessageList(props: Props) {
     getItemKey: (index) => messages[index]?.id ?? index,
   });
 
-  const nearBottom = useRef(true);
-  const [unseen, setUnseen] = useState(0);
-  const lastId = messages.at(-1)?.id;
-  const firstId = messages[0]?.id;
-
-  const scrollToEnd = useCallback(() => {
-    if (messages.length) virtualizer.scrollToIndex(messages.length - 1, { align: "end" });
-    setUnseen(0);
-  }, [messages.length, virtualizer]);
-
-  // New messages at the bottom: follow them only if the reader was already there.
-  const previousLast = useRef<{ id: string | undefined; count: number }>({ id: undefined, count: 0 });
-  // Runs when the newest message changes, not on every render.
-  useLayoutEffect(() => {
-    const previous = previousLast.current;
-    previousLast.current = { id: lastId, count: messages.length };
-    if (!lastId || lastId === previous.id) return;
-    if (previous.id === undefined || nearBottom.current) {
-      scrollToEnd();
-    } else {
-      const added = messages.length - previous.count;
-      if (added > 0) setUnseen((n) => n + added);
-    }
-  }, [lastId]);
-
-  // A growing draft stays in view for a reader at the bottom, as new messages do.
-  const draftLength = drafts.reduce((n, d) => n + d.text.length + 1, 0);
-  useLayoutEffect(() => {
-    const el = scrollRef.current;
-    if (el && draftLength > 0 && nearBottom.current) el.scrollTop = el.scrollHeight;
-  }, [draftLength]);
-
-  // My own send always shows, wherever I had scrolled.
-  // Runs once per send.
-  useEffect(() => {
-    if (sentCount > 0) {
-      nearBottom.current = true;
-      scrollToEnd();
-    }
-  }, [sentCount]);
-
-  // C3: older history loads when the reader nears the top. `anchor` is set while a load is in
-  // flight or waiting to render; it records where the view was so the prepend does not move it.
-  const anchor = useRef<{ firstId: string | undefined; totalSize: number; scrollTop: number } | null>(null);
-  const [settledLoads, setSettledLoads] = useState(0);
-  const maybeLoadOlder = useCallback(() => {
-    const el = scrollRef.current;
-    if (!el || el.scrollTop >= NEAR_TOP_PX || !hasOlder || !loaded || anchor.current !== null) return;
-    anchor.current = { firstId, totalSize: virtualizer.getTotalSize(), scrollTop: el.scrollTop };
-    void loadOlder()
-      .catch(() => {
-        anchor.current = null;
-      })
-      .finally(() => setSettledLoads((n) => n + 1));
-  }, [hasOlder, loaded, firstId, loadOlder, virtualizer]);
-  const maybeLoadOlderRef = useRef(maybeLoadOlder);
-  maybeLoadOlderRef.current = maybeLoadOlder;
-
-  // Runs when older history was prepended (the first id changed): keep the view where it was.
-  useLayoutEffect(() => {
-    const el = scrollRef.current;
-    const saved = anchor.current;
-    if (!el || !saved || saved.firstId === firstId) return;
-    anchor.current = null;
-    el.scrollTop = saved.scrollTop + (virtualizer.getTotalSize() - saved.totalSize);
-    // Still at the top (a short page): keep going, no scroll event will come to ask.
-    requestAnimationFrame(() => maybeLoadOlderRef.current());
-  }, [firstId]);
-
-  // A load that settled without changing the first row (an error, or older messages the filters
-  // hide) releases the anchor, and loads further back if the reader is still at the top.
-  useLayoutEffect(() => {
-    if (settledLoads === 0 || anchor.current === null || anchor.current.firstId !== firstId) return;
-    anchor.current = null;
-    requestAnimationFrame(() => maybeLoadOlderRef.current());
-  }, [settledLoads]);
+  const { unseen, scrollToEnd, updateNearBottom } = useStickToBottom({
+    scrollRef,
+    virtualizer,
+    count: messages.length,
+    lastId: messages.at(-1)?.id,
+    sentCount,
+    draftLength: drafts.reduce((n, d) => n + d.text.length + 1, 0),
+  });
+  const maybeLoadOlder = useLoadOlder({
+    scrollRef,
+    virtualizer,
+    firstId: messages[0]?.id,
+    hasOlder,
+    loaded,
+    loadOlder,
+  });
 
   const onScroll = useCallback(() => {
-    const el = scrollRef.current;
-    if (!el) return;
-    nearBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < NEAR_BOTTOM_PX;
-    if (nearBottom.current) setUnseen(0);
+    updateNearBottom();
     maybeLoadOlder();
-  }, [maybeLoadOlder]);
+  }, [updateNearBottom, maybeLoadOlder]);
 
   // The right-click target: the row under the pointer, and the word selected in it (Block).
   const [target, setTarget] = useState<{ message: ChatMessage; word: string | null } | null>(null);

@@ -53,6 +53,10 @@ interface Options {
  * it polls `?cursor=` through SWR — about every second while the person is active, backing off
  * to 30 s when idle or hidden, at once after a send and on focus. The MessageFeed keeps polls
  * from overlapping, never asks for a range twice, and merges pushed and polled pages by id.
+ *
+ * One copy of the messages: the feed owns the stored ones and the page reads them from it
+ * (`useSyncExternalStore`); SWR only schedules the polls and reports their errors, its data is
+ * just the cursor a poll reached. The outbox owns my unsent inputs; the two are merged in one memo.
  */
 export function useMessages({ api, room, query, me, onArrived, onLiveEvent }: Options): MessagesState {
   const meRef = useRef(me);
@@ -60,18 +64,24 @@ export function useMessages({ api, room, query, me, onArrived, onLiveEvent }: Op
   const onArrivedRef = useRef(onArrived);
   onArrivedRef.current = onArrived;
 
-  const queryKey = serverQueryKey(query);
+  const serverQuery = useQueryByKey(query);
+  const queryKey = serverQueryKey(serverQuery);
   const liveRef = useRef<ConnectionState>("connecting");
-  // One feed per query key (not per query object identity).
   const feed = useMemo(
     () =>
-      new MessageFeed(api, query, {
+      new MessageFeed(api, serverQuery, {
         isMine: (m) => isMine(m, meRef.current),
         isLive: () => liveRef.current === "live",
         initialPage: readInitialWindow(room),
       }),
-    [api, queryKey, room],
+    [api, serverQuery, room],
   );
+  const held = useSyncExternalStore(
+    feed.subscribe,
+    () => feed.current,
+    () => EMPTY_WINDOW,
+  );
+  const current = useKeptUntilLoaded(feed, held);
 
   const { mode, lastActiveAt } = useActivity();
   // A new function identity restarts SWR's timer, so leaving idle or hidden polls on the fast pace.
@@ -81,25 +91,20 @@ export function useMessages({ api, room, query, me, onArrived, onLiveEvent }: Op
     [mode, lastActiveAt],
   );
 
-  const fetcher = useCallback(async () => {
+  // A poll: the feed stores what it brings; SWR keeps only the cursor reached (its data is never read).
+  const poll = useCallback(async () => {
     const synced = await feed.sync();
     const arrived = feed.takeArrived();
     if (arrived.length) onArrivedRef.current?.(arrived);
-    return synced;
+    return synced.cursor;
   }, [feed]);
 
-  // This feed's own first page (SWR may still show the previous query's data meanwhile).
-  const subscribeToFeed = useCallback((onChange: () => void) => feed.subscribe(onChange), [feed]);
-  const feedLoaded = useSyncExternalStore(
-    subscribeToFeed,
-    () => feed.current.loaded,
-    () => false,
-  );
-  const connection = useLive({ feed, room, query, loaded: feedLoaded, onArrived, onEvent: onLiveEvent });
+  // The socket opens on this feed's own first page (the view may still show the previous feed's).
+  const connection = useLive({ feed, room, query: serverQuery, loaded: held.loaded, onArrived, onEvent: onLiveEvent });
   liveRef.current = connection;
   const live = connection === "live";
 
-  const config: SWRConfiguration<MessageWindow, Error> = {
+  const config: SWRConfiguration<number, Error> = {
     // Pushed messages need no timer; polling resumes the moment the socket is away.
     refreshInterval: live ? 0 : refreshInterval,
     // Hidden tabs still poll, slowly (POLL.hiddenMs), so the title's unread count (N2) stays true.
@@ -108,23 +113,20 @@ export function useMessages({ api, room, query, me, onArrived, onLiveEvent }: Op
     focusThrottleInterval: 1_000,
     // The feed folds overlapping calls itself; SWR's own dedupe would stretch the 1 s pace.
     dedupingInterval: 0,
-    keepPreviousData: true,
     onErrorRetry: (error, _key, _config, revalidate, { retryCount }) => {
       const hinted = error instanceof ApiError && error.retryAfter ? error.retryAfter * 1000 : 0;
       const backoff = Math.min(POLL.maxMs, POLL.activeMs * 2 ** Math.min(retryCount, 5));
       window.setTimeout(() => revalidate({ retryCount }), Math.max(hinted, backoff));
     },
   };
-  const { data, error, mutate } = useSWR<MessageWindow, Error>(["messages", room, queryKey], fetcher, config);
+  const { error, mutate: pollNow } = useSWR<number, Error>(["messages", room, queryKey], poll, config);
 
-  // Changes made outside a poll (a POST answer, older history) reach SWR's copy at once.
-  useEffect(() => feed.subscribe((changed) => void mutate(changed, { revalidate: false })), [feed, mutate]);
-
+  // Coming back (from idle or a hidden tab) polls at once rather than at the end of a slow interval.
   const previousMode = useRef(mode);
   useEffect(() => {
-    if (previousMode.current !== "active" && mode === "active" && liveRef.current !== "live") void mutate();
+    if (previousMode.current !== "active" && mode === "active" && liveRef.current !== "live") void pollNow();
     previousMode.current = mode;
-  }, [mode, mutate]);
+  }, [mode, pollNow]);
 
   // My unsent messages: retried by themselves on network/5xx failures, kept across reloads (C4).
   const outbox = useMemo(
@@ -134,13 +136,13 @@ export function useMessages({ api, room, query, me, onArrived, onLiveEvent }: Op
         onStored: (stored) => {
           feed.accept(stored);
           // Live, the stored copy and its queue changes arrive by push; polling asks at once.
-          if (liveRef.current !== "live") void mutate();
+          if (liveRef.current !== "live") void pollNow();
         },
         store: localOutboxStore(room),
         now: Date.now,
         schedule: (fn, ms) => window.setTimeout(fn, ms),
       }),
-    [api, feed, room, mutate],
+    [api, feed, room, pollNow],
   );
   useEffect(() => outbox.resumeSaved(), [outbox]);
   const sends = useSyncExternalStore(
@@ -161,7 +163,7 @@ export function useMessages({ api, room, query, me, onArrived, onLiveEvent }: Op
     }
   }, [feed]);
 
-  const current = data ?? EMPTY_WINDOW;
+  // What the page shows: the stored messages, then my sends the server has not stored yet.
   const messages = useMemo(() => {
     // A removed message of mine is still "stored": its tombstone must not bring back my local copy.
     const stored = new Set(current.messages.map((m) => m.id));
@@ -183,4 +185,35 @@ export function useMessages({ api, room, query, me, onArrived, onLiveEvent }: Op
     send,
     retry,
   };
+}
+
+/**
+ * The same query object for as long as its server key stays the same (the page builds a new
+ * object on every hash change), so the feed and its socket live exactly as long as the query.
+ */
+function useQueryByKey(query: ServerQuery): ServerQuery {
+  const [held, setHeld] = useState(query);
+  if (serverQueryKey(held) === serverQueryKey(query)) return held;
+  setHeld(query);
+  return query;
+}
+
+/**
+ * What the view shows of `held`, the feed's window. A new query's feed starts empty: until its
+ * first page arrives, the view keeps showing what the previous feed last had (as SWR's
+ * keepPreviousData did) rather than flashing an empty list. A feed that reloads its own history
+ * shows empty meanwhile: that history is the one being replaced.
+ */
+function useKeptUntilLoaded(feed: MessageFeed, held: MessageWindow): MessageWindow {
+  // The previous feed's last loaded window, kept only until this feed's first page.
+  const [handover, setHandover] = useState<{ feed: MessageFeed; previous: MessageWindow | null }>({
+    feed,
+    previous: null,
+  });
+  let previous = handover.previous;
+  if (handover.feed !== feed) previous = handover.feed.current.loaded ? handover.feed.current : handover.previous;
+  if (held.loaded) previous = null;
+  // Adjusted while rendering (React's pattern for "an input changed"): at most twice per new feed.
+  if (handover.feed !== feed || handover.previous !== previous) setHandover({ feed, previous });
+  return previous ?? held;
 }

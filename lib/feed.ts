@@ -63,11 +63,14 @@ export class MessageFeed {
     return this.window;
   }
 
-  /** Called with every new window (also for changes made outside a sync, e.g. a POST answer). */
-  subscribe(listener: (window: MessageWindow) => void): () => void {
+  /**
+   * Called with every new window (also for changes made outside a sync, e.g. a POST answer).
+   * Bound, so it can be handed to `useSyncExternalStore` as it is.
+   */
+  subscribe = (listener: (window: MessageWindow) => void): (() => void) => {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
-  }
+  };
 
   /** New messages that arrived by polling since the last call. */
   takeArrived(): Message[] {
