@@ -43,8 +43,10 @@ const optIn = [process.env.SWW_SCREENSHOTS ? null : "@screenshots", process.env.
 
 export default defineConfig({
   testDir: "tests/e2e",
+  // Two spec files at once (tests inside a file stay in order). Every test works in a room of its
+  // own, or in the bot's room on messages of its own; a test that stops a Worker starts its own.
   fullyParallel: false,
-  workers: 1,
+  workers: 2,
   retries: 0,
   timeout: 30_000,
   expect: { timeout: 5_000 },

@@ -21,6 +21,9 @@ export default defineConfig({
   ],
   test: {
     include: ["workers/**/*.test.ts"],
+    // Each file gets its own workerd isolate and storage, so files are independent; vitest's
+    // default on a 2-core machine (cores minus one) ran them one after another.
+    maxWorkers: 2,
     testTimeout: 60_000,
   },
 });

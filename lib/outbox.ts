@@ -87,7 +87,7 @@ export class Outbox {
   /** The person pressed Retry: a fresh outage allowance, the same id. */
   retry(id: string): void {
     const local = this.sends.find((s) => s.input.id === id);
-    if (!local || local.state !== "failed") return;
+    if (local?.state !== "failed") return;
     this.update(id, {
       state: "sending",
       error: undefined,

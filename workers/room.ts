@@ -87,7 +87,7 @@ export class Room extends DurableObject<Bindings> {
   readonly clock = new RoomClock();
   private readonly storage = new StorageTotals(() => this.clock.now());
   private readonly live: LiveHub;
-  private readonly drafts = new Drafts(Date.now, PROGRESS.minIntervalMs);
+  private readonly drafts = new Drafts(() => this.clock.now(), PROGRESS.minIntervalMs);
   private name = "";
   private alarmAt: number | null = null;
 
@@ -158,7 +158,7 @@ export class Room extends DurableObject<Bindings> {
         },
         changesSince: (rev) => this.changes.since(rev, CHANGES_PAGE),
       },
-      Date.now,
+      () => this.clock.now(),
     );
     // Keep-alives are answered by the runtime itself, so an idle room full of sockets stays asleep.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(LIVE.ping, LIVE.pong));

@@ -120,10 +120,13 @@ describe("streamed replies", () => {
       // Whatever it still sent about q2 was refused as a lost lease.
       expect(late.length).toBeGreaterThan(0);
       for (const call of late) expect(call.status).toBe(409);
-      // Its buffered tokens are read at once on waking, so the first progress always goes out. Its
-      // complete goes out too unless the overdue heartbeat's 409 lands first (then it stops silently).
+      // Which calls go out depends on a race the bot may rightly lose early: on waking it reads its
+      // buffered tokens (a progress, or straight to complete once the stream has ended) while its
+      // overdue heartbeat is answered 409 (then it stops). Every one was refused; the Room's 409 for
+      // a stale progress is pinned exactly in workers/test/progress.test.ts ("a progress for a
+      // message whose lease expired and was claimed by another worker is 409 and shows nothing").
       const sent = new Set(late.map((c) => c.path.split("/").pop()));
-      expect(sent.has("progress")).toBe(true);
+      expect(sent.has("progress") || sent.has("complete")).toBe(true);
 
       // Give any stray frame time to arrive, then check nothing of the frozen bot's text was ever shown.
       await new Promise((r) => setTimeout(r, 500));

@@ -5,9 +5,18 @@
  */
 export class RoomClock {
   private offsetMs = 0;
+  private frozenAt: number | null = null;
 
   now(): number {
-    return Date.now() + this.offsetMs;
+    return (this.frozenAt ?? Date.now()) + this.offsetMs;
+  }
+
+  /**
+   * Stops time (tests): from here on it moves only by advance(), so a check such as "within
+   * 100 ms of the last one" cannot depend on how fast a loaded machine answers the requests.
+   */
+  freeze(): void {
+    this.frozenAt ??= Date.now();
   }
 
   /** Jumps ahead by `ms` (tests). Only forward: the room's seq and lease logic assume time never goes back. */

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { LIMITS, PROGRESS } from "../../types";
 import { allMessages, BOT_TOKEN, call, claimNext, freshRoom, postMessage } from "./client";
 import { LiveClient } from "./live-client";
+import { advanceRoomClock, freezeRoomClock } from "./room-time";
 
 const q = (room: string, route: string) => `/api/queue/${route}?room=${room}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -125,7 +126,7 @@ describe("progress: drafts reach subscribers and are never stored", () => {
     });
     // The same lease length as claimed, so this progress does not extend it (5 s remain of 5).
     await progress(room, { messageId: "x", leaseToken: dying.body.lease.token, text: "partial", leaseSeconds: 5 });
-    await sleep(5_100);
+    await advanceRoomClock(room, 5_100);
     // Nobody calls the API: the alarm alone notices the expiry and removes the draft.
     await runDurableObjectAlarm(env.ROOM.get(env.ROOM.idFromName(room)));
 
@@ -149,6 +150,8 @@ describe("progress: bad input gets its status and changes nothing", () => {
     const room = freshRoom("prog");
     const watcher = await LiveClient.open(room, "cursor=0");
     const leaseToken = await claimed(room);
+    // "Too fast" must not depend on how quickly a loaded machine answers the requests in between.
+    await freezeRoomClock(room);
     expect((await progress(room, { messageId: "ask", leaseToken, text: "kept" })).status).toBe(200);
     await watcher.until(() => watcher.of("draft").length === 1, "the accepted draft");
     const snapshot = async () => ({
@@ -202,7 +205,7 @@ describe("progress: bad input gets its status and changes nothing", () => {
     const room = freshRoom("prog");
     const watcher = await LiveClient.open(room, "cursor=0");
     const oldToken = await claimed(room, "ask", 5);
-    await sleep(5_100);
+    await advanceRoomClock(room, 5_100);
     const fresh = await claimNext(room, "w2");
     expect(fresh.status).toBe(200);
     const zombie = await progress(room, { messageId: "ask", leaseToken: oldToken, text: "zombie text" });

@@ -10,3 +10,9 @@ export async function advanceRoomClock(room: string, ms: number): Promise<void> 
   const stub = env.ROOM.get(env.ROOM.idFromName(room));
   await runInDurableObject(stub, (instance: Room) => instance.clock.advance(ms));
 }
+
+/** Stops a room's clock: it moves only by advanceRoomClock from here on. */
+export async function freezeRoomClock(room: string): Promise<void> {
+  const stub = env.ROOM.get(env.ROOM.idFromName(room));
+  await runInDurableObject(stub, (instance: Room) => instance.clock.freeze());
+}
