@@ -54,7 +54,6 @@ export const liveQuerySchema = z.object({
 
 /** What the Worker hands the Room for one live subscription (validated again there). */
 export const liveParamsSchema = z.object({
-  room: z.string(),
   cursor: z.number().int().min(0).optional(),
   filter: liveFilterSchema,
   rev: z.number().int().min(0).optional(),

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { groupGone, signalGroup, sleep } from "../../tests/support/process-group.ts";
 import { freePort } from "../../tests/support/worker-process.ts";
 import { type CpuReading, readProcessGroupCpu } from "./process-cpu.ts";
 
@@ -119,30 +120,7 @@ async function stopGroup(child: ChildProcess, exited: Promise<void>): Promise<vo
   signalGroup(group, "SIGINT");
   await withDeadline(exited, SHUTDOWN_TIMEOUT_MS);
   // npm may exit before wrangler's workerd has finished: wait for the whole group.
-  const deadline = Date.now() + SHUTDOWN_TIMEOUT_MS;
-  while (groupAlive(group) && Date.now() < deadline) await sleep(100);
-  if (groupAlive(group)) signalGroup(group, "SIGKILL");
-}
-
-function signalGroup(group: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-group, signal);
-  } catch {
-    // The group is already gone.
-  }
-}
-
-function groupAlive(group: number): boolean {
-  try {
-    process.kill(-group, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  if (!(await groupGone(group, SHUTDOWN_TIMEOUT_MS))) signalGroup(group, "SIGKILL");
 }
 
 /** Waits for `promise`, or `ms` at most; the timer is cleared so it never holds the process open. */

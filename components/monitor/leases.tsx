@@ -3,8 +3,8 @@
 import { useState } from "react";
 import type { MonitorActions } from "@/hooks/use-monitor";
 import { formatExpiry, type LeaseRow } from "@/lib/monitor";
-import { FailForm } from "./fail-form";
 import { Empty, EntityTag, failButtonClass, MessageId, Panel, Rows, requeueButtonClass } from "./panel";
+import { ReasonForm } from "./reason-form";
 
 /** O1/O3: messages being answered right now, who holds each lease and until when; requeue or fail one stuck. */
 export function Leases({
@@ -71,11 +71,12 @@ export function Leases({
                   <span>attempt {l.attempts + 1}</span>
                 </p>
                 {failing === l.messageId ? (
-                  <FailForm
+                  <ReasonForm
+                    action="Fail"
                     messageId={l.messageId}
                     busy={busy}
                     onCancel={() => setFailing(null)}
-                    onFail={async (reason) => {
+                    onSubmit={async (reason) => {
                       if (await actions.run("fail", l.messageId, reason)) setFailing(null);
                     }}
                   />

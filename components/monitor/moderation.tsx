@@ -7,6 +7,7 @@ import { auditLine, canRestore, MUTE_CHOICES, moderationErrorText, targetLabel }
 import { formatAgo, formatExpiry } from "@/lib/monitor";
 import { type Message, MODERATION, type MuteRequestTarget, type MuteTarget } from "@/types";
 import { actionButtonClass, Empty, failButtonClass, MessageId, Panel, Rows, requeueButtonClass } from "./panel";
+import { ReasonForm } from "./reason-form";
 
 const inputClass =
   "h-7 min-w-0 rounded-md border border-white/15 bg-black/50 px-2 text-xs text-neutral-100 outline-none placeholder:text-neutral-500 focus:border-white/40";
@@ -52,10 +53,11 @@ export function RecentMessages({ data, now }: { data: ModerationData; now: numbe
                 />
               ) : null}
               {removing === m.id ? (
-                <RemoveForm
+                <ReasonForm
+                  action="Remove"
                   messageId={m.id}
                   busy={data.busy.has(m.id)}
-                  onRemove={async (reason) => {
+                  onSubmit={async (reason) => {
                     if (await data.remove(m.id, reason)) setRemoving(null);
                   }}
                   onCancel={() => setRemoving(null)}
@@ -216,52 +218,6 @@ function MinutesSelect({ value, onChange }: { value: number; onChange: (minutes:
         </option>
       ))}
     </select>
-  );
-}
-
-function RemoveForm({
-  messageId,
-  busy,
-  onRemove,
-  onCancel,
-}: {
-  messageId: string;
-  busy: boolean;
-  onRemove: (reason: string) => void;
-  onCancel: () => void;
-}) {
-  const [reason, setReason] = useState("");
-  const input = useRef<HTMLInputElement>(null);
-  useEffect(() => input.current?.focus(), []);
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    onRemove(reason);
-  };
-  return (
-    <form
-      onSubmit={submit}
-      onKeyDown={(e) => {
-        if (e.key === "Escape") onCancel();
-      }}
-      aria-label={`Remove ${messageId}`}
-      className="mt-1.5 flex flex-wrap items-center gap-1.5"
-    >
-      <input
-        ref={input}
-        value={reason}
-        onChange={(e) => setReason(e.target.value)}
-        maxLength={MODERATION.reasonMax}
-        aria-label={`Reason for removing ${messageId}`}
-        placeholder={`Reason (default: ${MODERATION.defaultRemoveReason})`}
-        className={`${inputClass} flex-1 basis-48`}
-      />
-      <button type="submit" disabled={busy} className={failButtonClass} aria-label={`Confirm remove ${messageId}`}>
-        {busy ? "Removing…" : "Remove it"}
-      </button>
-      <button type="button" onClick={onCancel} className={cancelClass}>
-        Cancel
-      </button>
-    </form>
   );
 }
 

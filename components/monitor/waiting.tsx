@@ -3,8 +3,8 @@
 import { useState } from "react";
 import type { MonitorActions } from "@/hooks/use-monitor";
 import { formatDuration, type PendingRow } from "@/lib/monitor";
-import { FailForm } from "./fail-form";
 import { Empty, EntityTag, failButtonClass, MessageId, Panel, Rows } from "./panel";
+import { ReasonForm } from "./reason-form";
 
 /** O3: waiting messages (listed with the admin token), in the order bots take them; fail one by hand. */
 export function Waiting({
@@ -61,11 +61,12 @@ export function Waiting({
                   <span className="text-neutral-300">{m.username}:</span> {m.text}
                 </p>
                 {failing === m.id ? (
-                  <FailForm
+                  <ReasonForm
+                    action="Fail"
                     messageId={m.id}
                     busy={busy}
                     onCancel={() => setFailing(null)}
-                    onFail={async (reason) => {
+                    onSubmit={async (reason) => {
                       if (await actions.run("fail", m.id, reason)) setFailing(null);
                     }}
                   />

@@ -5,6 +5,7 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { groupGone, signalGroup, sleep } from "./process-group.ts";
 import { freePort, REPO_ROOT } from "./worker-process.ts";
 
 const READY_TIMEOUT_MS = 90_000;
@@ -93,8 +94,7 @@ export async function createRestartableWorker(vars: Record<string, string> = {})
     if (pid === undefined) return;
     signalGroup(pid, "SIGKILL");
     kills++;
-    const deadline = Date.now() + 10_000;
-    while (groupAlive(pid) && Date.now() < deadline) await sleep(50);
+    await groupGone(pid, 10_000, 50);
     child = null;
   };
 
@@ -119,25 +119,4 @@ export async function createRestartableWorker(vars: Record<string, string> = {})
     kill,
     dispose,
   };
-}
-
-function signalGroup(group: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-group, signal);
-  } catch {
-    // already gone
-  }
-}
-
-function groupAlive(group: number): boolean {
-  try {
-    process.kill(-group, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

@@ -40,7 +40,7 @@ live.openapi(liveRoute, async (c) => {
   if (users.length > LIVE.maxFilterUsers) {
     throw new HttpError("invalid_input", `a live subscription filters by at most ${LIVE.maxFilterUsers} user pairs`);
   }
-  const params: LiveParams = { room: c.var.room, cursor: q.cursor, rev: q.rev, filter: { channel: q.type, users } };
+  const params: LiveParams = { cursor: q.cursor, rev: q.rev, filter: { channel: q.type, users } };
   const headers = new Headers({ upgrade: "websocket", [LIVE_PARAMS_HEADER]: JSON.stringify(params) });
   return roomStub(c).fetch(new Request("https://room.internal/live", { headers }));
 });
