@@ -24,7 +24,6 @@ export const commentsQuerySchema = z.object({
   /** With `cursor`: also answer the messages changed in place (removed, restored) after this rev. */
   rev: intParam(0, Number.MAX_SAFE_INTEGER).optional(),
 });
-export type CommentsQuery = z.infer<typeof commentsQuerySchema>;
 
 export const commentsPageSchema = z.object({
   comments: z.array(messageSchema),
@@ -133,7 +132,7 @@ export const statsSchema = publicStatsSchema.extend({
 export type Stats = z.infer<typeof statsSchema>;
 
 /** The admin-only part of {@link Stats}: bot identities and hostnames, lease holders, failure reasons. */
-export const ADMIN_ONLY_STATS = ["leases", "bots", "recentFailures"] as const;
+const ADMIN_ONLY_STATS = ["leases", "bots", "recentFailures"] as const;
 
 /** What either view of `/api/stats` parses as; the admin view when the admin fields are there. */
 export const anyStatsSchema = z.union([statsSchema, publicStatsSchema]);

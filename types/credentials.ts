@@ -7,12 +7,12 @@ import { z } from "zod";
 export const ALL_ENTITIES = "*" as const;
 
 /** Names an operator reads in audit trails; `admin` and `BOT_TOKEN` are taken by the two secrets. */
-export const tokenNameSchema = z
+const tokenNameSchema = z
   .string()
   .regex(/^[A-Za-z0-9_.-]{1,64}$/, "a token name is 1–64 letters, digits, '_', '.' or '-'")
   .refine((n) => n !== "admin" && n !== "BOT_TOKEN", "'admin' and 'BOT_TOKEN' name the configured secrets");
 
-export const scopedEntityIdSchema = z.string().min(1).max(64);
+const scopedEntityIdSchema = z.string().min(1).max(64);
 
 export const entityScopeSchema = z.union([
   z.literal(ALL_ENTITIES),
@@ -22,13 +22,12 @@ export type EntityScope = z.infer<typeof entityScopeSchema>;
 
 /** `POST /api/admin/tokens` (admin token). */
 export const createBotTokenSchema = z.object({ name: tokenNameSchema, entities: entityScopeSchema });
-export type CreateBotToken = z.infer<typeof createBotTokenSchema>;
 
 /** `POST /api/admin/tokens/revoke` (admin token). */
 export const revokeBotTokenSchema = z.object({ name: tokenNameSchema });
 
 /** A token as listed: never its secret or its hash. */
-export const botTokenInfoSchema = z.object({
+const botTokenInfoSchema = z.object({
   name: z.string(),
   entities: entityScopeSchema,
   createdAt: z.number().int(),

@@ -62,16 +62,16 @@ export type LiveParams = z.infer<typeof liveParamsSchema>;
 
 // ── client → server ─────────────────────────────────────────────────────────────────────────
 
-export const resumeFrameSchema = z.object({ type: z.literal("resume"), cursor: z.number().int().min(0) });
-export const filterFrameSchema = z.object({ type: z.literal("filter"), filter: liveFilterSchema });
-export const pingFrameSchema = z.object({ type: z.literal("ping") });
+const resumeFrameSchema = z.object({ type: z.literal("resume"), cursor: z.number().int().min(0) });
+const filterFrameSchema = z.object({ type: z.literal("filter"), filter: liveFilterSchema });
+const pingFrameSchema = z.object({ type: z.literal("ping") });
 export const clientFrameSchema = z.discriminatedUnion("type", [resumeFrameSchema, filterFrameSchema, pingFrameSchema]);
 export type ClientFrame = z.infer<typeof clientFrameSchema>;
 
 // ── server → client ─────────────────────────────────────────────────────────────────────────
 
 /** A queue transition of an addressed message (replaces polling `/api/comments/status`). */
-export const queueChangeSchema = z.object({
+const queueChangeSchema = z.object({
   id: messageIdSchema,
   seq: z.number().int().positive(),
   status: queueStatusSchema,
@@ -82,7 +82,7 @@ export const queueChangeSchema = z.object({
 export type QueueChange = z.infer<typeof queueChangeSchema>;
 
 /** The text an entity has generated so far for an addressed message (never stored as a message). */
-export const draftSchema = z.object({
+const draftSchema = z.object({
   messageId: messageIdSchema,
   entity: z.string(),
   username: z.string(),
@@ -92,7 +92,7 @@ export const draftSchema = z.object({
 });
 export type Draft = z.infer<typeof draftSchema>;
 
-export const helloEventSchema = z.object({
+const helloEventSchema = z.object({
   type: z.literal("hello"),
   /** Highest committed seq in the room. */
   head: z.number().int().min(0),
@@ -101,7 +101,7 @@ export const helloEventSchema = z.object({
   drafts: z.array(draftSchema).default([]),
   entities: z.array(entitySeenSchema).default([]),
 });
-export const messagesEventSchema = z.object({
+const messagesEventSchema = z.object({
   type: z.literal("messages"),
   /** Ascending by seq; only messages this socket's filter shows. */
   messages: z.array(messageSchema),
@@ -110,26 +110,26 @@ export const messagesEventSchema = z.object({
   /** Catch-up stopped at its page limit: send `resume` with `cursor` for the rest. */
   hasMore: z.boolean().default(false),
 });
-export const queueEventSchema = z.object({ type: z.literal("queue"), changes: z.array(queueChangeSchema) });
-export const presenceEventSchema = z.object({ type: z.literal("presence"), entities: z.array(entitySeenSchema) });
-export const draftEventSchema = z.object({ type: z.literal("draft"), draft: draftSchema });
-export const draftGoneEventSchema = z.object({
+const queueEventSchema = z.object({ type: z.literal("queue"), changes: z.array(queueChangeSchema) });
+const presenceEventSchema = z.object({ type: z.literal("presence"), entities: z.array(entitySeenSchema) });
+const draftEventSchema = z.object({ type: z.literal("draft"), draft: draftSchema });
+const draftGoneEventSchema = z.object({
   type: z.literal("draft-gone"),
   messageId: messageIdSchema,
   /** `complete` (the stored reply follows in a `messages` event), `failed`, `released`, `expired`. */
   reason: z.enum(["complete", "failed", "released", "expired", "removed"]),
 });
 /** Messages that changed in place (a moderation tombstone, a restore): replace by id. */
-export const updatedEventSchema = z.object({
+const updatedEventSchema = z.object({
   type: z.literal("updated"),
   messages: z.array(messageSchema),
   /** The room's change revision these reflect: poll (`rev=`) or reconnect from it. */
   rev: z.number().int().min(0).optional(),
 });
 /** The keep-alive answer (sent by the runtime, byte for byte LIVE.pong). */
-export const pongEventSchema = z.object({ type: z.literal("pong") });
+const pongEventSchema = z.object({ type: z.literal("pong") });
 /** A recoverable problem with the client's last frame; the socket stays open. */
-export const errorEventSchema = z.object({ type: z.literal("error"), code: z.string(), message: z.string() });
+const errorEventSchema = z.object({ type: z.literal("error"), code: z.string(), message: z.string() });
 
 export const serverEventSchema = z.discriminatedUnion("type", [
   helloEventSchema,
@@ -143,5 +143,3 @@ export const serverEventSchema = z.discriminatedUnion("type", [
   pongEventSchema,
 ]);
 export type ServerEvent = z.infer<typeof serverEventSchema>;
-export type HelloEvent = z.infer<typeof helloEventSchema>;
-export type MessagesEvent = z.infer<typeof messagesEventSchema>;

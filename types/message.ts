@@ -53,7 +53,6 @@ export const usernameSchema = usernameOf(LIMITS.usernameMax, "a person's");
 export const aiUsernameSchema = usernameOf(LIMITS.aiUsernameMax, "an AI");
 
 export const messageTypeSchema = z.enum(["human", "AI"]);
-export type MessageType = z.infer<typeof messageTypeSchema>;
 
 export const queueStatusSchema = z.enum(["pending", "processing", "complete", "failed"]);
 export type QueueStatus = z.infer<typeof queueStatusSchema>;
@@ -64,17 +63,16 @@ export const entityIdSchema = z.string().min(1).max(64);
 export const prioritySchema = z.number().int().min(0).max(LIMITS.priorityMax);
 
 /** What a client may send in `botParams`. Server-owned fields are accepted and ignored. */
-export const botParamsInputSchema = z.object({
+const botParamsInputSchema = z.object({
   entity: entityIdSchema,
   priority: prioritySchema.optional(),
   model: z.string().min(1).max(128).optional(),
   /** Reply identity `name:color` or `name:random`. */
   ais: z.string().min(1).max(64).optional(),
 });
-export type BotParamsInput = z.infer<typeof botParamsInputSchema>;
 
 /** `botParams` as stored and returned by the server. */
-export const botParamsSchema = botParamsInputSchema.extend({
+const botParamsSchema = botParamsInputSchema.extend({
   priority: prioritySchema,
   status: queueStatusSchema,
   attempts: z.number().int().min(0),
@@ -88,7 +86,6 @@ export const botParamsSchema = botParamsInputSchema.extend({
    */
   processed: z.boolean().optional(),
 });
-export type BotParams = z.infer<typeof botParamsSchema>;
 
 /**
  * Context is advisory: the newest `contextMax` lines are kept and older ones dropped, never refused.
@@ -155,4 +152,3 @@ export type Message = z.infer<typeof messageSchema>;
 export const messagePatchSchema = z.object({
   botParams: z.object({ processed: z.boolean() }),
 });
-export type MessagePatch = z.infer<typeof messagePatchSchema>;

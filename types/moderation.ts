@@ -28,7 +28,7 @@ export type RemoveRequest = z.infer<typeof removeRequestSchema>;
 export const restoreRequestSchema = z.object({ messageId: messageIdSchema });
 
 /** Who a mute stops: a client address (as the edge reports it), or one exact identity. */
-export const muteTargetSchema = z.union([
+const muteTargetSchema = z.union([
   z.object({ address: z.string().trim().min(1).max(64) }).strict(),
   z.object({ username: usernameSchema, color: colorSchema }).strict(),
 ]);
@@ -38,7 +38,7 @@ export type MuteTarget = z.infer<typeof muteTargetSchema>;
  * What an operator may name when muting: a target, or `{messageId}` — the address that posted
  * that message, which the room remembers for its recent posts (in memory) and never shows on the wire.
  */
-export const muteRequestTargetSchema = z.union([muteTargetSchema, z.object({ messageId: messageIdSchema }).strict()]);
+const muteRequestTargetSchema = z.union([muteTargetSchema, z.object({ messageId: messageIdSchema }).strict()]);
 export type MuteRequestTarget = z.infer<typeof muteRequestTargetSchema>;
 
 export const muteRequestSchema = z.object({
@@ -50,7 +50,7 @@ export type MuteRequest = z.infer<typeof muteRequestSchema>;
 
 export const unmuteRequestSchema = z.object({ target: muteTargetSchema });
 
-export const muteSchema = z.object({
+const muteSchema = z.object({
   target: muteTargetSchema,
   until: z.number().int(),
   reason: z.string(),
@@ -62,10 +62,10 @@ export const mutesResponseSchema = z.object({ mutes: z.array(muteSchema) });
 export const muteResponseSchema = z.object({ success: z.literal(true), mute: muteSchema });
 export const unmuteResponseSchema = z.object({ success: z.literal(true), lifted: z.boolean() });
 
-export const auditActionSchema = z.enum(["remove", "restore", "mute", "unmute"]);
+const auditActionSchema = z.enum(["remove", "restore", "mute", "unmute"]);
 export type AuditAction = z.infer<typeof auditActionSchema>;
 
-export const auditEntrySchema = z.object({
+const auditEntrySchema = z.object({
   id: z.number().int(),
   at: z.number().int(),
   operator: z.string(),

@@ -4,11 +4,11 @@ import { aiUsernameSchema, colorSchema, entityIdSchema, LIMITS, messageIdSchema,
 export const LEASE = { minSeconds: 5, maxSeconds: 600, defaultSeconds: 60, maxWaitSeconds: 25 } as const;
 
 export const workerIdSchema = z.string().min(1).max(128);
-export const leaseSecondsSchema = z.number().int().min(LEASE.minSeconds).max(LEASE.maxSeconds);
-export const waitSecondsSchema = z.number().min(0).max(LEASE.maxWaitSeconds);
-export const leaseTokenSchema = z.string().min(1).max(128);
+const leaseSecondsSchema = z.number().int().min(LEASE.minSeconds).max(LEASE.maxSeconds);
+const waitSecondsSchema = z.number().min(0).max(LEASE.maxWaitSeconds);
+const leaseTokenSchema = z.string().min(1).max(128);
 
-export const leaseSchema = z.object({ token: z.string(), expiresAt: z.number().int() });
+const leaseSchema = z.object({ token: z.string(), expiresAt: z.number().int() });
 export type Lease = z.infer<typeof leaseSchema>;
 
 export const pendingQuerySchema = z.object({
@@ -27,7 +27,7 @@ export const claimRequestSchema = z.object({
 export type ClaimRequest = z.infer<typeof claimRequestSchema>;
 
 /** How a bot presents an entity it serves, so the app can list it by name and color (E5). */
-export const entityProfileSchema = z.object({
+const entityProfileSchema = z.object({
   id: entityIdSchema,
   username: aiUsernameSchema,
   color: colorSchema,
@@ -78,7 +78,7 @@ export const progressRequestSchema = z.object({
 export type ProgressRequest = z.infer<typeof progressRequestSchema>;
 export const progressResponseSchema = z.object({ success: z.literal(true), lease: leaseSchema });
 
-export const replyInputSchema = z.object({
+const replyInputSchema = z.object({
   text: z.string().trim().min(1, "reply text is required").max(LIMITS.textMax),
   username: aiUsernameSchema.optional(),
   color: colorSchema.optional(),

@@ -14,7 +14,7 @@ export const SERIES = {
  * read when the minute closed (or now, for the open minute). The latency fields exist only in the
  * admin view: they describe how the operator's bots perform, not the room's public activity.
  */
-export const seriesMinuteSchema = z.object({
+const seriesMinuteSchema = z.object({
   /** Start of the minute, ms since the epoch (a multiple of 60,000). */
   at: z.number().int(),
   /** Human messages stored. */
