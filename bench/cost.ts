@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { KEEP_ALIVE } from "../lib/keep-alive.ts";
 import type { Message, Stats } from "../types/index.ts";
 import { parseServerTiming } from "../workers/metrics.ts";
 import {
@@ -43,7 +44,7 @@ export const LOADS: Load[] = [
 export const ASSUMPTIONS: Assumptions = {
   pollSeconds: 1,
   sessionMinutes: 60,
-  pingSeconds: 30,
+  keepAliveIdleSeconds: KEEP_ALIVE.idleMs / 1000,
   rooms: 1,
   predecessor: {
     pollSeconds: 1,

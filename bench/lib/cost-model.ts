@@ -48,8 +48,11 @@ export interface Assumptions {
   pollSeconds: number;
   /** A viewer reopens the page (window read + connect) this often. */
   sessionMinutes: number;
-  /** Client keep-alive interval on a WebSocket (billed as incoming messages, 20:1). */
-  pingSeconds: number;
+  /**
+   * A socket pings only after this long without any frame from the room (lib/keep-alive.ts);
+   * pings are billed as incoming WebSocket messages, 20:1.
+   */
+  keepAliveIdleSeconds: number;
   /** Rooms with this load (each has its own Durable Object, awake all month while a bot long-polls). */
   rooms: number;
   /** Predecessor: how often viewers polled, the bot polled, the cache's TTL, what a rebuild did. */
@@ -137,7 +140,11 @@ export function projectSheet(m: Measured, load: Load, a: Assumptions, delivery: 
     // One upgrade per page load (a Worker request and a DO request, measured); frames out are not billed.
     api.requests += pageLoads;
     api.doRequests += pageLoads;
-    wsFrames = viewers * (SECONDS_PER_MONTH / a.pingSeconds);
+    // A ping goes out once per silence of keepAliveIdleSeconds. With the room's frames arriving
+    // at random (a Poisson stream of rate λ, every viewer seeing every message), gaps longer than
+    // T come λ·e^(−λT) times a second: at 100 messages a minute and T = 25 s, never.
+    const perSecond = changesPerSecond;
+    wsFrames = viewers * SECONDS_PER_MONTH * perSecond * Math.exp(-perSecond * a.keepAliveIdleSeconds);
     // Each broadcast reads nothing more: the room sends the rows it just wrote.
   }
   // A month of history: the newest HOT_MESSAGES stay in SQLite, the rest moves to R2 segments.
