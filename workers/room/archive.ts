@@ -283,9 +283,14 @@ export class Archive {
    * rewrite the object (same key, same seq range, the tombstone in place of each such message),
    * then mark those removals purged in one transaction. A crash in between leaves them unmarked
    * and the next alarm writes the same bytes again. Only removals past their grace period go into
-   * the bytes, so one still in it stays restorable. Returns whether more is due.
+   * the bytes, so one still in it stays restorable. Returns whether more is due. `afterWrite` lets
+   * a test fail the process between the R2 write and the transaction.
    */
-  async purgeRemovals(now: number, maxSegments: number): Promise<{ segments: number; more: boolean }> {
+  async purgeRemovals(
+    now: number,
+    maxSegments: number,
+    hooks: { afterWrite?: () => void } = {},
+  ): Promise<{ segments: number; more: boolean }> {
     let segments = 0;
     for (; segments < maxSegments; segments++) {
       const due = this.db.one<{ seq: number }>(
@@ -293,7 +298,7 @@ export class Archive {
         now,
       );
       if (!due) return { segments, more: false };
-      await this.purgeSegmentOf(due.seq, now);
+      await this.purgeSegmentOf(due.seq, now, hooks);
     }
     const more = this.db.one(
       "SELECT seq FROM archived_removals WHERE purged_at IS NULL AND expires_at <= ? LIMIT 1",
@@ -302,7 +307,7 @@ export class Archive {
     return { segments, more: more !== undefined };
   }
 
-  private async purgeSegmentOf(seq: number, now: number): Promise<void> {
+  private async purgeSegmentOf(seq: number, now: number, hooks: { afterWrite?: () => void }): Promise<void> {
     const segment = this.segmentOf(seq);
     const expired = (range: { first: number; last: number }) =>
       this.db.all<ArchivedRemoval>(
@@ -350,6 +355,7 @@ export class Archive {
     const messages = stored.messages.map((m) => fromSegment(m, bySeq.get(m.seq)));
     const bytes = await encodeSegment({ ...stored, messages });
     await this.bucket.put(segment.key, bytes, { httpMetadata: { contentType: "application/gzip" } });
+    hooks.afterWrite?.();
     this.db.transaction(() => {
       markPurged(removals.map((r) => r.seq));
       const indexed = this.db.one<{ bytes: number }>(
