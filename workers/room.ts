@@ -56,6 +56,8 @@ import { SNAPSHOT_SIZE, type Snapshot, type SnapshotDelta, snapshotKey } from ".
 const newId = () => crypto.randomUUID();
 /** After an archive run that failed or made no progress (R2 down, rows changing), the pause before a retry. */
 const ARCHIVE_RETRY_MS = 10_000;
+/** Segments one alarm may rewrite to write in the tombstones of archived removals past their grace period. */
+const PURGE_SEGMENTS_PER_ALARM = 4;
 
 /**
  * One chat room: the single owner of its messages, queue and leases (SQLite), and the only
@@ -79,6 +81,8 @@ export class Room extends DurableObject<Bindings> {
   private archiveOptions!: ArchiveOptions;
   /** When more archiving is due than one alarm may do, the next alarm continues it. */
   private archiveDueAt: number | null = null;
+  /** After a failed segment rewrite for an archived removal, not before this time again. */
+  private purgeRetryAt: number | null = null;
   private readonly waiters = new Waiters();
   private readonly polling = { now: () => this.clock.now(), wait: (ms: number) => this.waiters.wait(ms) };
   private readonly rateBuckets = new RateBuckets();
@@ -121,10 +125,10 @@ export class Room extends DurableObject<Bindings> {
       this.legacy = new LegacyFlow(this.db, this.messages, this.counts);
       this.changes = new Changes(this.db);
       this.audit = new Audit(this.db);
-      this.removals = new Removals(this.db, this.counts, this.changes, this.audit);
+      this.archive = new Archive(this.db, env.ARCHIVE, this.counts, () => ctx.storage.sql.databaseSize);
+      this.removals = new Removals(this.db, this.counts, this.changes, this.audit, this.archive);
       this.mutes = new Mutes(this.db);
       this.postAddresses = new PostAddresses();
-      this.archive = new Archive(this.db, env.ARCHIVE, this.counts, () => ctx.storage.sql.databaseSize);
       // Every row may have moved to R2 (seq never goes back), so head is at least the archive's top.
       this.messages.head = Math.max(this.messages.head, this.archive.floor);
       this.history = new History(this.messages, this.archive);
@@ -156,7 +160,11 @@ export class Room extends DurableObject<Bindings> {
             return question ? [{ draft, question }] : [];
           });
         },
-        changesSince: (rev) => this.changes.since(rev, CHANGES_PAGE),
+        changesSince: (rev) => {
+          // Synchronous (no broadcast may overtake a catch-up): archived entries without R2.
+          const { archived, ...page } = this.changes.since(rev, CHANGES_PAGE);
+          return archived.length ? { ...page, updated: [...page.updated, ...this.archive.atSeqsNow(archived)] } : page;
+        },
       },
       () => this.clock.now(),
     );
@@ -260,14 +268,14 @@ export class Room extends DurableObject<Bindings> {
     return this.runAsync(async () => {
       const page = await this.history.after(cursor, limit, filter);
       // An old client that sends no rev gets exactly the page it always got.
-      return { value: rev === undefined ? page : this.withChanges(page, rev) };
+      return { value: rev === undefined ? page : await this.withChanges(page, rev) };
     });
   }
 
   /** The newest messages, or those before `before`, across hot rows and the archive. */
   async latest(limit: number, filter: PageFilter, before: number | null): Promise<RoomResult<CommentsPage>> {
     return this.runAsync(async () => ({
-      value: this.withChanges(await this.history.before(limit, filter, before)),
+      value: await this.withChanges(await this.history.before(limit, filter, before)),
     }));
   }
 
@@ -279,7 +287,7 @@ export class Room extends DurableObject<Bindings> {
     return this.runAsync(async () => {
       this.storage.kvReads += kvReads;
       this.changed();
-      return { value: this.withChanges(await this.history.before(limit, { type: "ALL", users: [] }, null)) };
+      return { value: await this.withChanges(await this.history.before(limit, { type: "ALL", users: [] }, null)) };
     });
   }
 
@@ -298,7 +306,7 @@ export class Room extends DurableObject<Bindings> {
   ): Promise<RoomResult<SnapshotDelta>> {
     return this.runAsync(async () => {
       this.storage.kvReads += kvReads;
-      const page = this.withChanges(await this.history.after(seq, limit, { type: "ALL", users: [] }), rev);
+      const page = await this.withChanges(await this.history.after(seq, limit, { type: "ALL", users: [] }), rev);
       return { value: { ...page, refreshed: this.messages.byIds(openIds.slice(0, SNAPSHOT_SIZE)) } };
     });
   }
@@ -497,9 +505,15 @@ export class Room extends DurableObject<Bindings> {
 
   // ── moderation (issue 15): operator actions; each returns what changed for the live broadcast ──
 
-  remove(req: RemoveRequest, operator: string): RoomResult<ModerationOutcome> {
-    return this.run(() => {
-      const value = this.removals.remove(req.messageId, req.reason, operator, this.clock.now());
+  /**
+   * A hot message is removed in one synchronous step, as always; an archived one is found through
+   * the archive's id index first (a corrupt segment is 503, an id stored nowhere 404).
+   */
+  async remove(req: RemoveRequest, operator: string): Promise<RoomResult<ModerationOutcome>> {
+    return this.runAsync(async () => {
+      const value = this.removals.holds(req.messageId)
+        ? this.removals.remove(req.messageId, req.reason, operator, this.clock.now())
+        : this.removals.removeArchived(await this.archived(req.messageId), req.reason, operator, this.clock.now());
       if (value.changed) {
         this.changed();
         // Open pages drop the row at once; a viewer mid-stream loses the draft with it.
@@ -511,9 +525,11 @@ export class Room extends DurableObject<Bindings> {
     });
   }
 
-  restore(messageId: string, operator: string): RoomResult<ModerationOutcome> {
-    return this.run(() => {
-      const value = this.removals.restore(messageId, operator, this.clock.now());
+  async restore(messageId: string, operator: string): Promise<RoomResult<ModerationOutcome>> {
+    return this.runAsync(async () => {
+      const value = this.removals.holds(messageId)
+        ? this.removals.restore(messageId, operator, this.clock.now())
+        : this.removals.restoreArchived(await this.archived(messageId), operator, this.clock.now());
       if (value.changed) {
         this.changed();
         this.live.publishUpdated(value.updated, this.changes.head);
@@ -521,6 +537,13 @@ export class Room extends DurableObject<Bindings> {
       if (value.requeued) this.waiters.wakeAll();
       return { value };
     });
+  }
+
+  /** An archived message as its segment holds it (before removals apply), or 404. */
+  private async archived(messageId: string): Promise<Message> {
+    const found = await this.archive.findArchived(messageId, this.archive.candidates(messageId), { asStored: true });
+    if (!found) throw new RoomError("not_found", `No message with id "${messageId}"`);
+    return found;
   }
 
   mute(req: MuteRequest, operator: string): RoomResult<Mute> {
@@ -633,6 +656,7 @@ export class Room extends DurableObject<Bindings> {
     this.archiveDueAt = null;
     this.expireLeases();
     this.removals.purgeExpired(this.clock.now());
+    await this.purgeArchivedRemovals();
     try {
       await this.snapshot.flush(() => this.buildSnapshot(), this.clock.now());
     } catch (error) {
@@ -641,6 +665,27 @@ export class Room extends DurableObject<Bindings> {
     // Bounded: at most a few segments per alarm; if more is due, another alarm follows at once.
     if (this.name && this.archive.due(this.archiveOptions)) await this.archiveNow();
     this.scheduleAlarm();
+  }
+
+  /**
+   * Writes the tombstones of archived messages whose grace period ended into their segments
+   * (bounded per alarm; more due continues at once, an R2 failure retries later).
+   */
+  private async purgeArchivedRemovals(): Promise<void> {
+    if (this.purgeRetryAt !== null && this.purgeRetryAt > this.clock.now()) return;
+    this.purgeRetryAt = null;
+    try {
+      await this.archive.purgeRemovals(this.clock.now(), PURGE_SEGMENTS_PER_ALARM);
+    } catch (error) {
+      console.error(`[room ${this.name}] rewriting a segment for a removal failed; will retry`, error);
+      this.purgeRetryAt = this.clock.now() + ARCHIVE_RETRY_MS;
+    }
+  }
+
+  /** When archived removals next need their segments rewritten. */
+  private purgeDueAt(): number | null {
+    const next = this.archive.nextRemovalExpiry();
+    return next === null ? null : Math.max(next, this.purgeRetryAt ?? 0);
   }
 
   private async buildSnapshot(): Promise<Snapshot> {
@@ -669,12 +714,18 @@ export class Room extends DurableObject<Bindings> {
     }
   }
 
-  /** Stamps a page with the change rev it reflects, plus the changes after `rev` when asked. */
-  private withChanges(page: CommentsPage, rev?: number): CommentsPage {
+  /**
+   * Stamps a page with the change rev it reflects, plus the changes after `rev` when asked.
+   * Changed messages that have since been archived are read from their segments.
+   */
+  private async withChanges(page: CommentsPage, rev?: number): Promise<CommentsPage> {
     if (rev === undefined) return { ...page, rev: this.changes.head };
     const changes = this.changes.since(rev, CHANGES_PAGE);
+    const updated = changes.archived.length
+      ? [...changes.updated, ...(await this.archive.atSeqs(changes.archived))]
+      : changes.updated;
     // More changes than one page: `hasMore` asks the reader to read again (from the new rev).
-    return { ...page, hasMore: page.hasMore || changes.hasMore, rev: changes.rev, updated: changes.updated };
+    return { ...page, hasMore: page.hasMore || changes.hasMore, rev: changes.rev, updated };
   }
 
   /** {@link run} for work that may await the archive (R2); the hot-only path inside stays synchronous. */
@@ -753,6 +804,7 @@ export class Room extends DurableObject<Bindings> {
       this.queue.nextLeaseExpiry(),
       this.snapshot.dueAt(),
       this.removals.nextExpiry(),
+      this.purgeDueAt(),
       this.series.dueAt(),
       this.archiveDueAt,
     ].filter((t): t is number => t !== null);

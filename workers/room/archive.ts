@@ -10,6 +10,7 @@ import {
   encodeSegment,
   fromSegment,
   idHash,
+  type Segment,
   type SegmentSummary,
   segmentKey,
   summarize,
@@ -25,6 +26,19 @@ export interface SegmentRow extends Record<string, string | number | null> {
   summary: string;
   created_at: number;
   corrupt: string | null;
+}
+
+/** One row of `archived_removals`: an operator removed a message after it was archived. */
+export interface ArchivedRemoval extends Record<string, string | number | null> {
+  seq: number;
+  message_id: string;
+  removed_at: number;
+  operator: string;
+  reason: string;
+  expires_at: number;
+  /** The tombstone readers see (JSON), so the change log can answer it without R2. */
+  tombstone: string;
+  purged_at: number | null;
 }
 
 export type ArchiveRun = NonNullable<ArchiveStats["lastRun"]>;
@@ -100,10 +114,16 @@ export class Archive {
   }
 
   /**
-   * A segment's messages. An R2 failure is a 503 (never a silently short page); a corrupt or
-   * missing segment is logged and recorded by name, and reads go on without it.
+   * A segment's messages as readers see them (removals applied, see {@link fromSegment}). An R2
+   * failure is a 503 (never a silently short page); a corrupt or missing segment is logged and
+   * recorded by name, and reads go on without it.
    */
   async read(segment: SegmentRow): Promise<Message[]> {
+    return this.withRemovals(segment, await this.readStored(segment));
+  }
+
+  /** A segment's messages exactly as its object holds them (cached), before removals apply. */
+  private async readStored(segment: SegmentRow): Promise<Message[]> {
     if (segment.corrupt !== null) return [];
     const cached = this.cache.get(segment.key);
     if (cached) return cached;
@@ -124,15 +144,42 @@ export class Archive {
         lastSeq: segment.last_seq,
         count: segment.count,
       });
-      const messages = decoded.messages.map(fromSegment);
-      this.remember(segment.key, messages);
-      return messages;
+      this.remember(segment.key, decoded.messages);
+      return decoded.messages;
     } catch (error) {
       if (!(error instanceof CorruptSegment)) throw error;
-      console.error(`[archive] ${error.message}`);
-      this.db.run("UPDATE archive_segments SET corrupt = ? WHERE last_seq = ?", error.message, segment.last_seq);
+      this.markCorrupt(segment, error);
       return [];
     }
+  }
+
+  private markCorrupt(segment: SegmentRow, error: CorruptSegment): void {
+    console.error(`[archive] ${error.message}`);
+    this.db.run("UPDATE archive_segments SET corrupt = ? WHERE last_seq = ?", error.message, segment.last_seq);
+  }
+
+  /** Every read of a segment goes through here (cache hits too): a removed seq reads as its tombstone. */
+  private withRemovals(segment: SegmentRow, stored: Message[]): Message[] {
+    if (stored.length === 0) return stored;
+    const removed = new Map(
+      this.db
+        .all<{ seq: number; reason: string; removed_at: number }>(
+          "SELECT seq, reason, removed_at FROM archived_removals WHERE seq >= ? AND seq <= ?",
+          segment.first_seq,
+          segment.last_seq,
+        )
+        .map((r) => [r.seq, { reason: r.reason, at: r.removed_at }]),
+    );
+    return stored.map((m) => fromSegment(m, removed.get(m.seq)));
+  }
+
+  /** The segment whose range holds `seq`, if any. */
+  private segmentOf(seq: number): SegmentRow | undefined {
+    const segment = this.db.one<SegmentRow>(
+      "SELECT * FROM archive_segments WHERE last_seq >= ? ORDER BY last_seq LIMIT 1",
+      seq,
+    );
+    return segment && segment.first_seq <= seq ? segment : undefined;
   }
 
   /** Seqs whose archived id may be `id` (a hash hit; confirmed by {@link findArchived}). */
@@ -140,21 +187,185 @@ export class Archive {
     return this.db.all<{ seq: number }>("SELECT seq FROM archived_ids WHERE hash = ?", idHash(id)).map((r) => r.seq);
   }
 
-  /** The archived message with this id, if any. */
-  async findArchived(id: string, seqs: number[]): Promise<Message | null> {
+  /**
+   * The archived message with this id, if any, as readers see it (or, with `asStored`, as its
+   * segment holds it: what a restore gives back).
+   */
+  async findArchived(id: string, seqs: number[], options: { asStored?: boolean } = {}): Promise<Message | null> {
     for (const seq of seqs) {
-      const segment = this.db.one<SegmentRow>(
-        "SELECT * FROM archive_segments WHERE last_seq >= ? ORDER BY last_seq LIMIT 1",
-        seq,
-      );
-      if (!segment || segment.first_seq > seq) continue;
-      const found = (await this.read(segment)).find((m) => m.seq === seq && m.id === id);
+      const segment = this.segmentOf(seq);
+      if (!segment) continue;
+      const stored = await this.readStored(segment);
+      const messages = options.asStored ? stored : this.withRemovals(segment, stored);
+      const found = messages.find((m) => m.seq === seq && m.id === id);
       if (found) return found;
       if (segment.corrupt !== null || this.isCorrupt(segment.last_seq)) {
         throw new RoomError("unavailable", `Message "${id}" is in a damaged archive segment (${segment.key})`);
       }
     }
     return null;
+  }
+
+  /** Archived messages at these seqs as readers see them (the change log's archived entries). */
+  async atSeqs(seqs: readonly number[]): Promise<Message[]> {
+    const bySegment = new Map<number, { segment: SegmentRow; seqs: Set<number> }>();
+    for (const seq of seqs) {
+      const segment = this.segmentOf(seq);
+      if (!segment) continue;
+      const entry = bySegment.get(segment.last_seq) ?? { segment, seqs: new Set<number>() };
+      entry.seqs.add(seq);
+      bySegment.set(segment.last_seq, entry);
+    }
+    const out: Message[] = [];
+    for (const { segment, seqs: wanted } of bySegment.values()) {
+      out.push(...(await this.read(segment)).filter((m) => wanted.has(m.seq)));
+    }
+    return out;
+  }
+
+  /**
+   * {@link atSeqs} without reading R2 (a live socket's catch-up is synchronous): a removed
+   * message's tombstone is in SQLite; any other archived message only if its segment is cached.
+   */
+  atSeqsNow(seqs: readonly number[]): Message[] {
+    const out: Message[] = [];
+    for (const seq of seqs) {
+      const removal = this.removal(seq);
+      if (removal) {
+        out.push(JSON.parse(removal.tombstone) as Message);
+        continue;
+      }
+      const segment = this.segmentOf(seq);
+      const cached = segment && segment.corrupt === null ? this.cache.get(segment.key) : undefined;
+      const found = cached?.find((m) => m.seq === seq);
+      if (found) out.push(fromSegment(found));
+    }
+    return out;
+  }
+
+  // ── removals of archived messages (workers/room/removals.ts decides; this keeps the rows) ──
+
+  removal(seq: number): ArchivedRemoval | undefined {
+    return this.db.one<ArchivedRemoval>("SELECT * FROM archived_removals WHERE seq = ?", seq);
+  }
+
+  /** Call inside the removal's transaction: from its commit, every read shows the tombstone. */
+  recordRemoval(removal: ArchivedRemoval): void {
+    this.db.run(
+      `INSERT INTO archived_removals (seq, message_id, removed_at, operator, reason, expires_at, tombstone)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      removal.seq,
+      removal.message_id,
+      removal.removed_at,
+      removal.operator,
+      removal.reason,
+      removal.expires_at,
+      removal.tombstone,
+    );
+  }
+
+  /** A restore: the segment still holds the text, so the message reads whole again. */
+  dropRemoval(seq: number): void {
+    this.db.run("DELETE FROM archived_removals WHERE seq = ?", seq);
+  }
+
+  /** When the next removal's grace period ends (its segment then needs rewriting). */
+  nextRemovalExpiry(): number | null {
+    return (
+      this.db.one<{ at: number | null }>("SELECT MIN(expires_at) AS at FROM archived_removals WHERE purged_at IS NULL")
+        ?.at ?? null
+    );
+  }
+
+  /**
+   * Writes the tombstones of removals whose grace period ended into their segments, at most
+   * `maxSegments` segments (bounded work per alarm), in the archive writer's crash-safe order:
+   * rewrite the object (same key, same seq range, the tombstone in place of each such message),
+   * then mark those removals purged in one transaction. A crash in between leaves them unmarked
+   * and the next alarm writes the same bytes again. Only removals past their grace period go into
+   * the bytes, so one still in it stays restorable. Returns whether more is due. `afterWrite` lets
+   * a test fail the process between the R2 write and the transaction.
+   */
+  async purgeRemovals(
+    now: number,
+    maxSegments: number,
+    hooks: { afterWrite?: () => void } = {},
+  ): Promise<{ segments: number; more: boolean }> {
+    let segments = 0;
+    for (; segments < maxSegments; segments++) {
+      const due = this.db.one<{ seq: number }>(
+        "SELECT seq FROM archived_removals WHERE purged_at IS NULL AND expires_at <= ? ORDER BY expires_at LIMIT 1",
+        now,
+      );
+      if (!due) return { segments, more: false };
+      await this.purgeSegmentOf(due.seq, now, hooks);
+    }
+    const more = this.db.one(
+      "SELECT seq FROM archived_removals WHERE purged_at IS NULL AND expires_at <= ? LIMIT 1",
+      now,
+    );
+    return { segments, more: more !== undefined };
+  }
+
+  private async purgeSegmentOf(seq: number, now: number, hooks: { afterWrite?: () => void }): Promise<void> {
+    const segment = this.segmentOf(seq);
+    const expired = (range: { first: number; last: number }) =>
+      this.db.all<ArchivedRemoval>(
+        "SELECT * FROM archived_removals WHERE seq >= ? AND seq <= ? AND expires_at <= ?",
+        range.first,
+        range.last,
+        now,
+      );
+    const markPurged = (seqs: number[]) => {
+      for (const s of seqs) {
+        this.db.run("UPDATE archived_removals SET purged_at = ? WHERE seq = ? AND purged_at IS NULL", now, s);
+      }
+    };
+    if (!segment || segment.corrupt !== null) {
+      // Nothing readable holds the text any more (no segment, or one that does not decode and
+      // that reads skip): there is nothing to rewrite.
+      console.error(
+        `[archive] removal of seq ${seq}: its segment is ${segment ? "corrupt" : "gone"}; nothing to rewrite`,
+      );
+      markPurged([seq]);
+      return;
+    }
+    const removals = expired({ first: segment.first_seq, last: segment.last_seq });
+    let object: R2ObjectBody | null;
+    try {
+      object = await this.bucket.get(segment.key);
+    } catch (error) {
+      throw new Error(`reading ${segment.key} to purge a removal failed: ${(error as Error).message}`);
+    }
+    let stored: Segment;
+    try {
+      if (!object) throw new CorruptSegment(segment.key, "the object is missing from R2");
+      stored = await decodeSegment(segment.key, object.body, {
+        firstSeq: segment.first_seq,
+        lastSeq: segment.last_seq,
+        count: segment.count,
+      });
+    } catch (error) {
+      if (!(error instanceof CorruptSegment)) throw error;
+      this.markCorrupt(segment, error);
+      markPurged(removals.map((r) => r.seq));
+      return;
+    }
+    const bySeq = new Map(removals.map((r) => [r.seq, { reason: r.reason, at: r.removed_at }]));
+    const messages = stored.messages.map((m) => fromSegment(m, bySeq.get(m.seq)));
+    const bytes = await encodeSegment({ ...stored, messages });
+    await this.bucket.put(segment.key, bytes, { httpMetadata: { contentType: "application/gzip" } });
+    hooks.afterWrite?.();
+    this.db.transaction(() => {
+      markPurged(removals.map((r) => r.seq));
+      const indexed = this.db.one<{ bytes: number }>(
+        "SELECT bytes FROM archive_segments WHERE last_seq = ?",
+        segment.last_seq,
+      );
+      this.db.run("UPDATE archive_segments SET bytes = ? WHERE last_seq = ?", bytes.byteLength, segment.last_seq);
+      this.counts.bump("archive:bytes", bytes.byteLength - (indexed?.bytes ?? segment.bytes));
+    });
+    this.remember(segment.key, messages);
   }
 
   private isCorrupt(lastSeq: number): boolean {

@@ -38,9 +38,12 @@ export class Changes {
     this.head = head;
   }
 
-  /** The messages changed after `rev`, as they stand now, at most `limit` changes. */
-  since(rev: number, limit: number): ChangesPage {
-    if (rev >= this.head) return { updated: [], rev: Math.max(rev, this.head), hasMore: false };
+  /**
+   * The messages changed after `rev`, as they stand now, at most `limit` changes. `archived`
+   * lists the changed seqs that are no longer hot rows: the caller reads them from the archive.
+   */
+  since(rev: number, limit: number): ChangesPage & { archived: number[] } {
+    if (rev >= this.head) return { updated: [], rev: Math.max(rev, this.head), hasMore: false, archived: [] };
     const log = this.db.all<{ rev: number; message_id: string; seq: number }>(
       "SELECT rev, message_id, seq FROM changes WHERE rev > ? ORDER BY rev LIMIT ?",
       rev,
@@ -49,13 +52,18 @@ export class Changes {
     const hasMore = log.length > limit;
     const page = log.slice(0, limit);
     const seqs = [...new Set(page.map((c) => c.seq))];
-    const rows = seqs
-      .map((seq) => this.db.one<MessageRow>("SELECT * FROM messages WHERE seq = ?", seq))
-      .filter((r): r is MessageRow => r !== undefined);
+    const rows: MessageRow[] = [];
+    const archived: number[] = [];
+    for (const seq of seqs) {
+      const row = this.db.one<MessageRow>("SELECT * FROM messages WHERE seq = ?", seq);
+      if (row) rows.push(row);
+      else archived.push(seq);
+    }
     return {
       updated: rows.map(toMessage),
       rev: hasMore ? (page.at(-1)?.rev ?? rev) : this.head,
       hasMore,
+      archived,
     };
   }
 }

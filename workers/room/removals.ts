@@ -1,10 +1,11 @@
 import { type Message, MODERATION } from "../../types";
 import { RoomError } from "../errors";
+import type { Archive } from "./archive";
 import type { Audit } from "./audit";
 import type { Changes } from "./changes";
 import type { Counts } from "./counts";
 import type { Db } from "./db";
-import { type MessageRow, toMessage } from "./rows";
+import { type MessageRow, toMessage, tombstone } from "./rows";
 
 /**
  * After a removal, the context lines of messages posted soon after it are scrubbed too (clients
@@ -46,7 +47,13 @@ export class Removals {
     private readonly counts: Counts,
     private readonly changes: Changes,
     private readonly audit: Audit,
+    private readonly archive: Archive,
   ) {}
+
+  /** Whether the message is a hot row (else it may be archived: {@link removeArchived}). */
+  holds(messageId: string): boolean {
+    return this.db.one("SELECT seq FROM messages WHERE id = ?", messageId) !== undefined;
+  }
 
   remove(messageId: string, reason: string, operator: string, now: number): ModerationOutcome {
     return this.db.transaction(() => {
@@ -112,10 +119,7 @@ export class Removals {
         row.id,
       );
       if (!kept || kept.expires_at <= now) {
-        throw new RoomError(
-          "conflict",
-          `message "${messageId}" was removed more than ${MODERATION.graceMs / 60_000} minutes ago; its text is gone for good`,
-        );
+        throw goneForGood(messageId);
       }
       const original = JSON.parse(kept.original) as Original;
       // A removal that cut an unanswered message short gives it back to the queue, attempts kept.
@@ -144,6 +148,60 @@ export class Removals {
     });
   }
 
+  /**
+   * Removes an archived message (`stored`: as its segment holds it). The segment is not touched:
+   * a row in `archived_removals` makes every read of it show the tombstone, and the alarm writes
+   * the tombstone into the segment when the grace period ends. Otherwise as {@link remove}: the
+   * hot contexts that quote it are scrubbed, the change is logged and audited.
+   */
+  removeArchived(stored: Message, reason: string, operator: string, now: number): ModerationOutcome {
+    return this.db.transaction(() => {
+      const kept = this.archive.removal(stored.seq);
+      if (kept) return unchangedMessage(JSON.parse(kept.tombstone) as Message);
+      // Removed while it was hot: the segment already holds the tombstone.
+      if (stored.removed) return unchangedMessage(stored);
+      const removed = tombstone(stored, { reason, at: now });
+      this.archive.recordRemoval({
+        seq: stored.seq,
+        message_id: stored.id,
+        removed_at: now,
+        operator,
+        reason,
+        expires_at: now + MODERATION.graceMs,
+        tombstone: JSON.stringify(removed),
+        purged_at: null,
+      });
+      const scrubbed = this.scrubContexts(stored);
+      this.changes.record([stored, ...scrubbed]);
+      this.audit.record({ at: now, operator, action: "remove", target: `message:${stored.id}`, reason });
+      return { message: removed, changed: true, updated: [removed, ...scrubbed.map(toMessage)], requeued: false };
+    });
+  }
+
+  /**
+   * Undoes the removal of an archived message within the grace period (`stored`: as its segment
+   * holds it, text and all). After the grace period the alarm has written the tombstone into the
+   * segment (or is about to), and this is the same 409 as for a hot message.
+   */
+  restoreArchived(stored: Message, operator: string, now: number): ModerationOutcome {
+    return this.db.transaction(() => {
+      const kept = this.archive.removal(stored.seq);
+      if (!kept) {
+        if (!stored.removed) return unchangedMessage(stored);
+        // Removed while hot, then archived as a tombstone: the segment no longer has the text.
+        throw new RoomError(
+          "conflict",
+          `message "${stored.id}" was archived after its removal; its text is no longer kept, so it cannot be restored`,
+        );
+      }
+      if (kept.purged_at !== null || kept.expires_at <= now) throw goneForGood(stored.id);
+      this.archive.dropRemoval(stored.seq);
+      this.changes.record([stored]);
+      this.audit.record({ at: now, operator, action: "restore", target: `message:${stored.id}`, reason: "" });
+      return { message: stored, changed: true, updated: [stored], requeued: false };
+    });
+  }
+
   /** Deletes the kept text of removals past their grace period: from then on it is gone for good. */
   purgeExpired(now: number): number {
     return this.db.all("DELETE FROM removals WHERE expires_at <= ? RETURNING message_id", now).length;
@@ -163,7 +221,7 @@ export class Removals {
    * Drops the removed message's `username: text` line from the context of the queue (what a bot
    * will read next) and of the messages that followed it. Returns the rows it changed.
    */
-  private scrubContexts(removed: MessageRow): MessageRow[] {
+  private scrubContexts(removed: { seq: number; username: string; text: string }): MessageRow[] {
     const line = `${removed.username}: ${removed.text}`;
     const candidates = new Map<number, MessageRow>();
     // One query per state, each on its partial queue index (queue-sized, never history-sized).
@@ -194,5 +252,16 @@ export class Removals {
 }
 
 function unchanged(row: MessageRow): ModerationOutcome {
-  return { message: toMessage(row), changed: false, updated: [], requeued: false };
+  return unchangedMessage(toMessage(row));
+}
+
+function unchangedMessage(message: Message): ModerationOutcome {
+  return { message, changed: false, updated: [], requeued: false };
+}
+
+function goneForGood(messageId: string): RoomError {
+  return new RoomError(
+    "conflict",
+    `message "${messageId}" was removed more than ${MODERATION.graceMs / 60_000} minutes ago; its text is gone for good`,
+  );
 }

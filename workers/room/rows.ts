@@ -62,6 +62,15 @@ export function toMessage(row: MessageRow): Message {
       processed: status === "complete" || status === "failed",
     };
   }
-  if (row.removed_at !== null) message.removed = { reason: row.removed_reason ?? "", at: row.removed_at };
+  if (row.removed_at !== null) return tombstone(message, { reason: row.removed_reason ?? "", at: row.removed_at });
   return message;
+}
+
+/**
+ * The one shape of a removed message, hot or archived: seq, id, time, type, thread and queue
+ * state stay (cursors stay complete); text, identity and context go, and `removed` says why.
+ */
+export function tombstone(message: Message, removed: { reason: string; at: number }): Message {
+  const { context: _context, ...kept } = message;
+  return { ...kept, text: "", username: "", color: "", removed: { reason: removed.reason, at: removed.at } };
 }

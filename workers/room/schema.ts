@@ -157,6 +157,23 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX queue_pending ON messages (priority, seq) WHERE status = 'pending';
   CREATE INDEX queue_failed ON messages (seq) WHERE status = 'failed';
   `,
+  // Removals of archived messages (issues #11/#14): the segment stays as written, and every read
+  // of it puts the tombstone in place of the message; `tombstone` is that tombstone, so the change
+  // log can answer it without reading R2. When the grace period ends the alarm rewrites the
+  // segment with the tombstone in it and sets `purged_at`; the row stays (the change log needs it).
+  `
+  CREATE TABLE archived_removals (
+    seq INTEGER PRIMARY KEY,
+    message_id TEXT NOT NULL,
+    removed_at INTEGER NOT NULL,
+    operator TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    tombstone TEXT NOT NULL,
+    purged_at INTEGER
+  );
+  CREATE INDEX archived_removals_due ON archived_removals (expires_at) WHERE purged_at IS NULL;
+  `,
 ];
 
 export const MIGRATIONS_TABLE = `

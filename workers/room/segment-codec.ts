@@ -1,4 +1,5 @@
 import type { Message } from "../../types";
+import { tombstone } from "./rows";
 
 /** What one R2 segment holds: consecutive settled messages of one room, ascending by seq. */
 export interface Segment {
@@ -90,11 +91,12 @@ export async function decodeSegment(
 }
 
 /**
- * The one mapping from an archived message to what readers see. Later read-time rules (e.g.
- * moderation tombstones) belong here, so every archive read applies them.
+ * The one mapping from an archived message to what readers see: every archive read applies it.
+ * A message an operator removed after it was archived reads as the same tombstone a hot removal
+ * leaves, until the alarm writes that tombstone into the segment itself.
  */
-export function fromSegment(message: Message): Message {
-  return message;
+export function fromSegment(message: Message, removed?: { reason: string; at: number }): Message {
+  return removed ? tombstone(message, removed) : message;
 }
 
 /**

@@ -1,9 +1,13 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { type CommentsPage, type Message, type Stats, statsSchema } from "../../types";
+import { type AuditEntry, type CommentsPage, type Message, MODERATION, type Stats, statsSchema } from "../../types";
 import type { Room } from "../room";
+import type { Archive } from "../room/archive";
+import { decodeSegment } from "../room/segment-codec";
 import { ADMIN_TOKEN, allMessages, BOT_TOKEN, call, freshRoom, postMessage } from "./client";
+import { LiveClient } from "./live-client";
+import { advanceRoomClock } from "./room-time";
 
 const stubFor = (room: string) => env.ROOM.get(env.ROOM.idFromName(room)) as unknown as DurableObjectStub<Room>;
 
@@ -276,5 +280,280 @@ describe("archive faults", () => {
     const reported = (await stats(room)).archive?.corruptSegments ?? [];
     expect(reported.map((c) => c.key)).toEqual([damaged]);
     expect(reported[0]?.error).toMatch(/does not decode/);
+  }, 60_000);
+});
+
+describe("removing an archived message (issues #11/#14)", () => {
+  const admin = (room: string, route: "remove" | "restore", body: unknown) =>
+    call<{ success: true; message: Message; changed: boolean; code?: string; error?: string }>(
+      "POST",
+      `/api/admin/${route}?room=${room}`,
+      { body, token: ADMIN_TOKEN },
+    );
+
+  async function exportOf(room: string): Promise<Message[]> {
+    const res = await exports.default.fetch(
+      new Request(`https://sww.test/api/admin/export?room=${room}`, {
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      }),
+    );
+    expect(res.status).toBe(200);
+    const text = new TextDecoder().decode(await res.arrayBuffer()).trimEnd();
+    return text.split("\n").map((l) => JSON.parse(l) as Message);
+  }
+
+  async function auditActions(room: string): Promise<string[][]> {
+    const res = await call<{ entries: AuditEntry[] }>("GET", `/api/admin/audit?room=${room}`, { token: ADMIN_TOKEN });
+    return res.body.entries.map((e) => [e.action, e.target, e.reason]);
+  }
+
+  /** 900 seeded messages and a hot window of 500: the first four segments are in R2. */
+  async function archivedRoom(label: string, beforeArchive?: (room: string) => Promise<void>) {
+    const room = freshRoom(label);
+    await seed(room, 900);
+    await beforeArchive?.(room);
+    await stubFor(room).setArchiveOptions(TINY);
+    await postMessage(room, { id: "tail" });
+    const reference = await allMessages(room);
+    await drainAlarms(room);
+    const floor = await runInDurableObject(stubFor(room), (o) => (o as unknown as { archive: Archive }).archive.floor);
+    expect(floor).toBeGreaterThanOrEqual(300);
+    // An archived message of Alice's with text of its own (the seed never repeats one).
+    const target = reference.find((m) => m.username === ALICE.username && m.seq > 150 && m.seq < floor) as Message;
+    expect(reference.filter((m) => m.text === target.text)).toHaveLength(1);
+    return { room, reference, target, floor };
+  }
+
+  /** The R2 object of the segment holding `seq`, decoded as stored. */
+  async function rawSegment(room: string, seq: number): Promise<{ key: string; raw: string; messages: Message[] }> {
+    const keys = (await env.ARCHIVE.list({ prefix: `rooms/${room}/` })).objects.map((o) => o.key);
+    for (const key of keys) {
+      const [, first, last] = (/(\d+)-(\d+)\.json\.gz$/.exec(key) ?? []).map(Number);
+      if (first === undefined || last === undefined || seq < first || seq > last) continue;
+      const object = await env.ARCHIVE.get(key);
+      const bytes = await (object as R2ObjectBody).arrayBuffer();
+      const raw = await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).text();
+      const count = (JSON.parse(raw) as { messages: unknown[] }).messages.length;
+      const segment = await decodeSegment(key, bytes, { firstSeq: first, lastSeq: last, count });
+      return { key, raw, messages: segment.messages };
+    }
+    throw new Error(`no segment holds seq ${seq}`);
+  }
+
+  const conversationQuery = `&u=${ALICE.username}:${ALICE.color}+${EVE.username}:${EVE.color}`;
+  const inConversation = (m: Message) =>
+    (m.username === ALICE.username && m.color === ALICE.color) ||
+    (m.username === EVE.username && m.color === EVE.color);
+
+  it("remove: 200 and a tombstone in before= pages, u=, type=, cursor polling, the export, the change log and live sockets; nothing else changes", async () => {
+    const { room, reference, target } = await archivedRoom("arm");
+    const secret = JSON.stringify(target.text);
+    const watcher = await LiveClient.open(room);
+    await watcher.until(() => watcher.of("hello").length === 1, "hello");
+    const before = await call<CommentsPage>("GET", `/api/comments?room=${room}&limit=10`);
+
+    const res = await admin(room, "remove", { messageId: target.id, reason: "abuse" });
+    expect(res.status).toBe(200);
+    expect(res.body.changed).toBe(true);
+    const tomb = res.body.message;
+    // The shape a hot removal leaves: seq, id, time, type and queue state stay; text, identity and context go.
+    const { context: _context, ...kept } = target;
+    expect(tomb).toEqual({
+      ...kept,
+      text: "",
+      username: "",
+      color: "",
+      removed: { reason: "abuse", at: expect.any(Number) },
+    });
+    const expected = reference.map((m) => (m.id === target.id ? tomb : m));
+
+    // A live subscriber replaces it at once.
+    await watcher.until(() => watcher.of("updated").length === 1, "updated");
+    expect(watcher.of("updated")[0]?.messages).toEqual([tomb]);
+    watcher.close();
+
+    const check = async () => {
+      expect(await pageBack(room, "", 173)).toEqual(expected);
+      expect(await allMessages(room)).toEqual(expected);
+      expect(await pageBack(room, "&type=human", 61)).toEqual(expected.filter((m) => m["message-type"] === "human"));
+      // A tombstone has no author left, so a conversation drops it (as for a hot removal).
+      const conversation = await pageBack(room, conversationQuery, 97);
+      expect(conversation).toEqual(expected.filter(inConversation));
+      expect(JSON.stringify(conversation)).not.toContain(secret);
+      expect(await exportOf(room)).toEqual(expected);
+      // A poller that saw the room before the removal is told about it.
+      const next = await call<CommentsPage>(
+        "GET",
+        `/api/comments?room=${room}&cursor=${before.body.cursor}&rev=${before.body.rev}`,
+      );
+      expect(next.body.updated).toEqual([tomb]);
+    };
+    await check();
+    // From SQLite and R2 alone, with no segment cached.
+    await evictDurableObject(stubFor(room));
+    await check();
+
+    // A live socket resuming from cursor 0: below the hot window it is sent to HTTP history (which
+    // shows the tombstone), and the change log since rev 0 hands it the tombstone; never the text.
+    const resumer = await LiveClient.open(room, "cursor=0&rev=0");
+    await resumer.until(() => resumer.of("updated").length === 1, "updated from the change log");
+    expect(resumer.of("error").map((e) => e.code)).toEqual(["cursor_archived"]);
+    expect(resumer.of("updated")[0]?.messages).toEqual([tomb]);
+    expect(JSON.stringify(resumer.events)).not.toContain(secret);
+    resumer.close();
+
+    // A replay changes nothing and is not audited again.
+    const again = await admin(room, "remove", { messageId: target.id, reason: "other" });
+    expect(again.status).toBe(200);
+    expect(again.body.changed).toBe(false);
+    expect(again.body.message).toEqual(tomb);
+    expect(await auditActions(room)).toEqual([["remove", `message:${target.id}`, "abuse"]]);
+    expect(await allMessages(room)).toEqual(expected);
+  }, 60_000);
+
+  it("restore within the grace period brings the text back everywhere; after it the alarm writes the tombstone into the segment and restore is 409", async () => {
+    const { room, reference, target } = await archivedRoom("ars");
+    const secret = JSON.stringify(target.text);
+    const segmentBefore = await rawSegment(room, target.seq);
+    expect(segmentBefore.raw).toContain(secret);
+
+    await admin(room, "remove", { messageId: target.id, reason: "mistake" });
+    const seen = await call<CommentsPage>("GET", `/api/comments?room=${room}&limit=10&rev=0`);
+    await evictDurableObject(stubFor(room));
+    const watcher = await LiveClient.open(room);
+    await watcher.until(() => watcher.of("hello").length === 1, "hello");
+    const restored = await admin(room, "restore", { messageId: target.id });
+    expect(restored.status).toBe(200);
+    expect(restored.body.changed).toBe(true);
+    expect(restored.body.message).toEqual(target);
+    await watcher.until(() => watcher.of("updated").length === 1, "updated");
+    expect(watcher.of("updated")[0]?.messages).toEqual([target]);
+    watcher.close();
+    await evictDurableObject(stubFor(room));
+    expect(await allMessages(room)).toEqual(reference);
+    expect(await pageBack(room, "", 200)).toEqual(reference);
+    expect(await pageBack(room, conversationQuery, 97)).toEqual(reference.filter(inConversation));
+    expect(await exportOf(room)).toEqual(reference);
+    const next = await call<CommentsPage>(
+      "GET",
+      `/api/comments?room=${room}&cursor=${seen.body.cursor}&rev=${seen.body.rev}`,
+    );
+    expect(next.body.updated).toEqual([target]);
+    expect((await admin(room, "restore", { messageId: target.id })).body.changed).toBe(false);
+    // The segment was never touched.
+    expect((await rawSegment(room, target.seq)).raw).toBe(segmentBefore.raw);
+
+    // Removed again, and this time left past the grace period.
+    const removed = await admin(room, "remove", { messageId: target.id, reason: "abuse" });
+    const tomb = removed.body.message;
+    const expected = reference.map((m) => (m.id === target.id ? tomb : m));
+    await advanceRoomClock(room, MODERATION.graceMs + 1_000);
+    // The alarm (as Cloudflare would run it); one may also be running on its own at this moment.
+    for (let i = 0; i < 100 && (await rawSegment(room, target.seq)).raw.includes(secret); i++) {
+      if (!(await runDurableObjectAlarm(stubFor(room)))) await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+
+    const after = await rawSegment(room, target.seq);
+    expect(after.key).toBe(segmentBefore.key);
+    expect(after.raw).not.toContain(secret);
+    // Same key, same range, every other message exactly as it was; the removed one is the tombstone.
+    expect(after.messages).toEqual(segmentBefore.messages.map((m) => (m.id === target.id ? tomb : m)));
+    expect((await stats(room)).archive?.archivedBytes).toBeGreaterThan(0);
+
+    const late = await admin(room, "restore", { messageId: target.id });
+    expect(late.status).toBe(409);
+    expect(late.body.code).toBe("conflict");
+    expect(late.body.error).toMatch(/gone for good/);
+    await evictDurableObject(stubFor(room));
+    expect(await pageBack(room, "", 173)).toEqual(expected);
+    expect(await exportOf(room)).toEqual(expected);
+    // Another alarm has nothing left to rewrite: the object stays as it is.
+    await runDurableObjectAlarm(stubFor(room));
+    expect((await rawSegment(room, target.seq)).raw).toBe(after.raw);
+    expect(await auditActions(room)).toEqual([
+      ["remove", `message:${target.id}`, "mistake"],
+      ["restore", `message:${target.id}`, ""],
+      ["remove", `message:${target.id}`, "abuse"],
+    ]);
+  }, 60_000);
+
+  it("a process that fails between the segment rewrite and marking the removal purged loses nothing; the next alarm finishes it", async () => {
+    const { room, reference, target } = await archivedRoom("arc");
+    const secret = JSON.stringify(target.text);
+    const removed = await admin(room, "remove", { messageId: target.id, reason: "abuse" });
+    const expected = reference.map((m) => (m.id === target.id ? removed.body.message : m));
+    const original = await rawSegment(room, target.seq);
+    await advanceRoomClock(room, MODERATION.graceMs + 1_000);
+    const state = () =>
+      runInDurableObject(stubFor(room), (_o, s) => ({
+        purged: s.storage.sql.exec("SELECT COUNT(*) AS n FROM archived_removals WHERE purged_at IS NOT NULL").one().n,
+        bytes: s.storage.sql.exec("SELECT SUM(bytes) AS b FROM archive_segments").one().b,
+      }));
+    const bytesBefore = (await state()).bytes as number;
+    const sizeBefore = (await env.ARCHIVE.head(original.key))?.size ?? 0;
+
+    await runInDurableObject(stubFor(room), async (object) => {
+      const o = object as unknown as { archive: Archive; clock: { now(): number } };
+      await expect(
+        o.archive.purgeRemovals(o.clock.now(), 4, {
+          afterWrite: () => {
+            throw new Error("process killed after the R2 write");
+          },
+        }),
+      ).rejects.toThrow("process killed");
+    });
+    await evictDurableObject(stubFor(room));
+    // The object already has the tombstone; the index does not know yet, and reads are the same.
+    const rewritten = await rawSegment(room, target.seq);
+    expect(rewritten.raw).not.toContain(secret);
+    expect(await state()).toEqual({ purged: 0, bytes: bytesBefore });
+    expect(await pageBack(room, "", 173)).toEqual(expected);
+
+    // The next alarm (the restarted object's clock is moved past the grace period again) writes
+    // the same bytes again and marks it.
+    await advanceRoomClock(room, MODERATION.graceMs + 1_000);
+    for (let i = 0; i < 100 && (await state()).purged === 0; i++) {
+      if (!(await runDurableObjectAlarm(stubFor(room)))) await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    const after = await rawSegment(room, target.seq);
+    expect(after.raw).toBe(rewritten.raw);
+    expect(after.messages).toEqual(original.messages.map((m) => (m.id === target.id ? removed.body.message : m)));
+    const done = await state();
+    expect(done.purged).toBe(1);
+    // The index's byte count follows the rewritten object.
+    const sizeAfter = (await env.ARCHIVE.head(after.key))?.size ?? 0;
+    expect(done.bytes).toBe(bytesBefore - sizeBefore + sizeAfter);
+    expect((await stats(room)).archive?.archivedBytes).toBe(done.bytes);
+    expect(await allMessages(room)).toEqual(expected);
+  }, 60_000);
+
+  it("an id stored nowhere is 404, one in a damaged segment 503; a message removed before it was archived cannot be restored", async () => {
+    const { room, reference, target } = await archivedRoom("arx", async (r) => {
+      // Removed while hot, then archived as a tombstone.
+      const res = await admin(r, "remove", { messageId: "m7", reason: "spam" });
+      expect(res.status).toBe(200);
+    });
+    expect((await admin(room, "remove", { messageId: "nowhere" })).status).toBe(404);
+    expect((await admin(room, "restore", { messageId: "nowhere" })).status).toBe(404);
+
+    const early = reference.find((m) => m.id === "m7") as Message;
+    expect(early.removed?.reason).toBe("spam");
+    const replay = await admin(room, "remove", { messageId: "m7", reason: "again" });
+    expect(replay.status).toBe(200);
+    expect(replay.body).toMatchObject({ changed: false, message: early });
+    const restore = await admin(room, "restore", { messageId: "m7" });
+    expect(restore.status).toBe(409);
+    expect(restore.body.code).toBe("conflict");
+
+    const { key } = await rawSegment(room, target.seq);
+    await env.ARCHIVE.put(key, "not gzip at all");
+    await evictDurableObject(stubFor(room));
+    for (const route of ["remove", "restore"] as const) {
+      const res = await admin(room, route, { messageId: target.id });
+      expect(res.status, route).toBe(503);
+      expect(res.body.code, route).toBe("unavailable");
+      expect(res.body.error, route).toMatch(/damaged archive segment/);
+    }
+    expect(await auditActions(room)).toEqual([["remove", "message:m7", "spam"]]);
   }, 60_000);
 });
