@@ -8,6 +8,7 @@ type Configured =
   | "RATE_LIMIT_PER_MINUTE"
   | "POST_FLOOD"
   | "POST_FLOOD_PERIOD"
+  | "POST_FLOOD_GUARD"
   | "MAX_ATTEMPTS"
   | "ALLOWED_ORIGINS"
   | "BENCH_ROUTES"
@@ -30,6 +31,7 @@ export interface Bindings extends Omit<Env, Configured> {
    */
   POST_FLOOD?: RateLimit;
   POST_FLOOD_PERIOD?: string;
+  POST_FLOOD_GUARD?: string;
   MAX_ATTEMPTS?: string;
   ALLOWED_ORIGINS?: string;
   BENCH_ROUTES?: string;

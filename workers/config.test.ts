@@ -8,6 +8,7 @@ describe("config", () => {
     expect(config({})).toEqual({
       RATE_LIMIT_PER_MINUTE: 30,
       POST_FLOOD_PERIOD: 60,
+      POST_FLOOD_GUARD: true,
       MAX_ATTEMPTS: 3,
       HOT_MESSAGES: 1_000_000,
       ARCHIVE_SEGMENT_SIZE: 1000,

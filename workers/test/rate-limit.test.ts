@@ -108,6 +108,15 @@ describe("the flood guard (POST_FLOOD binding)", () => {
     }
   });
 
+  it("POST_FLOOD_GUARD=0 turns it off although the binding exists", async () => {
+    await inOneWindow(async (client) => {
+      const room = freshRoom("flood-off");
+      for (let i = 0; i < 2 * LIMIT; i++) {
+        expect((await post(room, client, {}, { env: { ...small, POST_FLOOD_GUARD: "0" } })).status).toBe(201);
+      }
+    });
+  });
+
   it("x-bench-flood-guard: off does nothing unless the Worker runs with BENCH_ROUTES=1", async () => {
     await inOneWindow(async (client) => {
       const room = freshRoom("flood-bench");
