@@ -70,7 +70,7 @@ export default defineConfig({
   webServer: [
     {
       // The real Worker serving the built app (out/) and the API, on fresh local state.
-      command: `node scripts/prepare-local.mjs && wrangler dev --ip 127.0.0.1 --port ${port} --persist-to ${stateDir} --var RATE_LIMIT_PER_MINUTE:100000`,
+      command: `node scripts/prepare-local.mjs && wrangler dev --ip 127.0.0.1 --port ${port} --persist-to ${stateDir} --var RATE_LIMIT_PER_MINUTE:100000 --var POST_FLOOD_GUARD:0`,
       url: `http://127.0.0.1:${port}/api/health`,
       reuseExistingServer: false,
       timeout: 60_000,

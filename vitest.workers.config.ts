@@ -16,6 +16,12 @@ export default defineConfig({
           // Runs per route of workers/test/fuzz.test.ts; FUZZ_RUNS=200 for a longer run.
           FUZZ_RUNS: process.env.FUZZ_RUNS ?? "25",
         },
+        // The flood guard out of every other file's way (like RATE_LIMIT_PER_MINUTE above);
+        // workers/test/rate-limit.test.ts swaps in POST_FLOOD_TEST, whose limit a test can reach.
+        ratelimits: {
+          POST_FLOOD: { namespace_id: "1201", simple: { limit: 1_000_000, period: 60 } },
+          POST_FLOOD_TEST: { namespace_id: "9001", simple: { limit: 3, period: 60 } },
+        },
       },
     }),
   ],

@@ -321,7 +321,7 @@ const removeBarePages = () => {
 };
 process.once("exit", removeBarePages);
 const started = Date.now();
-const worker = await startWorker(repoRoot, { RATE_LIMIT_PER_MINUTE: "100000000" });
+const worker = await startWorker(repoRoot, { RATE_LIMIT_PER_MINUTE: "100000000", POST_FLOOD_GUARD: "0" });
 let browser: Browser | null = null;
 try {
   const seedMs = await seed(new HttpClient(worker.origin, SEED_CONNECTIONS));

@@ -42,7 +42,7 @@ process.once("SIGTERM", () => process.exit(143));
 
 const started = Date.now();
 const loadBefore = loadavg()[0]!;
-const worker = await startWorker(repoRoot, { RATE_LIMIT_PER_MINUTE: "100000000" });
+const worker = await startWorker(repoRoot, { RATE_LIMIT_PER_MINUTE: "100000000", POST_FLOOD_GUARD: "0" });
 const token = botToken();
 const fake = await startFakeLlm({ streamTokensPerSecond: SIZES.tokensPerSecond, replyTokens: SIZES.tokensPerReply });
 const proxy = await startRecordingProxy(worker.origin);

@@ -6,6 +6,9 @@ type Configured =
   | "BOT_TOKEN"
   | "ADMIN_TOKEN"
   | "RATE_LIMIT_PER_MINUTE"
+  | "POST_FLOOD"
+  | "POST_FLOOD_PERIOD"
+  | "POST_FLOOD_GUARD"
   | "MAX_ATTEMPTS"
   | "ALLOWED_ORIGINS"
   | "BENCH_ROUTES"
@@ -22,6 +25,13 @@ export interface Bindings extends Omit<Env, Configured> {
   BOT_TOKEN?: string;
   ADMIN_TOKEN?: string;
   RATE_LIMIT_PER_MINUTE?: string;
+  /**
+   * The Workers Rate Limiting binding that guards anonymous posting per client IP across all
+   * rooms (a coarse flood guard, see workers/flood-guard.ts). Optional: absent, there is none.
+   */
+  POST_FLOOD?: RateLimit;
+  POST_FLOOD_PERIOD?: string;
+  POST_FLOOD_GUARD?: string;
   MAX_ATTEMPTS?: string;
   ALLOWED_ORIGINS?: string;
   BENCH_ROUTES?: string;

@@ -14,6 +14,17 @@ const count = (min: number, fallback: number) =>
 const configSchema = z.object({
   /** Anonymous posts per client address and minute (the bot and admin tokens are exempt). */
   RATE_LIMIT_PER_MINUTE: count(1, 30),
+  /**
+   * The window, in seconds, of the Worker-level flood guard (the optional `POST_FLOOD` rate-limit
+   * binding, per client IP across all rooms): the Retry-After of its 429. It must equal the
+   * binding's `simple.period` in wrangler.toml (10 or 60), which the Worker cannot read.
+   */
+  POST_FLOOD_PERIOD: z.preprocess(unset, z.enum(["10", "60"]).default("60")).transform((v) => Number(v) as 10 | 60),
+  /**
+   * "0" turns the Worker-level flood guard off although the binding exists: for load tests and
+   * local tools that post hundreds of anonymous messages a minute from one address.
+   */
+  POST_FLOOD_GUARD: z.preprocess(unset, z.enum(["0", "1"]).default("1")).transform((v) => v === "1"),
   /** Attempts before an addressed message becomes `failed`. */
   MAX_ATTEMPTS: count(1, 3),
   /**

@@ -9,6 +9,8 @@ export interface HttpResponse {
 export interface RequestOptions {
   body?: unknown;
   token?: string;
+  /** Extra request headers (e.g. `cf-connecting-ip`, which wrangler dev passes through to the Worker). */
+  headers?: Record<string, string>;
   /** Statuses that count as success; anything else throws (a benchmark must not time errors). */
   expect?: readonly number[];
 }
@@ -29,7 +31,7 @@ export class HttpClient {
   send(method: string, path: string, options: RequestOptions = {}): Promise<HttpResponse> {
     const url = new URL(path, this.origin);
     const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
-    const headers: Record<string, string> = { accept: "application/json" };
+    const headers: Record<string, string> = { accept: "application/json", ...options.headers };
     if (payload !== undefined) {
       headers["content-type"] = "application/json";
       headers["content-length"] = String(Buffer.byteLength(payload));

@@ -50,7 +50,7 @@ let idCounter = 0;
 const newId = () => `bench-${runTag}-${++idCounter}`;
 
 /** A human message as the app's composer sends it. */
-function humanMessage(): Record<string, unknown> {
+export function humanMessage(): Record<string, unknown> {
   return {
     id: newId(),
     text: "Has anyone tried the new model yet? It answers everything in haiku now.",

@@ -50,7 +50,10 @@ export async function createRestartableWorker(vars: Record<string, string> = {})
       "--log-level",
       "warn",
       "--show-interactive-dev-session=false",
-      ...Object.entries({ RATE_LIMIT_PER_MINUTE: "1000000", ...vars }).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
+      ...Object.entries({ RATE_LIMIT_PER_MINUTE: "1000000", POST_FLOOD_GUARD: "0", ...vars }).flatMap(([k, v]) => [
+        "--var",
+        `${k}:${v}`,
+      ]),
     ];
     output = [];
     const spawned = spawn(join(binDir, "wrangler"), args, {

@@ -17,6 +17,7 @@ import type { AppEnv } from "../app-env";
 import { requireBot, requireCaller } from "../auth";
 import { config } from "../config";
 import { clientAddress, roomStub } from "../context";
+import { postFloodGuard } from "../flood-guard";
 import { unwrap } from "../http";
 import { apiRouter, BOT, errors, json, jsonBody, jsonOnly, query } from "../openapi";
 import { openAddressedIds, readSnapshot, SNAPSHOT_SIZE } from "../snapshot";
@@ -116,7 +117,8 @@ const postMessage = createRoute({
   method: "post",
   path: "/api/comments",
   summary: "Post a message; an AI message or a reply (`replyTo`) needs the bot token. Idempotent by `id`",
-  middleware: [jsonOnly],
+  // The flood guard first: a flood is turned away before its body is read or the Room called.
+  middleware: [postFloodGuard, jsonOnly],
   request: { query: query(), body: jsonBody(messageInputSchema) },
   responses: {
     200: json(messageSchema, "a replay of an existing `id`: the stored message"),
@@ -140,7 +142,8 @@ comments.openapi(postMessage, async (c) => {
   const input = c.req.valid("json");
   // Nobody speaks as an entity, or answers a queued message, without the bot token.
   if (input["message-type"] === "AI" || input.replyTo) requireCaller(c, "bot");
-  // Rate-limited per client IP; the bot and admin tokens are exempt, a self-declared domain never is.
+  // Rate-limited per client IP in the room (and, coarsely, across rooms by postFloodGuard); the bot
+  // and admin tokens are exempt, a self-declared domain never is.
   const limit =
     c.var.caller === "anonymous" ? { client: clientAddress(c), perMinute: config(c.env).RATE_LIMIT_PER_MINUTE } : null;
   const result = await roomStub(c).post(input, new URL(c.req.url).hostname, limit, c.var.scope);

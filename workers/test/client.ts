@@ -1,4 +1,5 @@
-import { exports } from "cloudflare:workers";
+import { createExecutionContext } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
 import type { z } from "zod";
 import { apiErrorSchema, ERROR_STATUS, type Message } from "../../types";
 import app from "../index";
@@ -13,6 +14,8 @@ export interface CallOptions {
   rawBody?: string;
   token?: string;
   headers?: Record<string, string>;
+  /** Bindings replaced for this one request (the Worker's handler is then called directly with them). */
+  env?: Record<string, unknown>;
 }
 
 export interface CallResult<T = unknown> {
@@ -31,7 +34,10 @@ export async function call<T = any>(method: string, path: string, opts: CallOpti
   if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === "content-type")) {
     headers["content-type"] = "application/json";
   }
-  const res = await exports.default.fetch(new Request(`https://sww.test${path}`, { method, headers, body }));
+  const request = new Request(`https://sww.test${path}`, { method, headers, body });
+  const res = opts.env
+    ? await app.fetch(request, { ...env, ...opts.env }, createExecutionContext())
+    : await exports.default.fetch(request);
   const text = await res.text();
   let parsed: unknown = text;
   // JSON bodies only: the full-history export is JSON lines (application/x-ndjson), kept as text.
