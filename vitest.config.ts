@@ -8,7 +8,7 @@ export default defineConfig({
     // Most of these files wait on real processes (wrangler dev, bots, a fake LLM: leases, outages,
     // restarts), not on the CPU, so more files than cores run at once; vitest's default here (cores
     // minus one) ran them one after another.
-    maxWorkers: 4,
+    maxWorkers: 3,
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },
