@@ -245,6 +245,13 @@ export class Archive {
 
   // ── removals of archived messages (workers/room/removals.ts decides; this keeps the rows) ──
 
+  /**
+   * The earliest grace-period end of a removal not yet written into its segment; undefined until
+   * read. This class is the table's only writer and every write forgets it (a rolled-back write
+   * included), so it stays exact, and the alarm scheduling that every post runs reads no row.
+   */
+  private removalExpiry: number | null | undefined;
+
   removal(seq: number): ArchivedRemoval | undefined {
     return this.db.one<ArchivedRemoval>("SELECT * FROM archived_removals WHERE seq = ?", seq);
   }
@@ -262,19 +269,23 @@ export class Archive {
       removal.expires_at,
       removal.tombstone,
     );
+    this.removalExpiry = undefined;
   }
 
   /** A restore: the segment still holds the text, so the message reads whole again. */
   dropRemoval(seq: number): void {
     this.db.run("DELETE FROM archived_removals WHERE seq = ?", seq);
+    this.removalExpiry = undefined;
   }
 
   /** When the next removal's grace period ends (its segment then needs rewriting). */
   nextRemovalExpiry(): number | null {
-    return (
-      this.db.one<{ at: number | null }>("SELECT MIN(expires_at) AS at FROM archived_removals WHERE purged_at IS NULL")
-        ?.at ?? null
-    );
+    if (this.removalExpiry === undefined) {
+      this.removalExpiry =
+        this.db.one<{ at: number | null }>("SELECT MIN(expires_at) AS at FROM archived_removals WHERE purged_at IS NULL")
+          ?.at ?? null;
+    }
+    return this.removalExpiry;
   }
 
   /**
@@ -291,6 +302,8 @@ export class Archive {
     maxSegments: number,
     hooks: { afterWrite?: () => void } = {},
   ): Promise<{ segments: number; more: boolean }> {
+    const next = this.nextRemovalExpiry();
+    if (next === null || next > now) return { segments: 0, more: false };
     let segments = 0;
     for (; segments < maxSegments; segments++) {
       const due = this.db.one<{ seq: number }>(
@@ -320,6 +333,7 @@ export class Archive {
       for (const s of seqs) {
         this.db.run("UPDATE archived_removals SET purged_at = ? WHERE seq = ? AND purged_at IS NULL", now, s);
       }
+      this.removalExpiry = undefined;
     };
     if (!segment || segment.corrupt !== null) {
       // Nothing readable holds the text any more (no segment, or one that does not decode and
