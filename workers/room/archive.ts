@@ -282,8 +282,9 @@ export class Archive {
   nextRemovalExpiry(): number | null {
     if (this.removalExpiry === undefined) {
       this.removalExpiry =
-        this.db.one<{ at: number | null }>("SELECT MIN(expires_at) AS at FROM archived_removals WHERE purged_at IS NULL")
-          ?.at ?? null;
+        this.db.one<{ at: number | null }>(
+          "SELECT MIN(expires_at) AS at FROM archived_removals WHERE purged_at IS NULL",
+        )?.at ?? null;
     }
     return this.removalExpiry;
   }
