@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { groupGone, signalGroup, sleep } from "../../tests/support/process-group.ts";
-import { freePort } from "../../tests/support/worker-process.ts";
+import { devFlags, freePort, wranglerEnv } from "../../tests/support/worker-process.ts";
 import { type CpuReading, readProcessGroupCpu } from "./process-cpu.ts";
 
 const STARTUP_TIMEOUT_MS = 90_000;
@@ -28,31 +28,13 @@ export interface RunningWorker {
 export async function startWorker(repoRoot: string, vars: Record<string, string>): Promise<RunningWorker> {
   const [port, inspectorPort] = [await freePort(), await freePort()];
   const scratch = mkdtempSync(join(tmpdir(), "swm-bench-"));
-  const args = [
-    "run",
-    "api",
-    "--",
-    "--ip",
-    "127.0.0.1",
-    "--port",
-    String(port),
-    "--inspector-port",
-    String(inspectorPort),
-    "--persist-to",
-    join(scratch, "state"),
-    ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
-  ];
+  const args = ["run", "api", "--", ...devFlags({ port, inspectorPort, stateDir: join(scratch, "state"), vars })];
   // Its own process group, so SIGINT reaches npm, wrangler and workerd together, as Ctrl-C would.
   const child = spawn("npm", args, {
     cwd: repoRoot,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
-    env: {
-      ...process.env,
-      WRANGLER_SEND_METRICS: "false",
-      CLOUDFLARE_CF_FETCH_ENABLED: "false",
-      WRANGLER_REGISTRY_PATH: join(scratch, "registry"),
-    },
+    env: wranglerEnv(join(scratch, "registry")),
   });
   let log = "";
   const keepTail = (chunk: Buffer) => {

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { groupGone, signalGroup, sleep } from "./process-group.ts";
-import { freePort, REPO_ROOT } from "./worker-process.ts";
+import { BIN_DIR, devFlags, freePort, REPO_ROOT, wranglerEnv } from "./worker-process.ts";
 
 const READY_TIMEOUT_MS = 90_000;
 
@@ -29,7 +29,6 @@ export async function createRestartableWorker(vars: Record<string, string> = {})
   const scratch = mkdtempSync(join(tmpdir(), "sww-chaos-"));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const binDir = join(REPO_ROOT, "node_modules", ".bin");
   let child: ChildProcess | null = null;
   let generation = 0;
   let kills = 0;
@@ -39,35 +38,23 @@ export async function createRestartableWorker(vars: Record<string, string> = {})
     generation++;
     const args = [
       "dev",
-      "--ip",
-      "127.0.0.1",
-      "--port",
-      String(port),
-      "--inspector-port",
-      String(await freePort()),
-      "--persist-to",
-      join(scratch, "state"),
+      ...devFlags({
+        port,
+        inspectorPort: await freePort(),
+        stateDir: join(scratch, "state"),
+        vars: { RATE_LIMIT_PER_MINUTE: "1000000", POST_FLOOD_GUARD: "0", ...vars },
+      }),
       "--log-level",
       "warn",
       "--show-interactive-dev-session=false",
-      ...Object.entries({ RATE_LIMIT_PER_MINUTE: "1000000", POST_FLOOD_GUARD: "0", ...vars }).flatMap(([k, v]) => [
-        "--var",
-        `${k}:${v}`,
-      ]),
     ];
     output = [];
-    const spawned = spawn(join(binDir, "wrangler"), args, {
+    const spawned = spawn(join(BIN_DIR, "wrangler"), args, {
       cwd: REPO_ROOT,
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
-      env: {
-        ...process.env,
-        PATH: `${binDir}:${process.env.PATH ?? ""}`,
-        WRANGLER_SEND_METRICS: "false",
-        CLOUDFLARE_CF_FETCH_ENABLED: "false",
-        // A SIGKILLed wrangler leaves its registry entry behind for ~90 s: a fresh registry per start.
-        WRANGLER_REGISTRY_PATH: join(scratch, `registry-${generation}`),
-      },
+      // A SIGKILLed wrangler leaves its registry entry behind for ~90 s: a fresh registry per start.
+      env: wranglerEnv(join(scratch, `registry-${generation}`)),
     });
     child = spawned;
     const keep = (chunk: Buffer) => {

@@ -38,32 +38,17 @@ export async function startWorker(
   const vars = { RATE_LIMIT_PER_MINUTE: "100000", POST_FLOOD_GUARD: "0", ...options.vars };
   const args = [
     "dev",
-    "--ip",
-    "127.0.0.1",
-    "--port",
-    String(port),
-    "--inspector-port",
-    String(inspectorPort),
-    "--persist-to",
-    options.stateDir ?? join(scratch, "state"),
+    ...devFlags({ port, inspectorPort, stateDir: options.stateDir ?? join(scratch, "state"), vars }),
     "--log-level",
     "warn",
     "--show-interactive-dev-session=false",
-    ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
   ];
-  const binDir = join(REPO_ROOT, "node_modules", ".bin");
-  const child = spawn(join(binDir, "wrangler"), args, {
+  const child = spawn(join(BIN_DIR, "wrangler"), args, {
     cwd: REPO_ROOT,
     // Its own process group, so a stuck wrangler can be killed together with its workerd.
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
-    env: {
-      ...process.env,
-      PATH: `${binDir}:${process.env.PATH ?? ""}`,
-      WRANGLER_SEND_METRICS: "false",
-      CLOUDFLARE_CF_FETCH_ENABLED: "false",
-      WRANGLER_REGISTRY_PATH: join(scratch, "registry"),
-    },
+    env: wranglerEnv(join(scratch, "registry")),
   });
   const output: string[] = [];
   const keep = (chunk: Buffer) => {
@@ -129,4 +114,41 @@ export function freePort(): Promise<number> {
 
 function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Where npm puts the project's binaries (wrangler). */
+export const BIN_DIR = join(REPO_ROOT, "node_modules", ".bin");
+
+/** The `wrangler dev` flags of a Worker on 127.0.0.1 with its own port, inspector, state and vars. */
+export function devFlags(o: {
+  port: number;
+  inspectorPort: number;
+  stateDir: string;
+  vars: Record<string, string>;
+}): string[] {
+  return [
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(o.port),
+    "--inspector-port",
+    String(o.inspectorPort),
+    "--persist-to",
+    o.stateDir,
+    ...Object.entries(o.vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
+  ];
+}
+
+/**
+ * The environment of a wrangler child: no telemetry, no network lookups, the project's binaries
+ * first, and a registry of its own (a killed wrangler leaves its entry behind for a while).
+ */
+export function wranglerEnv(registry: string): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    PATH: `${BIN_DIR}:${process.env.PATH ?? ""}`,
+    WRANGLER_SEND_METRICS: "false",
+    CLOUDFLARE_CF_FETCH_ENABLED: "false",
+    WRANGLER_REGISTRY_PATH: registry,
+  };
 }
