@@ -8,8 +8,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseServerTiming } from "../workers/metrics.ts";
 import { HttpClient, type HttpResponse } from "./lib/http-client.ts";
+import { interleavedRound } from "./lib/interleaved.ts";
 import { runLoad } from "./lib/load.ts";
-import { type CpuReading, cpuMsBetween } from "./lib/process-cpu.ts";
 import { writeSection } from "./lib/results-file.ts";
 import {
   median,
@@ -107,43 +107,24 @@ interface Measured {
   answers: Answer[];
 }
 
-function reading(read: () => CpuReading | null): CpuReading {
-  const r = read();
-  if (!r) throw new Error("server CPU is unreadable here (/proc): this benchmark reports CPU per request");
-  return r;
-}
-
-/** Each member's rounds, its bursts alternating with the others' (A B C A B C …), who goes first rotating. */
+/** Each member's rounds, its bursts alternating with the others' (see lib/interleaved.ts). */
 async function measure(members: Member[], operations: number, slice: number, rounds: number): Promise<Measured[]> {
-  const out = members.map((member) => ({
-    member,
-    rounds: [] as RoundSummary[],
-    workerdMs: [] as number[],
-    answers: [] as Answer[],
-  }));
+  const out: Measured[] = members.map((member) => ({ member, rounds: [], workerdMs: [], answers: [] }));
   for (let round = 0; round < rounds; round++) {
-    const order = out.map((_, i) => out[(i + round) % out.length]!);
-    const acc = new Map(order.map((m) => [m, { elapsedMs: 0, serverMs: 0, workerdMs: 0, latencies: [] as number[] }]));
-    for (const m of order) await m.member.prepare?.();
-    for (let done = 0; done < operations; done += slice) {
-      for (const m of order) {
-        const a = acc.get(m)!;
-        const [server0, workerd0, t0] = [reading(worker.serverCpu), reading(worker.workerdCpu), performance.now()];
-        const { latenciesMs, results } = await m.member.burst(Math.min(slice, operations - done));
-        a.elapsedMs += performance.now() - t0;
-        a.serverMs += cpuMsBetween(server0, reading(worker.serverCpu));
-        a.workerdMs += cpuMsBetween(workerd0, reading(worker.workerdCpu));
-        a.latencies.push(...latenciesMs);
-        m.answers.push(...results);
+    for (const m of members) await m.prepare?.();
+    const measured = await interleavedRound(
+      members.map((m) => m.burst),
+      { operations, slice, round, meters: [worker.serverCpu, worker.workerdCpu] },
+    );
+    measured.forEach(({ sample, cpuMs, results }, i) => {
+      const [serverMs, workerdMs] = cpuMs;
+      if (serverMs === undefined || workerdMs === undefined) {
+        throw new Error("server CPU is unreadable here (/proc): this benchmark reports CPU per request");
       }
-    }
-    for (const m of order) {
-      const a = acc.get(m)!;
-      m.rounds.push(
-        summarizeRound({ operations, elapsedMs: a.elapsedMs, latenciesMs: a.latencies, serverCpuMs: a.serverMs }),
-      );
-      m.workerdMs.push(a.workerdMs / operations);
-    }
+      out[i]!.rounds.push(summarizeRound(sample));
+      out[i]!.workerdMs.push(workerdMs / operations);
+      out[i]!.answers.push(...results);
+    });
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import type { HttpClient } from "./lib/http-client.ts";
+import { type CpuMeter, interleavedRound } from "./lib/interleaved.ts";
 import { runLoad } from "./lib/load.ts";
-import { type CpuReading, cpuMsBetween } from "./lib/process-cpu.ts";
 import {
   median,
   medianOfRounds,
@@ -58,50 +58,34 @@ interface Collected {
   work: StorageWork[];
 }
 
-/** Who goes first changes every round, so an advantage of going first (or last) cancels out. */
-function rotated<T>(items: readonly T[], round: number): T[] {
-  const shift = round % items.length;
-  return [...items.slice(shift), ...items.slice(0, shift)];
-}
-
 /**
- * One round of a group: every member does `operations` operations, in alternating bursts of
- * `config.slice` requests (A B A B …), so baseline and subject see the same moments of a noisy
- * machine instead of one getting a quiet second and the other a busy one.
+ * One round of a group: every member does `operations` operations in alternating bursts of
+ * `config.slice` requests (see lib/interleaved.ts).
  */
 async function measureGroupRound(
   group: Group,
   operations: number,
   config: WorkerBenchConfig,
   round: number,
-  serverCpu: () => CpuReading | null,
+  serverCpu: CpuMeter,
 ): Promise<Map<Scenario, { sample: RoundSample; work: StorageWork[] }>> {
-  const members = rotated([group.baseline, ...group.subjects], round);
-  const out = new Map<Scenario, { sample: RoundSample; work: StorageWork[] }>();
-  const ops = new Map<Scenario, TimedOp>();
-  for (const m of members) {
-    ops.set(m, await m.prepare(operations));
-    out.set(m, { sample: { operations: 0, elapsedMs: 0, latenciesMs: [] }, work: [] });
-  }
+  const members = [group.baseline, ...group.subjects];
+  const ops: TimedOp[] = [];
+  for (const m of members) ops.push(await m.prepare(operations));
   const slice = group.unit === "op" ? Math.max(1, Math.floor(config.slice / 2)) : config.slice;
-  for (let done = 0; done < operations; done += slice) {
-    const count = Math.min(slice, operations - done);
-    for (const m of members) {
-      const op = ops.get(m)!;
-      const cpuBefore = serverCpu();
-      const outcome = await runLoad({ concurrency: config.concurrency, operations: count }, (i) => op(done + i));
-      const cpuAfter = serverCpu();
-      const acc = out.get(m)!;
-      if (cpuBefore !== null && cpuAfter !== null) {
-        acc.sample.serverCpuMs = (acc.sample.serverCpuMs ?? 0) + cpuMsBetween(cpuBefore, cpuAfter);
-      }
-      acc.sample.operations += outcome.operations;
-      acc.sample.elapsedMs += outcome.elapsedMs;
-      acc.sample.latenciesMs.push(...outcome.latenciesMs);
-      acc.work.push(...outcome.results.filter((w): w is StorageWork => w !== null));
-    }
-  }
-  return out;
+  const measured = await interleavedRound(
+    ops.map(
+      (op) => (count: number, offset: number) =>
+        runLoad({ concurrency: config.concurrency, operations: count }, (i) => op(offset + i)),
+    ),
+    { operations, slice, round, meters: [serverCpu] },
+  );
+  return new Map(
+    members.map((m, i) => {
+      const { sample, results } = measured[i]!;
+      return [m, { sample, work: results.filter((w): w is StorageWork => w !== null) }];
+    }),
+  );
 }
 
 function summarizeWork(work: StorageWork[]): ScenarioResult["storage"] {
@@ -119,7 +103,7 @@ function summarizeWork(work: StorageWork[]): ScenarioResult["storage"] {
 export async function runWorkerBench(
   http: HttpClient,
   config: WorkerBenchConfig,
-  serverCpu: () => CpuReading | null,
+  serverCpu: CpuMeter,
   progress: (line: string) => void,
 ): Promise<GroupResult[]> {
   const plan = workerGroups(http, config);
