@@ -1,12 +1,13 @@
 // Shared by the bot's cross-process tests: talk to the real Worker, run real bot processes.
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll } from "vitest";
 import type { Message } from "../../types/message.ts";
+import { type BotLaunch, launchBot } from "../support/bot-process.ts";
 import type { FakeLlm } from "../support/fake-llm.ts";
-import { ADMIN_TOKEN, BOT_TOKEN, REPO_ROOT, startWorker, type WorkerProcess } from "../support/worker-process.ts";
+import { ADMIN_TOKEN, BOT_TOKEN, startWorker, type WorkerProcess } from "../support/worker-process.ts";
 
 export interface BotWorld {
   /** The real Worker, one per test file. */
@@ -159,64 +160,20 @@ export interface BotProcess {
   stop(timeoutMs?: number): Promise<number | null>;
 }
 
-export interface BotOptions {
-  api: string;
-  room: string;
-  workerId: string;
-  entitiesFile?: string;
-  llm?: string;
-  concurrency?: number;
-  leaseSeconds?: number;
-  args?: string[];
-  /** Extra environment; the bot's own variables from the test runner's environment are never inherited. */
-  env?: Record<string, string>;
-}
+export type BotOptions = BotLaunch;
 
 const running = new Set<BotProcess>();
 
 /** Runs `node bot/cli.ts --json …` the way `npm run bot` does. */
 export function startBot(options: BotOptions): BotProcess {
-  const args = [
-    join(REPO_ROOT, "bot", "cli.ts"),
-    "--json",
-    "--api",
-    options.api,
-    "--token",
-    BOT_TOKEN,
-    "--room",
-    options.room,
-    "--worker-id",
-    options.workerId,
-    "--concurrency",
-    String(options.concurrency ?? 1),
-    "--lease-seconds",
-    String(options.leaseSeconds ?? 30),
-    ...(options.entitiesFile ? ["--entities", options.entitiesFile] : []),
-    ...(options.llm ? ["--llm", options.llm] : []),
-    ...(options.args ?? []),
-  ];
-  // The bot's own variables in the test runner's environment must not leak into the test.
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of Object.keys(env)) if (/^(COMMENTS_API_URL|BOT_|LLM_)/.test(key)) delete env[key];
-  const child = spawn(process.execPath, args, {
-    cwd: REPO_ROOT,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...env, ...options.env },
-  });
   const events: BotEvent[] = [];
   const output: string[] = [];
-  let partial = "";
-  child.stdout?.on("data", (chunk: Buffer) => {
-    partial += chunk.toString();
-    const lines = partial.split("\n");
-    partial = lines.pop() ?? "";
-    for (const line of lines) {
-      output.push(line);
-      try {
-        events.push(JSON.parse(line) as BotEvent);
-      } catch {
-        // not a log line
-      }
+  const child = launchBot(options, (line) => {
+    output.push(line);
+    try {
+      events.push(JSON.parse(line) as BotEvent);
+    } catch {
+      // not a log line
     }
   });
   child.stderr?.on("data", (chunk: Buffer) => output.push(chunk.toString()));
