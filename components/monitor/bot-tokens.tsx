@@ -3,10 +3,7 @@
 import { type FormEvent, useState } from "react";
 import type { BotTokens } from "@/hooks/use-bot-tokens";
 import { formatAgo, parseEntityScope, scopeLabel } from "@/lib/monitor";
-import { actionButtonClass, Empty, failButtonClass, Panel, Rows, requeueButtonClass } from "./panel";
-
-const inputClass =
-  "h-7 min-w-0 rounded-md border border-white/15 bg-black/50 px-2 text-xs text-neutral-100 outline-none placeholder:text-neutral-500 focus:border-sky-300/70";
+import { actionButtonClass, Empty, failButtonClass, inputClass, Panel, Rows, requeueButtonClass } from "./panel";
 
 /**
  * Issue #13: named bot tokens, each limited to the entities it may claim and speak as. A new

@@ -6,11 +6,18 @@ import { textColor } from "@/lib/colors";
 import { auditLine, canRestore, MUTE_CHOICES, moderationErrorText, targetLabel } from "@/lib/moderation";
 import { formatAgo, formatExpiry } from "@/lib/monitor";
 import { type Message, MODERATION, type MuteRequestTarget, type MuteTarget } from "@/types";
-import { actionButtonClass, Empty, failButtonClass, MessageId, Panel, Rows, requeueButtonClass } from "./panel";
+import {
+  actionButtonClass,
+  Empty,
+  failButtonClass,
+  inputClass,
+  MessageId,
+  Panel,
+  Rows,
+  requeueButtonClass,
+} from "./panel";
 import { ReasonForm } from "./reason-form";
 
-const inputClass =
-  "h-7 min-w-0 rounded-md border border-white/15 bg-black/50 px-2 text-xs text-neutral-100 outline-none placeholder:text-neutral-500 focus:border-white/40";
 const cancelClass = `${actionButtonClass} border-white/10 text-neutral-300 hover:bg-white/5 focus-visible:outline-neutral-300`;
 
 /** Issue 15: the newest messages, each with Remove (and Restore during the grace period). */
@@ -186,14 +193,7 @@ function RowMuteForm({
         <option value="address">the address that posted it</option>
       </select>
       <MinutesSelect value={minutes} onChange={setMinutes} />
-      <input
-        value={reason}
-        onChange={(e) => setReason(e.target.value)}
-        maxLength={MODERATION.reasonMax}
-        aria-label="Reason for the mute"
-        placeholder="reason"
-        className={`${inputClass} min-w-24 flex-1`}
-      />
+      <MuteReason value={reason} onChange={setReason} />
       <button type="submit" className={failButtonClass}>
         Mute
       </button>
@@ -201,6 +201,19 @@ function RowMuteForm({
         Cancel
       </button>
     </form>
+  );
+}
+
+function MuteReason({ value, onChange }: { value: string; onChange: (reason: string) => void }) {
+  return (
+    <input
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+      maxLength={MODERATION.reasonMax}
+      aria-label="Reason for the mute"
+      placeholder="reason"
+      className={`${inputClass} min-w-24 flex-1`}
+    />
   );
 }
 
@@ -279,14 +292,7 @@ export function Mutes({ data, now }: { data: ModerationData; now: number }) {
           />
         )}
         <MinutesSelect value={minutes} onChange={setMinutes} />
-        <input
-          value={reason}
-          onChange={(e) => setReason(e.target.value)}
-          maxLength={MODERATION.reasonMax}
-          aria-label="Reason for the mute"
-          placeholder="reason"
-          className={`${inputClass} min-w-24 flex-1`}
-        />
+        <MuteReason value={reason} onChange={setReason} />
         <button type="submit" className={failButtonClass}>
           Mute
         </button>

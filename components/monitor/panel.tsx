@@ -78,6 +78,10 @@ export function MessageId({ id }: { id: string }) {
   );
 }
 
+/** The monitor's small text inputs and selects (forms inside panels). */
+export const inputClass =
+  "h-7 min-w-0 rounded-md border border-white/15 bg-black/50 px-2 text-xs text-neutral-100 outline-none placeholder:text-neutral-500 focus:border-sky-300/70";
+
 export const actionButtonClass =
   "h-6 shrink-0 rounded border px-2 text-[11px] font-medium transition-colors disabled:cursor-wait disabled:opacity-50 focus-visible:outline-2";
 
