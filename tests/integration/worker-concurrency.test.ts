@@ -14,7 +14,7 @@ afterAll(async () => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function api<T = any>(
+async function api<T = unknown>(
   method: string,
   path: string,
   body?: unknown,
@@ -133,7 +133,7 @@ describe("comments Worker under concurrency", () => {
           BOT_TOKEN,
         );
         if (res.status === 204) {
-          const stats = await api("GET", `/api/stats?room=${room}`);
+          const stats = await api<{ queue: { complete: number } }>("GET", `/api/stats?room=${room}`);
           if (stats.body.queue.complete === TOTAL) return;
           continue;
         }

@@ -26,6 +26,7 @@ export interface CallResult<T = unknown> {
 }
 
 /** Calls the Worker's own fetch handler inside workerd, as a client over HTTP would. */
+// biome-ignore lint/suspicious/noExplicitAny: tests read bodies loosely by default; every 2xx body is checked against its declared schema below
 export async function call<T = any>(method: string, path: string, opts: CallOptions = {}): Promise<CallResult<T>> {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
