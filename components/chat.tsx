@@ -143,7 +143,9 @@ function ChatView() {
   const emptyText = !feed.loaded
     ? ""
     : feed.messages.length === 0
-      ? "No messages yet. Say something."
+      ? hash.entity
+        ? `No messages yet. Say something to ${hash.entity}.`
+        : "No messages yet. Say something, or pick an AI from the AI menu to talk to one."
       : filtering || debouncedSearch
         ? "Nothing matches these filters."
         : "No messages in this view.";

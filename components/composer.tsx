@@ -1,7 +1,7 @@
 "use client";
 
 import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from "react";
-import { checkDraft } from "@/lib/outgoing";
+import { checkDraft, usernameHint } from "@/lib/outgoing";
 import type { EntityPresence } from "@/lib/presence";
 import { LIMITS } from "@/types";
 import { ColorPicker } from "./color-picker";
@@ -20,11 +20,13 @@ interface Props {
 
 /**
  * C4/C5: the message box (Enter sends, Shift+Enter is a newline, 240 characters with a counter),
- * the username box and the color picker. Sending without a username flashes the username box.
+ * the username box and the color picker. Sending without a usable username flashes the username
+ * box and says why until the name changes; the message stays in its box.
  */
 export function Composer({ username, color, onUsername, onColor, onRandomColor, onSend, addressed }: Props) {
   const [text, setText] = useState("");
   const [flash, setFlash] = useState(false);
+  const [nameHint, setNameHint] = useState<string | null>(null);
   const textRef = useRef<HTMLTextAreaElement>(null);
   const nameRef = useRef<HTMLInputElement>(null);
 
@@ -46,6 +48,7 @@ export function Composer({ username, color, onUsername, onColor, onRandomColor, 
   const submit = () => {
     const problem = checkDraft(text, username);
     if (problem === "no-username" || problem === "bad-username") {
+      setNameHint(usernameHint(username));
       setFlash(true);
       nameRef.current?.focus();
       return;
@@ -78,8 +81,13 @@ export function Composer({ username, color, onUsername, onColor, onRandomColor, 
           ref={nameRef}
           aria-label="Username"
           value={username}
-          onChange={(e) => onUsername(e.target.value)}
+          onChange={(e) => {
+            onUsername(e.target.value);
+            setNameHint(null);
+          }}
           maxLength={LIMITS.usernameMax}
+          aria-invalid={nameHint ? true : undefined}
+          aria-describedby={nameHint ? "username-hint" : undefined}
           placeholder="username"
           autoComplete="nickname"
           spellCheck={false}
@@ -87,7 +95,11 @@ export function Composer({ username, color, onUsername, onColor, onRandomColor, 
             flash ? "animate-flash border-red-400" : "border-(--tint-line)"
           }`}
         />
-        {addressed ? (
+        {nameHint ? (
+          <span id="username-hint" role="alert" className="min-w-0 truncate text-red-300">
+            {nameHint}
+          </span>
+        ) : addressed ? (
           <span
             className="flex min-w-0 items-center gap-1.5 truncate rounded-full border border-white/10 px-2.5 py-1 text-neutral-300"
             title={

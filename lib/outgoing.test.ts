@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { messageInputSchema } from "../types";
-import { buildOutgoing, checkDraft, newMessageId, optimisticMessage } from "./outgoing";
+import { buildOutgoing, checkDraft, newMessageId, optimisticMessage, usernameHint } from "./outgoing";
 import { msg } from "./test-messages";
 
 const me = { username: "Me", color: "050100200" };
@@ -12,6 +12,13 @@ describe("composing (C4, C5, E1)", () => {
     expect(checkDraft("   ", "Me")).toBe("empty");
     expect(checkDraft("x".repeat(241), "Me")).toBe("too-long");
     expect(checkDraft("x".repeat(240), "Me")).toBeNull();
+  });
+
+  it("says why a username cannot send, in words a person can act on", () => {
+    expect(usernameHint("")).toBe("Pick a username to send.");
+    expect(usernameHint("has space")).toBe("Username cannot contain whitespace.");
+    expect(usernameHint("x".repeat(17))).toBe("A person's username is at most 16 characters.");
+    expect(usernameHint("Me")).toBeNull();
   });
 
   it("makes ids the API accepts, different each time", () => {

@@ -14,6 +14,15 @@ export function checkDraft(text: string, username: string): ComposeProblem | nul
   return null;
 }
 
+/** What the composer says beside the username box when a send is refused for the name. */
+export function usernameHint(username: string): string | null {
+  if (!username) return "Pick a username to send.";
+  const parsed = usernameSchema.safeParse(username);
+  if (parsed.success) return null;
+  const issue = parsed.error.issues[0]?.message ?? "this username is not allowed";
+  return `${issue[0]?.toUpperCase()}${issue.slice(1)}.`;
+}
+
 /** Client ids: the idempotency key of a send, reused by Retry so a retry never duplicates. */
 export function newMessageId(random: () => number = Math.random): string {
   const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";

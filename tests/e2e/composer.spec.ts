@@ -21,16 +21,28 @@ test("Enter sends, Shift+Enter is a newline, and the counter shows n/240 (C4)", 
   await expect(chat.messageBox).toHaveAttribute("maxlength", "240");
 });
 
-test("sending without a username flashes the username box and sends nothing (C5)", async ({ page, request }) => {
+test("sending without a username flashes the username box, says why and sends nothing (C5)", async ({
+  page,
+  request,
+}) => {
   const room = uniqueRoom("nameless");
   await page.goto(`/?room=${room}`);
   const chat = new ChatPage(page);
   await expect(chat.usernameBox).toHaveValue("");
+  // An empty room says how to start, with a person or with an AI.
+  await expect(page.getByText("No messages yet. Say something, or pick an AI from the AI menu")).toBeVisible();
   await chat.send("anyone?");
   await expect(chat.usernameBox).toBeFocused();
   await expect(chat.usernameBox).toHaveClass(/animate-flash/);
+  // It says why, tied to the box for screen readers, until a name is typed.
+  const hint = page.getByRole("alert").filter({ hasText: "Pick a username to send." });
+  await expect(hint).toBeVisible();
+  await expect(chat.usernameBox).toHaveAttribute("aria-invalid", "true");
   await expect(chat.messageBox).toHaveValue("anyone?");
   expect(await roomMessages(request, room)).toEqual([]);
+  await chat.usernameBox.fill("Tess");
+  await expect(hint).toHaveCount(0);
+  await expect(chat.usernameBox).not.toHaveAttribute("aria-invalid");
   // A first visit got a random color already.
   expect(await page.evaluate(() => localStorage.getItem("sww:color"))).toMatch(/^\d{9}$/);
 });
