@@ -112,8 +112,9 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** A deadline that does not keep the process alive: a script exits as soon as the Worker has stopped. */
 function delay(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+  return new Promise((r) => setTimeout(r, ms).unref());
 }
 
 /** Where npm puts the project's binaries (wrangler). */
