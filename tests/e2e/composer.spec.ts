@@ -1,8 +1,32 @@
-import { expect, test } from "@playwright/test";
+import { type APIRequestContext, expect, type Page, test } from "@playwright/test";
 import { roomMessages, uniqueRoom } from "./support/api";
 import { ChatPage, openChat } from "./support/chat-page";
 
 const ME = { username: "Tess", color: "255200150" };
+
+/**
+ * After a send that needed a second attempt: once the page has settled (a duplicate would arrive
+ * by push or poll within the wait), the message shows once, and exactly one row is stored, under
+ * the one id both attempts carried (or, when `ids` is not recorded, just one row).
+ */
+async function expectShownAndStoredOnce(
+  page: Page,
+  request: APIRequestContext,
+  room: string,
+  text: string,
+  ids?: string[],
+): Promise<void> {
+  await page.waitForTimeout(1_500);
+  await expect(new ChatPage(page).item(text)).toHaveCount(1);
+  const stored = (await roomMessages(request, room)).filter((m) => m.text === text);
+  if (!ids) {
+    expect(stored).toHaveLength(1);
+    return;
+  }
+  expect(ids).toHaveLength(2);
+  expect(ids[0]).toBe(ids[1]);
+  expect(stored.map((m) => m.id)).toEqual([ids[0]]);
+}
 
 test("Enter sends, Shift+Enter is a newline, and the counter shows n/240 (C4)", async ({ page, request }) => {
   const room = uniqueRoom("composer");
@@ -67,12 +91,7 @@ test("a send that fails on the network is retried by itself with the same id: re
   const row = chat.item("will this arrive?");
   await expect(row.locator('[data-queue-state="retrying"]')).toBeVisible();
   await expect(row.locator("[data-queue-state]")).toHaveCount(0, { timeout: 10_000 });
-  await page.waitForTimeout(1_500);
-  await expect(chat.item("will this arrive?")).toHaveCount(1);
-  expect(ids).toHaveLength(2);
-  expect(ids[0]).toBe(ids[1]);
-  const stored = (await roomMessages(request, room)).filter((m) => m.text === "will this arrive?");
-  expect(stored.map((m) => m.id)).toEqual([ids[0]]);
+  await expectShownAndStoredOnce(page, request, room, "will this arrive?", ids);
 });
 
 test("a send the server refuses (4xx) shows not sent with Retry, and the retry (same id) never duplicates (C4)", async ({
@@ -101,12 +120,7 @@ test("a send the server refuses (4xx) shows not sent with Retry, and the retry (
   await expect(row.locator('[data-queue-state="not-sent"]')).toContainText("Muted until");
   await row.getByRole("button", { name: "Retry" }).click();
   await expect(row.locator("[data-queue-state]")).toHaveCount(0);
-  await page.waitForTimeout(1_500);
-  await expect(chat.item("let me in")).toHaveCount(1);
-  expect(ids).toHaveLength(2);
-  expect(ids[0]).toBe(ids[1]);
-  const stored = (await roomMessages(request, room)).filter((m) => m.text === "let me in");
-  expect(stored.map((m) => m.id)).toEqual([ids[0]]);
+  await expectShownAndStoredOnce(page, request, room, "let me in", ids);
 });
 
 test("a send whose answer is lost after it was stored shows once, as stored, never twice (C4)", async ({
@@ -133,10 +147,7 @@ test("a send whose answer is lost after it was stored shows once, as stored, nev
   const retry = row.getByRole("button", { name: "Retry" });
   if (await retry.isVisible()) await retry.click();
   await expect(row.locator("[data-queue-state]")).toHaveCount(0);
-  await page.waitForTimeout(1_500);
-  await expect(chat.item("stored but unanswered")).toHaveCount(1);
-  const stored = (await roomMessages(request, room)).filter((m) => m.text === "stored but unanswered");
-  expect(stored).toHaveLength(1);
+  await expectShownAndStoredOnce(page, request, room, "stored but unanswered");
 });
 
 test("`r` outside text boxes picks a new random color, and it tints the chrome (C5, C6)", async ({ page }) => {
