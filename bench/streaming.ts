@@ -4,11 +4,12 @@
 // → that token shown as a draft, and the last token → the stored reply shown; and the SQLite rows
 // a streamed reply costs against a non-streamed one (Server-Timing of every bot call, via a
 // recording proxy). Rewrites the "Streaming replies" section of bench/RESULTS.md.
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { launchBot } from "../tests/support/bot-process.ts";
 import { type FakeLlm, startFakeLlm } from "../tests/support/fake-llm.ts";
 import { type LiveWatcher, watchLive } from "../tests/support/live-watcher.ts";
 import { type RecordedCall, startRecordingProxy } from "../tests/support/recording-proxy.ts";
@@ -143,16 +144,21 @@ function startBotProcess(): ChildProcess {
       ],
     }),
   );
-  const args = [
-    join(repoRoot, "bot", "cli.ts"),
-    "--json",
-    ...["--api", proxy.url, "--token", token, "--room", room, "--worker-id", "stream-bench"],
-    ...["--concurrency", String(SIZES.botConcurrency), "--lease-seconds", "30"],
-    ...["--entities", entities, "--llm", fake.url, "--no-demo"],
-  ];
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const key of Object.keys(env)) if (/^(COMMENTS_API_URL|BOT_|LLM_)/.test(key)) delete env[key];
-  const child = spawn(process.execPath, args, { cwd: repoRoot, stdio: ["ignore", "ignore", "inherit"], env });
+  const child = launchBot(
+    {
+      api: proxy.url,
+      token,
+      room,
+      workerId: "stream-bench",
+      concurrency: SIZES.botConcurrency,
+      leaseSeconds: 30,
+      entitiesFile: entities,
+      llm: fake.url,
+      args: ["--no-demo"],
+    },
+    () => {},
+  );
+  child.stderr?.pipe(process.stderr);
   process.once("exit", () => child.kill("SIGKILL"));
   return child;
 }

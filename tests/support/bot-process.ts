@@ -9,6 +9,8 @@ export interface BotLaunch {
   api: string;
   room: string;
   workerId: string;
+  /** The bot token; the local default of `.dev.vars` unless given. */
+  token?: string;
   entitiesFile?: string;
   llm?: string;
   concurrency?: number;
@@ -26,7 +28,7 @@ export function launchBot(options: BotLaunch, onLine: (line: string) => void): C
     "--api",
     options.api,
     "--token",
-    BOT_TOKEN,
+    options.token ?? BOT_TOKEN,
     "--room",
     options.room,
     "--worker-id",
