@@ -59,6 +59,11 @@ export function errors(...codes: ErrorCode[]) {
   ) as Record<number, ReturnType<typeof json<typeof apiErrorSchema>>>;
 }
 
+/** The errors of every route behind a token (missing, wrong, or the credentials store down). */
+export const AUTH_ERRORS = ["unauthorized", "forbidden", "unavailable"] as const satisfies readonly ErrorCode[];
+/** The errors of every route that reads a JSON body, beyond `invalid_input`. */
+export const BODY_ERRORS = ["too_large", "unsupported_media_type"] as const satisfies readonly ErrorCode[];
+
 /** Declared security: the bot token (bots; the admin token also passes) or the admin token. */
 export const BOT: Record<string, string[]>[] = [{ botToken: [] }, { adminToken: [] }];
 export const ADMIN: Record<string, string[]>[] = [{ adminToken: [] }];

@@ -16,7 +16,7 @@ import type { AppEnv } from "../app-env";
 import { requireAdmin } from "../auth";
 import { roomStub } from "../context";
 import { unwrap } from "../http";
-import { ADMIN, apiRouter, errors, json, jsonBody, jsonOnly, query } from "../openapi";
+import { ADMIN, AUTH_ERRORS, apiRouter, BODY_ERRORS, errors, json, jsonBody, jsonOnly, query } from "../openapi";
 
 /** Moderation (issue 15): remove / restore messages, mute / unmute posters, the audit trail. Admin token only. */
 export const adminModeration = apiRouter();
@@ -28,9 +28,6 @@ function operatorName(c: Context<AppEnv>): string {
   return c.var.caller === "admin" ? "admin" : c.var.caller;
 }
 
-const auth = ["unauthorized", "forbidden", "unavailable"] as const;
-const body = ["too_large", "unsupported_media_type"] as const;
-
 adminModeration.openapi(
   createRoute({
     method: "post",
@@ -40,7 +37,7 @@ adminModeration.openapi(
     request: { query: query(), body: jsonBody(removeRequestSchema) },
     responses: {
       200: json(moderationResultSchema, "the message as it now stands"),
-      ...errors(...auth, ...body, "not_found", "conflict"),
+      ...errors(...AUTH_ERRORS, ...BODY_ERRORS, "not_found", "conflict"),
     },
     security: ADMIN,
   }),
@@ -59,7 +56,7 @@ adminModeration.openapi(
     request: { query: query(), body: jsonBody(restoreRequestSchema) },
     responses: {
       200: json(moderationResultSchema, "the message as it now stands"),
-      ...errors(...auth, ...body, "not_found", "conflict"),
+      ...errors(...AUTH_ERRORS, ...BODY_ERRORS, "not_found", "conflict"),
     },
     security: ADMIN,
   }),
@@ -76,7 +73,7 @@ adminModeration.openapi(
     summary: "Mute a client address, an identity, or whoever posted a message, for some minutes",
     middleware: [jsonOnly],
     request: { query: query(), body: jsonBody(muteRequestSchema) },
-    responses: { 200: json(muteResponseSchema, "the mute"), ...errors(...auth, ...body, "not_found") },
+    responses: { 200: json(muteResponseSchema, "the mute"), ...errors(...AUTH_ERRORS, ...BODY_ERRORS, "not_found") },
     security: ADMIN,
   }),
   async (c) => {
@@ -92,7 +89,10 @@ adminModeration.openapi(
     summary: "Lift a mute",
     middleware: [jsonOnly],
     request: { query: query(), body: jsonBody(unmuteRequestSchema) },
-    responses: { 200: json(unmuteResponseSchema, "whether a mute was lifted"), ...errors(...auth, ...body) },
+    responses: {
+      200: json(unmuteResponseSchema, "whether a mute was lifted"),
+      ...errors(...AUTH_ERRORS, ...BODY_ERRORS),
+    },
     security: ADMIN,
   }),
   async (c) => {
@@ -107,7 +107,7 @@ adminModeration.openapi(
     path: "/api/admin/mutes",
     summary: "The mutes in force",
     request: { query: query() },
-    responses: { 200: json(mutesResponseSchema, "active mutes"), ...errors(...auth) },
+    responses: { 200: json(mutesResponseSchema, "active mutes"), ...errors(...AUTH_ERRORS) },
     security: ADMIN,
   }),
   async (c) => c.json({ mutes: unwrap(c, await roomStub(c).activeMutes()) }, 200),
@@ -119,7 +119,7 @@ adminModeration.openapi(
     path: "/api/admin/audit",
     summary: "The moderation audit trail, oldest first",
     request: { query: query(auditQuerySchema) },
-    responses: { 200: json(auditResponseSchema, "audit entries"), ...errors(...auth) },
+    responses: { 200: json(auditResponseSchema, "audit entries"), ...errors(...AUTH_ERRORS) },
     security: ADMIN,
   }),
   async (c) => {

@@ -9,7 +9,7 @@ import {
 import { requireAdmin } from "../auth";
 import { credentialsStub, hashToken, newBotToken } from "../credentials/tokens";
 import { unwrap } from "../http";
-import { ADMIN, apiRouter, errors, json, jsonBody, jsonOnly, query } from "../openapi";
+import { ADMIN, AUTH_ERRORS, apiRouter, BODY_ERRORS, errors, json, jsonBody, jsonOnly, query } from "../openapi";
 
 /** Named bot tokens, created and revoked with the admin token, without a redeploy. */
 export const credentials = apiRouter();
@@ -17,16 +17,13 @@ export const credentials = apiRouter();
 credentials.use("/api/admin/tokens", requireAdmin);
 credentials.use("/api/admin/tokens/*", requireAdmin);
 
-const auth = ["unauthorized", "forbidden", "unavailable"] as const;
-const body = ["too_large", "unsupported_media_type"] as const;
-
 credentials.openapi(
   createRoute({
     method: "get",
     path: "/api/admin/tokens",
     summary: "The named bot tokens (never their secrets or hashes)",
     request: { query: query() },
-    responses: { 200: json(botTokenListSchema, "every named token"), ...errors(...auth) },
+    responses: { 200: json(botTokenListSchema, "every named token"), ...errors(...AUTH_ERRORS) },
     security: ADMIN,
   }),
   async (c) => c.json({ tokens: unwrap(c, await credentialsStub(c.env).list()) }, 200),
@@ -42,7 +39,7 @@ credentials.openapi(
     request: { query: query(), body: jsonBody(createBotTokenSchema) },
     responses: {
       201: json(createdBotTokenSchema, "the new token, shown this once"),
-      ...errors(...auth, ...body, "conflict"),
+      ...errors(...AUTH_ERRORS, ...BODY_ERRORS, "conflict"),
     },
     security: ADMIN,
   }),
@@ -63,7 +60,7 @@ credentials.openapi(
     request: { query: query(), body: jsonBody(revokeBotTokenSchema) },
     responses: {
       200: json(revokedBotTokenSchema, "the token as it now stands"),
-      ...errors(...auth, ...body, "not_found"),
+      ...errors(...AUTH_ERRORS, ...BODY_ERRORS, "not_found"),
     },
     security: ADMIN,
   }),

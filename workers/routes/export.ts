@@ -3,7 +3,7 @@ import { z } from "zod";
 import { requireCaller } from "../auth";
 import { roomStub } from "../context";
 import { unwrap } from "../http";
-import { ADMIN, apiRouter, errors, query } from "../openapi";
+import { ADMIN, AUTH_ERRORS, apiRouter, errors, query } from "../openapi";
 
 /** Messages per Room call while exporting: the largest page a client may ask for. */
 const EXPORT_PAGE = 500;
@@ -25,7 +25,7 @@ const exportRoute = createRoute({
       description: "one message (JSON) per line",
       content: { "application/x-ndjson": { schema: z.string() } },
     },
-    ...errors("unauthorized", "forbidden", "unavailable"),
+    ...errors(...AUTH_ERRORS),
   },
   security: ADMIN,
 });

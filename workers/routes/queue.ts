@@ -22,7 +22,7 @@ import { requireAdmin, requireBot, requireEntity } from "../auth";
 import { roomStub } from "../context";
 import { HttpError } from "../errors";
 import { unwrap } from "../http";
-import { ADMIN, apiRouter, BOT, errors, json, jsonBody, jsonOnly, query } from "../openapi";
+import { ADMIN, AUTH_ERRORS, apiRouter, BODY_ERRORS, BOT, errors, json, jsonBody, jsonOnly, query } from "../openapi";
 
 /** The leased work queue for bots (bot token) and the operator's hand controls (admin token). */
 export const queue = apiRouter();
@@ -30,16 +30,13 @@ export const queue = apiRouter();
 queue.use("/api/queue/*", requireBot);
 queue.use("/api/admin/*", requireAdmin);
 
-const auth = ["unauthorized", "forbidden", "unavailable"] as const;
-const body = ["too_large", "unsupported_media_type"] as const;
-
 queue.openapi(
   createRoute({
     method: "get",
     path: "/api/queue/pending",
     summary: "Pending addressed messages, most urgent first; `wait` long-polls up to 25 s",
     request: { query: query(pendingQuerySchema) },
-    responses: { 200: json(pendingResponseSchema, "pending messages"), ...errors(...auth) },
+    responses: { 200: json(pendingResponseSchema, "pending messages"), ...errors(...AUTH_ERRORS) },
     security: BOT,
   }),
   async (c) => {
@@ -66,7 +63,7 @@ queue.openapi(
     request: { query: query(), body: jsonBody(claimRequestSchema) },
     responses: {
       200: json(claimResponseSchema, "the message and its lease"),
-      ...errors(...auth, ...body, "not_found", "conflict"),
+      ...errors(...AUTH_ERRORS, ...BODY_ERRORS, "not_found", "conflict"),
     },
     security: BOT,
   }),
@@ -86,7 +83,7 @@ queue.openapi(
     responses: {
       200: json(claimResponseSchema, "the message and its lease"),
       204: { description: "nothing was pending within `wait`" },
-      ...errors(...auth, ...body),
+      ...errors(...AUTH_ERRORS, ...BODY_ERRORS),
     },
     security: BOT,
   }),
@@ -112,7 +109,7 @@ queue.openapi(
     request: { query: query(), body: jsonBody(heartbeatRequestSchema) },
     responses: {
       200: json(heartbeatResponseSchema, "the extended lease"),
-      ...errors(...auth, ...body, "not_found", "lease_lost"),
+      ...errors(...AUTH_ERRORS, ...BODY_ERRORS, "not_found", "lease_lost"),
     },
     security: BOT,
   }),
@@ -132,7 +129,7 @@ queue.openapi(
     request: { query: query(), body: jsonBody(progressRequestSchema) },
     responses: {
       200: json(heartbeatResponseSchema, "the lease as it now stands"),
-      ...errors(...auth, ...body, "not_found", "lease_lost", "conflict"),
+      ...errors(...AUTH_ERRORS, ...BODY_ERRORS, "not_found", "lease_lost", "conflict"),
     },
     security: BOT,
   }),
@@ -151,7 +148,7 @@ queue.openapi(
     request: { query: query(), body: jsonBody(completeRequestSchema) },
     responses: {
       200: json(completeResponseSchema, "the stored reply (null when completed silently)"),
-      ...errors(...auth, ...body, "not_found", "lease_lost", "conflict", "already_answered"),
+      ...errors(...AUTH_ERRORS, ...BODY_ERRORS, "not_found", "lease_lost", "conflict", "already_answered"),
     },
     security: BOT,
   }),
@@ -170,7 +167,7 @@ queue.openapi(
     request: { query: query(), body: jsonBody(failRequestSchema) },
     responses: {
       200: json(failResponseSchema, "the new status and attempts"),
-      ...errors(...auth, ...body, "not_found", "lease_lost"),
+      ...errors(...AUTH_ERRORS, ...BODY_ERRORS, "not_found", "lease_lost"),
     },
     security: BOT,
   }),
@@ -189,7 +186,7 @@ queue.openapi(
     request: { query: query(), body: jsonBody(releaseRequestSchema) },
     responses: {
       200: json(z.object({ success: z.literal(true) }), "released"),
-      ...errors(...auth, ...body, "not_found", "lease_lost"),
+      ...errors(...AUTH_ERRORS, ...BODY_ERRORS, "not_found", "lease_lost"),
     },
     security: BOT,
   }),
@@ -208,7 +205,7 @@ queue.openapi(
     request: { query: query(), body: jsonBody(adminRequeueSchema) },
     responses: {
       200: json(adminResultSchema, "the message as it now stands"),
-      ...errors(...auth, ...body, "not_found", "conflict"),
+      ...errors(...AUTH_ERRORS, ...BODY_ERRORS, "not_found", "conflict"),
     },
     security: ADMIN,
   }),
@@ -227,7 +224,7 @@ queue.openapi(
     request: { query: query(), body: jsonBody(adminFailSchema) },
     responses: {
       200: json(adminResultSchema, "the message as it now stands"),
-      ...errors(...auth, ...body, "not_found", "conflict"),
+      ...errors(...AUTH_ERRORS, ...BODY_ERRORS, "not_found", "conflict"),
     },
     security: ADMIN,
   }),
