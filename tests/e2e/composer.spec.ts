@@ -1,8 +1,22 @@
-import { type APIRequestContext, expect, type Page, test } from "@playwright/test";
+import { type APIRequestContext, expect, type Page, type Route, test } from "@playwright/test";
 import { roomMessages, uniqueRoom } from "./support/api";
 import { ChatPage, openChat } from "./support/chat-page";
 
 const ME = { username: "Tess", color: "255200150" };
+
+/**
+ * The page's first post goes to `first` (fail it, or answer in the server's place); the rest
+ * reach the Worker. Answers the id each attempt carried, in order.
+ */
+async function onFirstPost(page: Page, first: (route: Route) => Promise<void>): Promise<string[]> {
+  const ids: string[] = [];
+  await page.route("**/api/comments?*", async (route) => {
+    if (route.request().method() !== "POST") return route.fallback();
+    ids.push((route.request().postDataJSON() as { id: string }).id);
+    return ids.length === 1 ? first(route) : route.fallback();
+  });
+  return ids;
+}
 
 /**
  * After a send that needed a second attempt: once the page has settled (a duplicate would arrive
@@ -77,16 +91,8 @@ test("a send that fails on the network is retried by itself with the same id: re
 }) => {
   const room = uniqueRoom("retry");
   const chat = await openChat(page, { room, identity: ME });
-  let attempts = 0;
-  const ids: string[] = [];
-  await page.route("**/api/comments?*", async (route) => {
-    if (route.request().method() !== "POST") return route.fallback();
-    attempts++;
-    ids.push((route.request().postDataJSON() as { id: string }).id);
-    // The first attempt never reaches the server.
-    if (attempts === 1) return route.abort("connectionreset");
-    return route.fallback();
-  });
+  // The first attempt never reaches the server.
+  const ids = await onFirstPost(page, (route) => route.abort("connectionreset"));
   await chat.send("will this arrive?");
   const row = chat.item("will this arrive?");
   await expect(row.locator('[data-queue-state="retrying"]')).toBeVisible();
@@ -100,21 +106,13 @@ test("a send the server refuses (4xx) shows not sent with Retry, and the retry (
 }) => {
   const room = uniqueRoom("refused");
   const chat = await openChat(page, { room, identity: ME });
-  let attempts = 0;
-  const ids: string[] = [];
-  await page.route("**/api/comments?*", async (route) => {
-    if (route.request().method() !== "POST") return route.fallback();
-    attempts++;
-    ids.push((route.request().postDataJSON() as { id: string }).id);
-    if (attempts === 1) {
-      return route.fulfill({
-        status: 403,
-        contentType: "application/json",
-        body: JSON.stringify({ error: "Muted until 2026-12-02T00:00:00Z", code: "muted" }),
-      });
-    }
-    return route.fallback();
-  });
+  const ids = await onFirstPost(page, (route) =>
+    route.fulfill({
+      status: 403,
+      contentType: "application/json",
+      body: JSON.stringify({ error: "Muted until 2026-12-02T00:00:00Z", code: "muted" }),
+    }),
+  );
   await chat.send("let me in");
   const row = chat.item("let me in");
   await expect(row.locator('[data-queue-state="not-sent"]')).toContainText("Muted until");
@@ -129,16 +127,10 @@ test("a send whose answer is lost after it was stored shows once, as stored, nev
 }) => {
   const room = uniqueRoom("lost-answer");
   const chat = await openChat(page, { room, identity: ME });
-  let attempts = 0;
-  await page.route("**/api/comments?*", async (route) => {
-    if (route.request().method() !== "POST") return route.fallback();
-    attempts++;
-    // The first attempt reaches the server but its answer is lost on the way back.
-    if (attempts === 1) {
-      await route.fetch();
-      return route.abort("connectionreset");
-    }
-    return route.fallback();
+  // The first attempt reaches the server but its answer is lost on the way back.
+  await onFirstPost(page, async (route) => {
+    await route.fetch();
+    await route.abort("connectionreset");
   });
   await chat.send("stored but unanswered");
   const row = chat.item("stored but unanswered");
