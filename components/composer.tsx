@@ -96,7 +96,7 @@ export function Composer({ username, color, onUsername, onColor, onRandomColor, 
           }`}
         />
         {nameHint ? (
-          <span id="username-hint" role="alert" className="min-w-0 truncate text-red-300">
+          <span id="username-hint" role="alert" className="min-w-0 leading-tight text-red-300">
             {nameHint}
           </span>
         ) : addressed ? (

@@ -23,7 +23,7 @@ export interface MemberRound<T> {
 }
 
 /** `items` rotated left by `round`: the order of a round. */
-export function rotated<T>(items: readonly T[], round: number): T[] {
+function rotated<T>(items: readonly T[], round: number): T[] {
   const shift = round % items.length;
   return [...items.slice(shift), ...items.slice(0, shift)];
 }
