@@ -207,6 +207,9 @@ describe("a bot that dies or freezes mid-job", () => {
     console.log("the woken bot said:", lost.map((e) => e.reason).join(" | "));
     expectExactlyOneReplyEach(posted, await allMessages(world.worker.url, room));
     expect(jobEvents(zombie).filter((e) => e.outcome === "replied")).toEqual([]);
-    expect(jobEvents(rescuer).filter((e) => e.outcome === "replied")).toHaveLength(2);
+    // Stored replies are visible before the rescuer logs them (it logs once each complete returns).
+    const rescued = () => jobEvents(rescuer).filter((e) => e.outcome === "replied");
+    await waitFor("the rescuer's two replied job lines", () => rescued().length >= 2, 10_000);
+    expect(rescued()).toHaveLength(2);
   });
 });

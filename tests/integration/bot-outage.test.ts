@@ -138,6 +138,8 @@ describe("an outage longer than the release limit", () => {
     await waitFor("the reply", async () => (await replies(room)).length === 1, 20_000);
     const [answered] = await statusOf(world.worker.url, room, ["m1"]);
     expect(answered?.botParams).toMatchObject({ status: "complete", attempts: 0 });
+    // The reply is visible as soon as it is stored; the bot logs it once its complete returns.
+    await bot.waitForEvent("its replied job line", (e) => e.event === "job" && e.outcome === "replied", 10_000);
     expect(jobEvents(bot).map((e) => e.outcome)).toEqual(["released", "replied"]);
   });
 });

@@ -183,6 +183,8 @@ describe("failures of one message", () => {
     expect(failed?.botParams).toMatchObject({ status: "failed", attempts: 3 });
     expect(failed?.botParams?.error).toContain("empty reply");
     expect(world.fake.requests.filter((r) => lastUser(r.body) === "please say nothing")).toHaveLength(3);
+    // The API shows the failure as soon as it is stored; the bot logs it once its call returns.
+    await bot.waitForEvent("its failed job line", (e) => e.messageId === "mute" && e.outcome === "failed", 10_000);
     expect(
       jobEvents(bot)
         .filter((e) => e.messageId === "mute")
