@@ -24,9 +24,9 @@ async function withQueue(run: (q: Queue, ask: (id: string, priority?: number) =>
   await runInDurableObject(stub, (_room, state) => {
     const db = new Db(state.storage);
     db.migrate(T0);
-    let messages: Messages | undefined;
-    const counts = new Counts(db, () => messages?.head ?? 0);
-    messages = new Messages(db, counts);
+    // As in the Room: the counts read the head only once the messages exist.
+    const counts: Counts = new Counts(db, () => messages.head);
+    const messages = new Messages(db, counts);
     let tokens = 0;
     let ids = 0;
     const queue = new Queue(db, messages, counts, {
@@ -42,7 +42,7 @@ async function withQueue(run: (q: Queue, ask: (id: string, priority?: number) =>
         color: "100150200",
         botParams: { entity: "sage", ...(priority === undefined ? {} : { priority }) },
       };
-      messages?.post(input, { now: T0, domainFallback: "test", newId: () => id });
+      messages.post(input, { now: T0, domainFallback: "test", newId: () => id });
     };
     run(queue, ask);
   });
