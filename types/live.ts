@@ -1,6 +1,14 @@
 import { z } from "zod";
 import { channelSchema, entitySeenSchema, userFilterSchema } from "./api.ts";
-import { LIMITS, messageIdSchema, messageSchema, queueStatusSchema } from "./message.ts";
+import {
+  colorSchema,
+  entityIdSchema,
+  LIMITS,
+  messageIdSchema,
+  messageSchema,
+  queueStatusSchema,
+  usernameSchema,
+} from "./message.ts";
 
 /**
  * The live protocol of `GET /api/live?room=…&cursor=N` (a WebSocket). The seq cursor is still
@@ -23,6 +31,20 @@ export const LIVE = {
   pong: '{"type":"pong"}',
   /** Most user pairs one socket may filter by (they live in the socket's 2 KB attachment). */
   maxFilterUsers: 10,
+  /** Open sockets one client address may hold in one room (more are closed with 4408). */
+  maxSocketsPerAddress: 8,
+  /**
+   * Presence. A composer sends `typing` at most once per `typingRefreshMs` while its person keeps
+   * typing; the room forgets a typist `typingExpiryMs` after their last frame. The room sends
+   * `activity` (viewer count and typists) at most once per `activityIntervalMs`, naming at most
+   * `typingNamesMax` typists (the rest are a count).
+   */
+  typingRefreshMs: 3_000,
+  typingExpiryMs: 5_000,
+  activityIntervalMs: 2_000,
+  typingNamesMax: 3,
+  /** The waiting messages per entity whose order a `lines` frame carries (a place in line). */
+  lineMax: 20,
 } as const;
 
 /** Close codes the room uses; each close carries a reason a person can read. */
@@ -33,6 +55,8 @@ export const LIVE_CLOSE = {
   frameTooLarge: 4413,
   /** The client sent frames faster than LIVE.framesPerSecond. */
   flooding: 4429,
+  /** This client address already holds LIVE.maxSocketsPerAddress sockets in this room. */
+  tooManySockets: 4408,
 } as const;
 
 /** Which messages a socket receives: the same channel and user pairs as `GET /api/comments`. */
@@ -65,7 +89,22 @@ export type LiveParams = z.infer<typeof liveParamsSchema>;
 const resumeFrameSchema = z.object({ type: z.literal("resume"), cursor: z.number().int().min(0) });
 const filterFrameSchema = z.object({ type: z.literal("filter"), filter: liveFilterSchema });
 const pingFrameSchema = z.object({ type: z.literal("ping") });
-export const clientFrameSchema = z.discriminatedUnion("type", [resumeFrameSchema, filterFrameSchema, pingFrameSchema]);
+/**
+ * The person at this page is typing (`typing: true`, repeated at most every LIVE.typingRefreshMs)
+ * or stopped (sent, cleared). Never stored; the name and color follow a message's rules.
+ */
+const typingFrameSchema = z.object({
+  type: z.literal("typing"),
+  username: usernameSchema,
+  color: colorSchema,
+  typing: z.boolean(),
+});
+export const clientFrameSchema = z.discriminatedUnion("type", [
+  resumeFrameSchema,
+  filterFrameSchema,
+  pingFrameSchema,
+  typingFrameSchema,
+]);
 export type ClientFrame = z.infer<typeof clientFrameSchema>;
 
 // ── server → client ─────────────────────────────────────────────────────────────────────────
@@ -88,6 +127,8 @@ const draftSchema = z.object({
   username: z.string(),
   color: z.string(),
   text: z.string(),
+  /** Absent means `writing`. `thinking`: the entity is reasoning; `text` is empty. */
+  phase: z.literal("thinking").optional(),
   updatedAt: z.number().int(),
 });
 export type Draft = z.infer<typeof draftSchema>;
@@ -126,6 +167,32 @@ const updatedEventSchema = z.object({
   /** The room's change revision these reflect: poll (`rev=`) or reconnect from it. */
   rev: z.number().int().min(0).optional(),
 });
+/** Someone typing, as the room shows them: a message's name and color. */
+const typistSchema = z.object({ username: z.string(), color: z.string() });
+/**
+ * Who is here, as one small aggregate (never a member list), coalesced to at most one frame per
+ * LIVE.activityIntervalMs per room: open sockets of the room, and who is typing.
+ */
+const activityEventSchema = z.object({
+  type: z.literal("activity"),
+  /** Open sockets of the room (one per page). */
+  here: z.number().int().min(0),
+  /** At most LIVE.typingNamesMax typists, most recent first. */
+  typing: z.array(typistSchema).max(LIVE.typingNamesMax),
+  /** Everyone typing, named or not (a page subtracts itself when it is among the names). */
+  typingCount: z.number().int().min(0),
+});
+/** One entity's line: how much waits, how much is being answered, and the order of what waits. */
+const lineSchema = z.object({
+  entity: entityIdSchema,
+  pending: z.number().int().min(0),
+  processing: z.number().int().min(0),
+  /** The first LIVE.lineMax waiting message ids, next first: a message's place is its index. */
+  next: z.array(messageIdSchema).max(LIVE.lineMax),
+});
+export type Line = z.infer<typeof lineSchema>;
+/** Every entity's line as it now stands, sent after queue changes (coalesced, once per room). */
+const linesEventSchema = z.object({ type: z.literal("lines"), lines: z.array(lineSchema) });
 /** The keep-alive answer (sent by the runtime, byte for byte LIVE.pong). */
 const pongEventSchema = z.object({ type: z.literal("pong") });
 /** A recoverable problem with the client's last frame; the socket stays open. */
@@ -139,6 +206,8 @@ export const serverEventSchema = z.discriminatedUnion("type", [
   draftEventSchema,
   draftGoneEventSchema,
   updatedEventSchema,
+  activityEventSchema,
+  linesEventSchema,
   errorEventSchema,
   pongEventSchema,
 ]);

@@ -65,17 +65,31 @@ export const heartbeatResponseSchema = z.object({ success: z.literal(true), leas
 export const PROGRESS = { minIntervalMs: 100, botIntervalMs: 150 } as const;
 
 /** `POST /api/queue/progress`: the draft of a reply being generated; renews the lease like heartbeat. */
-export const progressRequestSchema = z.object({
-  messageId: messageIdSchema,
-  leaseToken: leaseTokenSchema,
-  /** The text so far, already post-processed by the bot (never stored as a message). */
-  text: z.string().min(1, "text is required").max(LIMITS.textMax, `text is at most ${LIMITS.textMax} characters`),
-  /** The identity the reply will have, so the draft looks like it from the first token. */
-  username: aiUsernameSchema.optional(),
-  color: colorSchema.optional(),
-  leaseSeconds: leaseSecondsSchema.optional(),
-});
+export const progressRequestSchema = z
+  .object({
+    messageId: messageIdSchema,
+    leaseToken: leaseTokenSchema,
+    /**
+     * The answer so far, already post-processed by the bot (never stored as a message), thinking
+     * removed. Empty only with `phase: "thinking"`.
+     */
+    text: z.string().max(LIMITS.textMax, `text is at most ${LIMITS.textMax} characters`),
+    /**
+     * `thinking`: the model is reasoning and has no answer text yet (its thinking is never sent);
+     * `writing` (the default): `text` is the answer so far.
+     */
+    phase: z.enum(["thinking", "writing"]).optional(),
+    /** The identity the reply will have, so the draft looks like it from the first token. */
+    username: aiUsernameSchema.optional(),
+    color: colorSchema.optional(),
+    leaseSeconds: leaseSecondsSchema.optional(),
+  })
+  .refine((p) => p.text.length > 0 || p.phase === "thinking", {
+    path: ["text"],
+    message: 'text is required (it may be empty only with phase "thinking")',
+  });
 export type ProgressRequest = z.infer<typeof progressRequestSchema>;
+export type DraftPhase = NonNullable<ProgressRequest["phase"]>;
 export const progressResponseSchema = z.object({ success: z.literal(true), lease: leaseSchema });
 
 const replyInputSchema = z.object({
