@@ -112,6 +112,8 @@ export type ClientFrame = z.infer<typeof clientFrameSchema>;
 /** A queue transition of an addressed message (replaces polling `/api/comments/status`). */
 const queueChangeSchema = z.object({
   id: messageIdSchema,
+  /** The job that moved, for a message with several (absent: the message's only job). */
+  entity: entityIdSchema.optional(),
   seq: z.number().int().positive(),
   status: queueStatusSchema,
   attempts: z.number().int().min(0),

@@ -88,6 +88,60 @@ const botParamsSchema = botParamsInputSchema.extend({
 });
 
 /**
+ * Entities as participants (E7 mentions, E8 scenes, E9 context scope). The room resolves mentions
+ * when it stores a message; a client's claim is never trusted.
+ */
+export const SCENES = {
+  /** Entities one message may address; further mentions are shown but address nobody. */
+  maxAddressed: 3,
+  /** AI-triggered turns after a human message, unless the room sets its own (0 turns scenes off). */
+  turnBudgetDefault: 4,
+  turnBudgetMax: 20,
+  /** AI-triggered turns a room allows per hour, unless it sets its own. */
+  hourlyCapDefault: 60,
+  hourlyCapMax: 1000,
+} as const;
+
+/** An `@id` or `@Username` the room matched to an entity it knows (case-insensitive, word boundary). */
+const mentionSchema = z.object({
+  entity: entityIdSchema,
+  /** The entity's display name and color when the room resolved it, for rendering the mention. */
+  username: z.string(),
+  color: z.string().optional(),
+  /** False for a mention past SCENES.maxAddressed, of the author itself, or refused by the budget. */
+  addressed: z.boolean(),
+});
+export type Mention = z.infer<typeof mentionSchema>;
+
+/** One queue job per (message, entity): what a bot leases, completes or fails. */
+const jobSchema = z.object({
+  entity: entityIdSchema,
+  status: queueStatusSchema,
+  attempts: z.number().int().min(0),
+  error: z.string().nullable(),
+  /** AI turns since the last human message in this chain (a human message's jobs are 0). */
+  depth: z.number().int().min(0),
+  /** The reply that settled it. */
+  replyId: messageIdSchema.optional(),
+});
+export type Job = z.infer<typeof jobSchema>;
+
+/** Why an AI reply's mentions did not become jobs: the scene paused and waits for a person. */
+export const scenePauseSchema = z.enum(["turn_budget", "hourly_cap", "scenes_off"]);
+export type ScenePause = z.infer<typeof scenePauseSchema>;
+
+/** What an entity read to write its reply (the prompt's history), shown to everyone. */
+const readSchema = z.object({
+  scope: z.enum(["conversation", "thread", "room"]),
+  count: z.number().int().min(0),
+  /** The seqs read, when few enough to list; else only first/last. */
+  seqs: z.array(z.number().int().positive()).max(200).optional(),
+  first: z.number().int().positive().optional(),
+  last: z.number().int().positive().optional(),
+});
+export type ReadRecord = z.infer<typeof readSchema>;
+
+/**
  * Context is advisory: the newest `contextMax` lines are kept and older ones dropped, never refused.
  * The old client sends every message on screen (oldest first), which can exceed the limit in a long
  * conversation, and refusing would lose the person's message.
@@ -145,8 +199,21 @@ export const messageSchema = z.object({
   botParams: botParamsSchema.optional(),
   /** A moderator removed it: a tombstone that keeps its seq and id; text, username and color are empty. */
   removed: z.object({ reason: z.string(), at: z.number().int() }).optional(),
+  /** Entities the text mentions, as the room resolved them (absent when it mentions none). */
+  mentions: z.array(mentionSchema).optional(),
+  /**
+   * The message's queue jobs, one per addressed entity, when it addresses more than one or any by
+   * mention. `botParams` mirrors the first job, so a single-entity client reads what it always did;
+   * `botParams.processed` is true once every job is settled.
+   */
+  jobs: z.array(jobSchema).optional(),
+  /** On an AI reply: its turn's depth, and why the scene paused after it (its mentions were not addressed). */
+  scene: z.object({ depth: z.number().int().min(0), paused: scenePauseSchema.optional() }).optional(),
+  /** On an AI reply: the history its entity read to write it. */
+  read: readSchema.optional(),
 });
 export type Message = z.infer<typeof messageSchema>;
+export { readSchema };
 
 /** `PATCH /api/comments/:id`: the documented update, nothing else. */
 export const messagePatchSchema = z.object({

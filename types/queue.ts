@@ -1,5 +1,14 @@
 import { z } from "zod";
-import { aiUsernameSchema, colorSchema, entityIdSchema, LIMITS, messageIdSchema, messageSchema } from "./message.ts";
+import {
+  aiUsernameSchema,
+  colorSchema,
+  entityIdSchema,
+  LIMITS,
+  messageIdSchema,
+  messageSchema,
+  readSchema,
+  SCENES,
+} from "./message.ts";
 
 export const LEASE = { minSeconds: 5, maxSeconds: 600, defaultSeconds: 60, maxWaitSeconds: 25 } as const;
 
@@ -104,6 +113,8 @@ export const completeRequestSchema = z.object({
   leaseToken: leaseTokenSchema.optional(),
   /** Absent: complete without posting (an entity that chose to stay silent). */
   reply: replyInputSchema.optional(),
+  /** What the entity read to write the reply (E9); stored on the reply for everyone to see. */
+  read: readSchema.optional(),
 });
 export type CompleteRequest = z.infer<typeof completeRequestSchema>;
 export const completeResponseSchema = z.object({
@@ -136,3 +147,12 @@ export const adminFailSchema = z.object({
   messageId: messageIdSchema,
   error: z.string().min(1).max(500).default("failed by an operator"),
 });
+
+/** A room's scene limits (E8), set by an operator from the monitor (admin token). */
+export const sceneSettingsSchema = z.object({
+  /** AI-triggered turns after a human message; 0 turns scenes off. */
+  turnBudget: z.number().int().min(0).max(SCENES.turnBudgetMax),
+  /** AI-triggered turns per hour in the room. */
+  hourlyCap: z.number().int().min(0).max(SCENES.hourlyCapMax),
+});
+export type SceneSettings = z.infer<typeof sceneSettingsSchema>;
