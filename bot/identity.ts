@@ -14,9 +14,11 @@ export interface Identity {
 export function replyIdentity(entity: Identity & { id: string }, ais: string | undefined, asker: Identity): Identity {
   if (!ais) return { username: entity.username, color: entity.color };
   const at = ais.lastIndexOf(":");
-  const name = at < 0 ? ais : ais.slice(0, at);
   const colorPart = at < 0 ? "" : ais.slice(at + 1);
-  if (!aiUsernameSchema.safeParse(name).success) return { username: entity.username, color: entity.color };
+  // The parsed (NFC) form: the name the server will store, and so the one the color derives from.
+  const parsedName = aiUsernameSchema.safeParse(at < 0 ? ais : ais.slice(0, at));
+  if (!parsedName.success) return { username: entity.username, color: entity.color };
+  const name = parsedName.data;
   if (colorPart === "random") {
     return { username: name, color: conversationColor(`${asker.username}:${asker.color}|${entity.id}|${name}`) };
   }

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useMemo } from "react";
 import { randomPleasantColor } from "@/lib/colors";
 import type { HashState, Identity } from "@/lib/hash-state";
-import { colorSchema, LIMITS, usernameSchema } from "@/types";
+import { colorSchema, LIMITS, normalizeName, usernameSchema } from "@/types";
 import { useLocalStorage } from "./use-local-storage";
 
 const USERNAME_KEY = "sww:username";
@@ -48,7 +48,8 @@ export function useIdentity(fromUrl: HashState["me"]): IdentityControls {
   );
 
   const setUsername = useCallback(
-    (next: string) => storeName(next.replace(/\s+/g, "").slice(0, LIMITS.usernameMax)),
+    // Stored as the server will store it (NFC, types/names.ts), so "me" matches my messages as returned.
+    (next: string) => storeName(normalizeName(next.replace(/\s+/g, "")).slice(0, LIMITS.usernameMax)),
     [storeName],
   );
   const setColor = useCallback(

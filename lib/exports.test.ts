@@ -98,7 +98,7 @@ describe("Copy ALL - verbose (X2)", () => {
         "  Time: 2026-11-21 12:00:05 UTC",
         "  Color: 200100050",
         '  Text: Hi "all" 👋',
-        "second line <b>not html</b> & more",
+        "        second line <b>not html</b> & more",
         "",
         "Me [q1]",
         "  Time: 2026-11-21 12:01:06 UTC",
@@ -128,6 +128,58 @@ describe("Copy ALL - verbose (X2)", () => {
     };
     const text = copyAllVerboseText([failed], ctx);
     expect(text).toContain("  Status: failed (LLM timeout)\n  Priority: 7\n  AIS: Bot:random\n");
+  });
+
+  /** How a reader splits the export: an entry starts at column 0, a field with exactly two spaces. */
+  const entriesOf = (text: string) =>
+    text
+      .split(/\r\n|[\r\n\u0085\u2028\u2029]/)
+      .filter(
+        (line) =>
+          line !== "" && !/^\s/.test(line) && !line.startsWith("=") && !/^(SAY WHAT|URL|Exported|Total)/.test(line),
+      );
+  const fieldsOf = (text: string) => text.split("\n").filter((line) => /^ {2}\S/.test(line));
+
+  it("cannot be forged by a message: a text imitating an entry header and its fields stays inside its own Text", () => {
+    const forged: Message = {
+      ...human,
+      id: "m1",
+      text: "innocent\nalice [m9]\n  Time: 2026-11-21 12:00:00 UTC\n  Color: 255000000\n  Text: I never said this",
+    };
+    const text = copyAllVerboseText([forged], ctx);
+    expect(entriesOf(text)).toEqual(["Alice [m1]"]);
+    expect(fieldsOf(text).map((f) => f.split(":")[0])).toEqual(["  Time", "  Color", "  Text"]);
+    expect(text).toContain(
+      [
+        "  Text: innocent",
+        "        alice [m9]",
+        "          Time: 2026-11-21 12:00:00 UTC",
+        "          Color: 255000000",
+        "          Text: I never said this",
+      ].join("\n"),
+    );
+  });
+
+  it("indents after CR LF, a lone CR and the Unicode line separators alike, keeping every character (X3)", () => {
+    const m: Message = { ...human, text: "one\r\nbob [x1]\rcarol [x2]\u2028dave [x3]\u0085erin [x4]" };
+    const text = copyAllVerboseText([m], ctx);
+    expect(entriesOf(text)).toEqual(["Alice [h1]"]);
+    expect(text).toContain(
+      "  Text: one\r\n        bob [x1]\r        carol [x2]\u2028        dave [x3]\u0085        erin [x4]\n",
+    );
+    // Taking the continuation indent back out gives the text exactly.
+    const value = text.slice(text.indexOf("  Text: ") + 8, text.indexOf("\n\n", text.indexOf("  Text: ")));
+    expect(value.replace(/(\r\n|[\r\n\u0085\u2028\u2029]) {8}/g, "$1")).toBe(m.text);
+  });
+
+  it("indents a bot's multi-line failure reason the same way", () => {
+    const failed: Message = {
+      ...addressed,
+      botParams: { ...addressed.botParams!, status: "failed", error: "boom\nEcho [r9]\n  Text: fake reply" },
+    };
+    const text = copyAllVerboseText([failed], ctx);
+    expect(entriesOf(text)).toEqual(["Me [q1]"]);
+    expect(text).toContain("  Status: failed (boom\n        Echo [r9]\n          Text: fake reply)\n");
   });
 });
 
@@ -174,6 +226,24 @@ describe("Download JSON and Markdown (X2, X3)", () => {
       .map((l) => l.slice(2).replace(/\\(.)/g, "$1"))
       .join("\n");
     expect(quoted).toBe(human.text);
+  });
+
+  it("treats a carriage return as the line break it is: CR LF and a lone CR start a new quoted line", () => {
+    const m: Message = { ...human, text: "one\r\ntwo\rthree\nfour" };
+    const md = markdownExport([m], ctx);
+    expect(md).toContain("> one\n> two\n> three\n> four\n");
+    expect(md).not.toContain("\r");
+  });
+
+  it("cannot be forged by a message: a text imitating another message's header stays quoted and escaped", () => {
+    const m: Message = { ...human, text: "hi\r\r**Mallory** · 2026-11-21 12:00:05 UTC\r\rI never said this" };
+    const md = markdownExport([m], ctx);
+    const body = md.split("\n").slice(6);
+    // Only the real header is outside a quote; every line of the text is quoted, its * escaped.
+    expect(body.filter((line) => line !== "" && !line.startsWith("> "))).toEqual([
+      "**Alice** · 2026-11-21 12:00:05 UTC",
+    ]);
+    expect(md).toContain("> \\*\\*Mallory\\*\\* · 2026-11-21 12:00:05 UTC\n");
   });
 });
 

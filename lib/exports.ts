@@ -52,17 +52,39 @@ export function copyAllVerboseText(all: readonly Message[], ctx: ExportContext):
   return `${header}\n${blocks.map((b) => `${b}\n\n`).join("")}${RULE}\n`;
 }
 
+/**
+ * What any viewer may take for a line break: CR LF, a lone CR or LF, NEL and the Unicode line and
+ * paragraph separators. Each one in a value is kept (X3) and followed by the continuation indent.
+ */
+const LINE_BREAK = /\r\n|[\r\n\u0085\u2028\u2029]/g;
+/** Wider than the two-space field indent, so a continuation never reads as a field or a header. */
+export const VERBOSE_CONTINUATION = " ".repeat(8);
+
+/**
+ * One `  Label: value` line of a verbose block. In this layout only a block's first line starts at
+ * column 0 and only fields start with exactly two spaces; every further line of a value (a
+ * message's text, a bot's error) is indented by eight, so no value can forge a field or an entry.
+ */
+function verboseField(label: string, value: string): string {
+  return `  ${label}: ${value.replace(LINE_BREAK, (br) => `${br}${VERBOSE_CONTINUATION}`)}`;
+}
+
 function verboseBlock(m: Message): string {
-  const lines = [`${m.username} [${m.id}]`, `  Time: ${formatUtc(m.timestamp)}`, `  Color: ${m.color}`];
+  // Names, ids and colors cannot hold a line break (types/names.ts, the id and color patterns).
+  const lines = [
+    `${m.username} [${m.id}]`,
+    verboseField("Time", formatUtc(m.timestamp)),
+    verboseField("Color", m.color),
+  ];
   if (m["message-type"] === "human" && m.botParams) {
     const bp = m.botParams;
-    lines.push(`  Entity: ${bp.entity}`);
-    lines.push(`  Status: ${bp.status}${bp.status === "failed" && bp.error ? ` (${bp.error})` : ""}`);
-    lines.push(`  Priority: ${bp.priority}`);
-    lines.push(`  AIS: ${bp.ais ?? "none"}`);
+    lines.push(verboseField("Entity", bp.entity));
+    lines.push(verboseField("Status", `${bp.status}${bp.status === "failed" && bp.error ? ` (${bp.error})` : ""}`));
+    lines.push(verboseField("Priority", String(bp.priority)));
+    lines.push(verboseField("AIS", bp.ais ?? "none"));
   }
-  if (m["message-type"] === "AI" && m.replyTo) lines.push(`  ReplyTo: ${m.replyTo}`);
-  lines.push(`  Text: ${m.text}`);
+  if (m["message-type"] === "AI" && m.replyTo) lines.push(verboseField("ReplyTo", m.replyTo));
+  lines.push(verboseField("Text", m.text));
   return lines.join("\n");
 }
 
@@ -122,7 +144,9 @@ export function markdownExport(all: readonly Message[], ctx: ExportContext): str
   for (const m of messages) {
     const reply = m.replyTo ? ` ↩ ${escapeMarkdown(m.replyTo)}` : "";
     lines.push(`**${escapeMarkdown(m.username)}** · ${formatUtc(m.timestamp)}${reply}`, "");
-    for (const line of m.text.split("\n")) lines.push(`> ${escapeMarkdownLine(line)}`);
+    // CommonMark ends a line at LF, CR LF or a lone CR: each starts a new quoted line, so no text can
+    // step out of its quote and pass for another message's header.
+    for (const line of m.text.split(/\r\n|\r|\n/)) lines.push(`> ${escapeMarkdownLine(line)}`);
     lines.push("");
   }
   return lines.join("\n");

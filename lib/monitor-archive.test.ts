@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ArchiveStats } from "../types";
-import { archiveFigures, formatBytes } from "./monitor-archive";
+import { archiveFigures, damagedSegmentLines, formatBytes } from "./monitor-archive";
 
 const base: ArchiveStats = {
   hotRows: 1_000_250,
@@ -34,5 +34,36 @@ describe("archive panel figures", () => {
     expect(archiveFigures({ ...base, lastRun: null }, 0)[2]).toMatchObject({ value: "never" });
     const failed = archiveFigures({ ...base, lastRun: { at: 0, segments: 0, messages: 0, error: "R2 down" } }, 5_000);
     expect(failed[2]?.detail).toBe("failed: R2 down");
+  });
+});
+
+describe("damaged segments in the archive panel", () => {
+  it("names each damaged segment's unreadable seqs, how many messages, why, and its R2 object", () => {
+    const archive: ArchiveStats = {
+      ...base,
+      corruptSegments: [
+        {
+          key: "rooms/global/000000000000201-000000000000300.json.gz",
+          error: "archive segment … is corrupt: the object is missing from R2",
+          fromSeq: 201,
+          toSeq: 300,
+          messages: 97,
+          reason: "missing",
+        },
+        {
+          key: "rooms/global/one.json.gz",
+          error: "does not decode",
+          fromSeq: 7,
+          toSeq: 7,
+          messages: 1,
+          reason: "corrupt",
+        },
+      ],
+    };
+    expect(damagedSegmentLines(archive).map((l) => l.text)).toEqual([
+      "seqs 201–300: 97 messages unreadable (missing from R2) · rooms/global/000000000000201-000000000000300.json.gz: archive segment … is corrupt: the object is missing from R2",
+      "seq 7: 1 message unreadable (corrupt) · rooms/global/one.json.gz: does not decode",
+    ]);
+    expect(damagedSegmentLines(base)).toEqual([]);
   });
 });

@@ -50,3 +50,17 @@ export function archiveFigures(archive: ArchiveStats, now: number): ArchiveFigur
     },
   ];
 }
+
+/**
+ * One line per damaged segment for the archive panel: which seqs are unreadable, how many
+ * messages that is, why, and the R2 object to look at, e.g.
+ * `seqs 101–200: 100 messages unreadable (corrupt) · rooms/global/…json.gz: does not decode (…)`.
+ */
+export function damagedSegmentLines(archive: ArchiveStats): { key: string; text: string }[] {
+  return archive.corruptSegments.map((c) => {
+    const seqs = c.fromSeq === c.toSeq ? `seq ${c.fromSeq}` : `seqs ${c.fromSeq}–${c.toSeq}`;
+    const what = c.reason === "missing" ? "missing from R2" : "corrupt";
+    const count = `${formatCount(c.messages)} ${c.messages === 1 ? "message" : "messages"}`;
+    return { key: c.key, text: `${seqs}: ${count} unreadable (${what}) · ${c.key}: ${c.error}` };
+  });
+}

@@ -21,6 +21,14 @@ describe("composing (C4, C5, E1)", () => {
     expect(usernameHint("Me")).toBeNull();
   });
 
+  it("says which character makes a name look like another, before anything is sent", () => {
+    expect(checkDraft("hi", "troll\u200B")).toBe("bad-username");
+    expect(usernameHint("troll\u200B")).toBe("Username cannot contain invisible characters (U+200B).");
+    expect(usernameHint("me\u202Eem")).toBe("Username cannot contain text-direction controls (U+202E).");
+    expect(usernameHint("a\u0007")).toBe("Username cannot contain control characters (U+0007).");
+    expect(usernameHint("Jose\u0301")).toBeNull();
+  });
+
   it("makes ids the API accepts, different each time", () => {
     const a = newMessageId();
     expect(a).toMatch(/^[A-Za-z0-9_-]{1,64}$/);

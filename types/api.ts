@@ -25,6 +25,19 @@ export const commentsQuerySchema = z.object({
   rev: intParam(0, Number.MAX_SAFE_INTEGER).optional(),
 });
 
+/**
+ * Seqs a page should have held but could not read: their archive segment in R2 is damaged or gone.
+ * Every seq from `fromSeq` to `toSeq` (inclusive) is missing; the rest of the page, the hot
+ * messages and the other segments, is whole. A client that knows no `gaps` sees a shorter page.
+ */
+export const historyGapSchema = z.object({
+  fromSeq: z.number().int().positive(),
+  toSeq: z.number().int().positive(),
+  /** `corrupt`: the segment's bytes do not decode to what was archived; `missing`: its object is gone. */
+  reason: z.enum(["corrupt", "missing"]),
+});
+export type HistoryGap = z.infer<typeof historyGapSchema>;
+
 export const commentsPageSchema = z.object({
   comments: z.array(messageSchema),
   cursor: z.number().int(),
@@ -33,6 +46,13 @@ export const commentsPageSchema = z.object({
   rev: z.number().int().optional(),
   /** Messages changed in place since the `rev` asked for (tombstones, restores): replace by id. */
   updated: z.array(messageSchema).optional(),
+  /** Present only when part of this page's range is unreadable (historyGapSchema), ascending by seq. */
+  gaps: z
+    .array(historyGapSchema)
+    .optional()
+    .describe(
+      "Seqs in this page's range that could not be read (damaged or missing archive segment); absent when whole",
+    ),
 });
 export type CommentsPage = z.infer<typeof commentsPageSchema>;
 

@@ -10,8 +10,20 @@ export const archiveStatsSchema = z.object({
   archivedMessages: z.number().int(),
   /** Compressed bytes of all segments in R2. */
   archivedBytes: z.number().int(),
-  /** Segments that failed to decode or are missing, by R2 key (the rest of the history still reads). */
-  corruptSegments: z.array(z.object({ key: z.string(), error: z.string() })),
+  /**
+   * Segments that failed to decode or are missing, by R2 key (the rest of the history still reads):
+   * the seq range they cover, how many archived messages that makes unreadable, and why.
+   */
+  corruptSegments: z.array(
+    z.object({
+      key: z.string(),
+      error: z.string(),
+      fromSeq: z.number().int(),
+      toSeq: z.number().int(),
+      messages: z.number().int(),
+      reason: z.enum(["corrupt", "missing"]),
+    }),
+  ),
   lastRun: z
     .object({
       at: z.number().int(),

@@ -8,6 +8,7 @@ export * from "./errors.ts";
 export * from "./live.ts";
 export * from "./message.ts";
 export * from "./moderation.ts";
+export * from "./names.ts";
 export * from "./page.ts";
 export * from "./queue.ts";
 export * from "./series.ts";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { nameLength, nameProblem } from "./names.ts";
 
 /** Limits shared by every side of the wire. */
 export const LIMITS = {
@@ -40,12 +41,20 @@ export const colorSchema = z
   .regex(/^\d{9}(-[A-Za-z0-9]{10})?$/, "color must be RRRGGGBBB (e.g. 255128000)")
   .refine((c) => [0, 3, 6].every((i) => Number(c.slice(i, i + 3)) <= 255), "each color channel must be 000-255");
 
+/**
+ * A name as the rule in names.ts has it: stored in NFC, its length counted after normalizing (in
+ * code points), and refused when it holds anything that would make it look like another name.
+ */
 const usernameOf = (max: number, who: string) =>
   z
     .string()
+    .normalize("NFC")
     .min(1, "username is required")
     .max(max, `${who} username is at most ${max} characters`)
-    .regex(/^\S+$/, "username cannot contain whitespace");
+    .superRefine((name, ctx) => {
+      const problem = nameProblem(name);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    });
 
 /** A person's username. */
 export const usernameSchema = usernameOf(LIMITS.usernameMax, "a person's");
@@ -174,7 +183,8 @@ export const messageInputSchema = z
     timestamp: z.number().finite().optional(),
   })
   .superRefine((m, ctx) => {
-    if (m["message-type"] !== "AI" && m.username.length > LIMITS.usernameMax) {
+    // Code points of the normalized name, as the schema's own `.max` counts (names.ts).
+    if (m["message-type"] !== "AI" && nameLength(m.username) > LIMITS.usernameMax) {
       ctx.addIssue({
         code: "custom",
         path: ["username"],

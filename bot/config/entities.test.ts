@@ -71,4 +71,20 @@ describe("parseEntities", () => {
     expect(entities.length).toBeGreaterThanOrEqual(3);
     expect(entities.some((e) => e.enabled)).toBe(true);
   });
+
+  it("accepts the entities the end-to-end tests run, names included", () => {
+    const file = join(import.meta.dirname, "..", "..", "tests", "e2e", "entities.json");
+    expect(parseEntities(readFileSync(file, "utf8"), file).length).toBeGreaterThanOrEqual(1);
+  });
+
+  it("holds entity names to the name rule: stored in NFC, invisible and direction characters refused by code point", () => {
+    const [entity] = parse({ entities: [{ ...valid, username: "Ame\u0301lie" }] });
+    expect(entity?.username).toBe("Am\u00E9lie");
+    expect(errorOf(() => parse({ entities: [{ ...valid, username: "Sage\u200B" }] }))).toContain(
+      'entities[0] (id "sage").username: username cannot contain invisible characters (U+200B)',
+    );
+    expect(errorOf(() => parse({ entities: [{ ...valid, username: "\u202ESage" }] }))).toContain(
+      "username cannot contain text-direction controls (U+202E)",
+    );
+  });
 });

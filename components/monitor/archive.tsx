@@ -1,4 +1,4 @@
-import { archiveFigures } from "@/lib/monitor-archive";
+import { archiveFigures, damagedSegmentLines } from "@/lib/monitor-archive";
 import type { ArchiveStats } from "@/types";
 import { Empty, Panel } from "./panel";
 
@@ -21,10 +21,13 @@ export function Archive({ archive, now }: { archive: ArchiveStats | undefined; n
             ))}
           </dl>
           {corrupt.length > 0 ? (
-            <ul className="border-t border-white/[0.06] px-3 py-1.5 text-[11px] text-red-300">
-              {corrupt.map((c) => (
-                <li key={c.key} className="break-all font-mono">
-                  {c.key}: {c.error}
+            <ul
+              aria-label="Damaged archive segments"
+              className="border-t border-white/[0.06] px-3 py-1.5 text-[11px] text-red-300"
+            >
+              {damagedSegmentLines(archive).map((line) => (
+                <li key={line.key} className="break-all font-mono">
+                  {line.text}
                 </li>
               ))}
             </ul>

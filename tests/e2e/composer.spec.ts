@@ -85,6 +85,22 @@ test("sending without a username flashes the username box, says why and sends no
   expect(await page.evaluate(() => localStorage.getItem("sww:color"))).toMatch(/^\d{9}$/);
 });
 
+test("a name with an invisible character is refused before sending, naming the character (C5, the name rule)", async ({
+  page,
+  request,
+}) => {
+  const room = uniqueRoom("invisible");
+  await page.goto(`/?room=${room}`);
+  const chat = new ChatPage(page);
+  await chat.usernameBox.fill("troll\u200B");
+  await chat.send("it is me, honest");
+  const hint = page.getByRole("alert").filter({ hasText: "Username cannot contain invisible characters (U+200B)." });
+  await expect(hint).toBeVisible();
+  await expect(chat.usernameBox).toHaveAttribute("aria-invalid", "true");
+  await expect(chat.messageBox).toHaveValue("it is me, honest");
+  expect(await roomMessages(request, room)).toEqual([]);
+});
+
 test("a send that fails on the network is retried by itself with the same id: retrying, then stored once (C4)", async ({
   page,
   request,

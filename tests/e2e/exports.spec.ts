@@ -84,7 +84,7 @@ test("must-show 3: Copy ALL - verbose of a filtered view is exactly the FEATURES
     `  Time: ${utc(s.human.timestamp)}`,
     "  Color: 200100050",
     `  Text: Hi "all" 👋 it's <b>not html</b> & fine`,
-    "second line",
+    "        second line", // continuation lines are indented, so a text cannot forge an entry
     "",
     `Me [${s.asked.id}]`,
     `  Time: ${utc(s.asked.timestamp)}`,

@@ -1,4 +1,4 @@
-import type { ArchiveStats, Message } from "../../types";
+import type { ArchiveStats, HistoryGap, Message } from "../../types";
 import { RoomError } from "../errors";
 import type { ArchiveOptions } from "./archive-options";
 import type { Counts } from "./counts";
@@ -6,10 +6,12 @@ import type { Db } from "./db";
 import { type MessageRow, toMessage } from "./rows";
 import {
   CorruptSegment,
+  damageReason,
   decodeSegment,
   encodeSegment,
   fromSegment,
   idHash,
+  MISSING_OBJECT,
   type Segment,
   type SegmentSummary,
   segmentKey,
@@ -122,6 +124,40 @@ export class Archive {
     return this.withRemovals(segment, await this.readStored(segment));
   }
 
+  /**
+   * {@link read}, and the seqs the segment leaves out when it is damaged or gone, so a reader can
+   * say exactly what is missing instead of answering a silently short page.
+   */
+  async readWithGaps(segment: SegmentRow): Promise<{ messages: Message[]; gaps: HistoryGap[] }> {
+    const messages = await this.read(segment);
+    // An intact segment is never empty: only a damaged one reads as no messages.
+    if (messages.length > 0) return { messages, gaps: [] };
+    const damage = segment.corrupt ?? this.damageOf(segment.last_seq);
+    return { messages, gaps: damage === null ? [] : this.gapsOf(segment, damageReason(damage)) };
+  }
+
+  /**
+   * The seqs a damaged segment held, as runs: its range less the rows that stayed hot (messages
+   * still queued when it was archived; seqs are consecutive, so every other seq in the range was
+   * archived in it). Reads only those hot rows, through the primary key.
+   */
+  gapsOf(segment: Pick<SegmentRow, "first_seq" | "last_seq">, reason: HistoryGap["reason"]): HistoryGap[] {
+    const hot = this.db
+      .all<{ seq: number }>(
+        "SELECT seq FROM messages WHERE seq >= ? AND seq <= ? ORDER BY seq",
+        segment.first_seq,
+        segment.last_seq,
+      )
+      .map((r) => r.seq);
+    const gaps: HistoryGap[] = [];
+    let from = segment.first_seq;
+    for (const seq of [...hot, segment.last_seq + 1]) {
+      if (seq > from) gaps.push({ fromSeq: from, toSeq: seq - 1, reason });
+      from = seq + 1;
+    }
+    return gaps;
+  }
+
   /** A segment's messages exactly as its object holds them (cached), before removals apply. */
   private async readStored(segment: SegmentRow): Promise<Message[]> {
     if (segment.corrupt !== null) return [];
@@ -138,7 +174,7 @@ export class Archive {
       );
     }
     try {
-      if (!object) throw new CorruptSegment(segment.key, "the object is missing from R2");
+      if (!object) throw new CorruptSegment(segment.key, MISSING_OBJECT);
       const decoded = await decodeSegment(segment.key, object.body, {
         firstSeq: segment.first_seq,
         lastSeq: segment.last_seq,
@@ -354,7 +390,7 @@ export class Archive {
     }
     let stored: Segment;
     try {
-      if (!object) throw new CorruptSegment(segment.key, "the object is missing from R2");
+      if (!object) throw new CorruptSegment(segment.key, MISSING_OBJECT);
       stored = await decodeSegment(segment.key, object.body, {
         firstSeq: segment.first_seq,
         lastSeq: segment.last_seq,
@@ -384,8 +420,13 @@ export class Archive {
   }
 
   private isCorrupt(lastSeq: number): boolean {
+    return this.damageOf(lastSeq) !== null;
+  }
+
+  /** What is recorded against a segment as read from the index now (null: nothing, as far as known). */
+  private damageOf(lastSeq: number): string | null {
     return (
-      this.db.one<{ c: string | null }>("SELECT corrupt AS c FROM archive_segments WHERE last_seq = ?", lastSeq)?.c !=
+      this.db.one<{ c: string | null }>("SELECT corrupt AS c FROM archive_segments WHERE last_seq = ?", lastSeq)?.c ??
       null
     );
   }
@@ -511,10 +552,18 @@ export class Archive {
       archivedMessages: c.get("archive:messages") ?? 0,
       archivedBytes: c.get("archive:bytes") ?? 0,
       corruptSegments: this.db
-        .all<{ key: string; corrupt: string }>(
-          "SELECT key, corrupt FROM archive_segments WHERE corrupt IS NOT NULL ORDER BY last_seq DESC LIMIT 20",
+        .all<{ key: string; corrupt: string; first_seq: number; last_seq: number; count: number }>(
+          `SELECT key, corrupt, first_seq, last_seq, count FROM archive_segments WHERE corrupt IS NOT NULL
+           ORDER BY last_seq DESC LIMIT 20`,
         )
-        .map((r) => ({ key: r.key, error: r.corrupt })),
+        .map((r) => ({
+          key: r.key,
+          error: r.corrupt,
+          fromSeq: r.first_seq,
+          toSeq: r.last_seq,
+          messages: r.count,
+          reason: damageReason(r.corrupt),
+        })),
       lastRun: lastRun ? (JSON.parse(lastRun) as ArchiveRun) : null,
     };
   }

@@ -1,4 +1,4 @@
-import type { CommentsPage, Message } from "../../types";
+import type { CommentsPage, HistoryGap, Message } from "../../types";
 import type { Archive, SegmentRow } from "./archive";
 import type { Messages, PageFilter } from "./messages";
 import { toMessage } from "./rows";
@@ -44,25 +44,33 @@ export class History {
     const need = limit + 1;
     const bound = before ?? Number.MAX_SAFE_INTEGER;
     const found = new Candidates(hot, "DESC", need);
+    const gaps: HistoryGap[] = [];
     const keys = segmentKeys(filter);
     let from = bound;
-    for (;;) {
+    walk: for (;;) {
       const segments = this.archive.segmentsBelow(from, keys, SEGMENT_BATCH);
       if (segments.length === 0) break;
       for (const segment of segments) {
         // Segments come nearest first: once this one ends below every message we return, so do the rest.
-        if (found.full() && found.worst() > segment.last_seq) return this.beforePage(found.list, limit, before);
-        found.add((await this.archive.read(segment)).filter((m) => m.seq < bound && visible(m, filter)));
+        if (found.full() && found.worst() > segment.last_seq) break walk;
+        const read = await this.archive.readWithGaps(segment);
+        found.add(read.messages.filter((m) => m.seq < bound && visible(m, filter)));
+        gaps.push(...read.gaps);
       }
       from = (segments.at(-1) as SegmentRow).first_seq;
     }
-    return this.beforePage(found.list, limit, before);
+    const page = this.beforePage(found.list, limit, before);
+    // The page answers for seqs from its oldest message (or the very first, when it is the last
+    // page) up to `before`: damage below that belongs to the next page, which reports it itself.
+    const low = page.hasMore ? (page.comments[0]?.seq ?? bound) : 1;
+    return withGaps(page, gaps, low, bound - 1);
   }
 
   private async afterWithArchive(cursor: number, limit: number, filter: PageFilter): Promise<CommentsPage> {
     const need = limit + 1;
     const hot = this.messages.range(filter, { above: cursor, below: null, order: "ASC", limit: need }).map(toMessage);
     const found = new Candidates(hot, "ASC", need);
+    const gaps: HistoryGap[] = [];
     const keys = segmentKeys(filter);
     let from = cursor;
     walk: for (;;) {
@@ -70,14 +78,18 @@ export class History {
       if (segments.length === 0) break;
       for (const segment of segments) {
         if (found.full() && found.worst() < segment.first_seq) break walk;
-        found.add((await this.archive.read(segment)).filter((m) => m.seq > cursor && visible(m, filter)));
+        const read = await this.archive.readWithGaps(segment);
+        found.add(read.messages.filter((m) => m.seq > cursor && visible(m, filter)));
+        gaps.push(...read.gaps);
       }
       from = (segments.at(-1) as SegmentRow).last_seq;
     }
     const page = found.list.slice(0, limit);
     const hasMore = found.list.length > limit;
     const last = page.at(-1)?.seq;
-    return { comments: page, cursor: hasMore && last ? last : Math.max(cursor, this.messages.head), hasMore };
+    const next = hasMore && last ? last : Math.max(cursor, this.messages.head);
+    // The page answers for seqs after `cursor` up to the cursor it hands back.
+    return withGaps({ comments: page, cursor: next, hasMore }, gaps, cursor + 1, next);
   }
 
   /** Same shape as the hot-only page always had: ascending, `hasMore` until the very first message. */
@@ -86,6 +98,18 @@ export class History {
     const cursor = before === null ? this.messages.head : (page[0]?.seq ?? before);
     return { comments: page, cursor, hasMore: descending.length > limit };
   }
+}
+
+/**
+ * A page with the gaps it answers for: each clipped to the seqs `low`..`high` the page covers,
+ * ascending. No `gaps` field at all when there are none, so a whole page is byte for byte as before.
+ */
+function withGaps(page: CommentsPage, gaps: HistoryGap[], low: number, high: number): CommentsPage {
+  const inPage = gaps
+    .filter((g) => g.toSeq >= low && g.fromSeq <= high)
+    .map((g) => ({ ...g, fromSeq: Math.max(g.fromSeq, low), toSeq: Math.min(g.toSeq, high) }))
+    .sort((a, b) => a.fromSeq - b.fromSeq);
+  return inPage.length === 0 ? page : { ...page, gaps: inPage };
 }
 
 /** The best `need` messages seen so far, in page order, each seq once. */

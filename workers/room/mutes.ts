@@ -1,4 +1,4 @@
-import type { Mute, MuteTarget } from "../../types";
+import { type Mute, type MuteTarget, normalizeName } from "../../types";
 import { RoomError } from "../errors";
 import type { Db } from "./db";
 
@@ -15,7 +15,9 @@ interface MuteRow extends Record<string, string | number> {
 function key(target: MuteTarget): { kind: "address" | "identity"; target: string } {
   return "address" in target
     ? { kind: "address", target: target.address }
-    : { kind: "identity", target: `${target.username}:${target.color}` };
+    : // The schemas already hand over NFC names (types/names.ts); normalizing again keeps a caller
+      // that skipped them from muting or checking a different spelling of the same name.
+      { kind: "identity", target: `${normalizeName(target.username)}:${target.color}` };
 }
 
 function toMute(row: MuteRow): Mute {

@@ -41,6 +41,14 @@ export async function encodeSegment(segment: Segment): Promise<Uint8Array> {
   return new Uint8Array(await new Response(json).arrayBuffer());
 }
 
+/** What a segment's `corrupt` note says when its object is gone (rather than unreadable). */
+export const MISSING_OBJECT = "the object is missing from R2";
+
+/** Whether a segment's recorded damage is a missing object or bytes that do not decode. */
+export function damageReason(corrupt: string): "corrupt" | "missing" {
+  return corrupt.includes(MISSING_OBJECT) ? "missing" : "corrupt";
+}
+
 /** Thrown when a segment's bytes do not decode to the segment its index row describes. */
 export class CorruptSegment extends Error {
   constructor(

@@ -33,7 +33,10 @@ const readComments = createRoute({
   responses: {
     200: json(
       z.union([commentsPageSchema, z.array(messageSchema)]),
-      "a page ascending by seq, or (with `after`) an array",
+      "a page ascending by seq, or (with `after`) an array. A page whose range reaches an archive segment " +
+        "that is damaged or gone still answers 200 with everything else (hot messages, other segments) and " +
+        "lists the unreadable seqs in `gaps` ([{fromSeq, toSeq, reason}]); a page without `gaps` is whole. " +
+        "Only an R2 read that fails outright answers 503 `unavailable` (try again).",
     ),
     ...errors("unavailable"),
   },

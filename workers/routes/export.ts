@@ -1,5 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { z } from "zod";
+import type { CommentsPage, HistoryGap } from "../../types";
 import { requireCaller } from "../auth";
 import { roomStub } from "../context";
 import { unwrap } from "../http";
@@ -11,7 +12,9 @@ const ALL = { type: "ALL" as const, users: [] };
 
 /**
  * `GET /api/admin/export`: the room's whole history (hot rows and archived segments) as JSON
- * lines in seq order, streamed page by page so neither side holds the room in memory.
+ * lines in seq order, streamed page by page so neither side holds the room in memory. Where an
+ * archive segment is damaged or gone, a `{"gap": {fromSeq, toSeq, reason}}` line stands in its
+ * place, so an export is never silently short: no gap line, nothing missing.
  */
 export const exportHistory = apiRouter();
 
@@ -22,7 +25,11 @@ const exportRoute = createRoute({
   request: { query: query() },
   responses: {
     200: {
-      description: "one message (JSON) per line",
+      description:
+        "One message (JSON) per line, ascending by seq. Where seqs could not be read (a damaged or missing " +
+        'archive segment) a line `{"gap":{"fromSeq":101,"toSeq":200,"reason":"corrupt"|"missing"}}` stands at ' +
+        "their place: every seq from fromSeq to toSeq is missing from the export. An export with no gap line is " +
+        "complete; one that fails part way is cut off (the stream errors), never ended as if complete.",
       content: { "application/x-ndjson": { schema: z.string() } },
     },
     ...errors(...AUTH_ERRORS),
@@ -39,7 +46,7 @@ exportHistory.openapi(exportRoute, async (c) => {
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
-      controller.enqueue(encoder.encode(page.comments.map((m) => `${JSON.stringify(m)}\n`).join("")));
+      controller.enqueue(encoder.encode(exportLines(page)));
       if (!page.hasMore) {
         controller.close();
         return;
@@ -61,3 +68,17 @@ exportHistory.openapi(exportRoute, async (c) => {
   // The library types only JSON and text bodies; a stream of JSON lines is declared above all the same.
   return response as never;
 });
+
+/** A page's messages and gaps as export lines, merged in seq order (a gap before the seqs above it). */
+function exportLines(page: CommentsPage): string {
+  const gaps = page.gaps ?? [];
+  let g = 0;
+  let out = "";
+  for (const m of page.comments) {
+    for (; g < gaps.length && (gaps[g] as HistoryGap).toSeq < m.seq; g++)
+      out += `${JSON.stringify({ gap: gaps[g] })}\n`;
+    out += `${JSON.stringify(m)}\n`;
+  }
+  for (; g < gaps.length; g++) out += `${JSON.stringify({ gap: gaps[g] })}\n`;
+  return out;
+}

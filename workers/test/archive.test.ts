@@ -1,7 +1,15 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { type AuditEntry, type CommentsPage, type Message, MODERATION, type Stats, statsSchema } from "../../types";
+import {
+  type AuditEntry,
+  type CommentsPage,
+  type HistoryGap,
+  type Message,
+  MODERATION,
+  type Stats,
+  statsSchema,
+} from "../../types";
 import type { Room } from "../room";
 import type { Archive } from "../room/archive";
 import { decodeSegment } from "../room/segment-codec";
@@ -280,7 +288,104 @@ describe("archive faults", () => {
     const reported = (await stats(room)).archive?.corruptSegments ?? [];
     expect(reported.map((c) => c.key)).toEqual([damaged]);
     expect(reported[0]?.error).toMatch(/does not decode/);
+    expect(reported[0]).toMatchObject({ fromSeq: first, toSeq: last, messages: 100, reason: "corrupt" });
   }, 60_000);
+
+  /** Every seq a list of gaps names, one by one. */
+  const gapSeqs = (gaps: HistoryGap[] | undefined) =>
+    (gaps ?? []).flatMap((g) => Array.from({ length: g.toSeq - g.fromSeq + 1 }, (_, i) => g.fromSeq + i));
+
+  /** The export, split into its message lines and its gap lines. */
+  async function exportParts(room: string): Promise<{ status: number; messages: Message[]; gaps: HistoryGap[] }> {
+    const res = await exports.default.fetch(
+      new Request(`https://sww.test/api/admin/export?room=${room}`, {
+        headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
+      }),
+    );
+    const lines = new TextDecoder()
+      .decode(await res.arrayBuffer())
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Message | { gap: HistoryGap });
+    return {
+      status: res.status,
+      messages: lines.filter((l): l is Message => !("gap" in l)),
+      gaps: lines.flatMap((l) => ("gap" in l ? [l.gap] : [])),
+    };
+  }
+
+  for (const damage of ["corrupt", "missing"] as const) {
+    it(`a ${damage} segment: every read and the export that reach it say exactly which seqs are missing; the rest of the room is served`, async () => {
+      const { room, reference } = await archivedRoom(900);
+      const objects = (await env.ARCHIVE.list({ prefix: `rooms/${room}/` })).objects.map((o) => o.key).sort();
+      const damaged = objects[1] as string;
+      if (damage === "corrupt") await env.ARCHIVE.put(damaged, "not gzip at all");
+      else await env.ARCHIVE.delete(damaged);
+      await evictDurableObject(stubFor(room));
+      const [, first = 0, last = 0] = (/(\d+)-(\d+)\.json\.gz$/.exec(damaged) ?? []).map(Number);
+      const lost = reference
+        .filter((m) => m.seq >= first && m.seq <= last && m.botParams?.status !== "pending")
+        .map((m) => m.seq);
+      expect(lost).toHaveLength(100);
+
+      // "Load more" back through the damage: the page that spans it lists exactly the lost seqs.
+      const page = await call<CommentsPage>("GET", `/api/comments?room=${room}&before=${last + 20}&limit=50`);
+      expect(page.status).toBe(200);
+      expect(page.body.gaps?.every((g) => g.reason === damage)).toBe(true);
+      expect(gapSeqs(page.body.gaps)).toEqual(lost);
+      // Around it, everything is there: the 50 newest below before=, with the hot (pending) ones inside the range.
+      const expected = reference.filter((m) => m.seq < last + 20 && !lost.includes(m.seq)).slice(-50);
+      expect(seqs(page.body.comments)).toEqual(seqs(expected));
+      // A page wholly above or below the damage carries no gaps at all.
+      const above = await call<CommentsPage>("GET", `/api/comments?room=${room}&before=${last + 300}&limit=50`);
+      expect(above.body.gaps).toBeUndefined();
+      const below = await call<CommentsPage>("GET", `/api/comments?room=${room}&before=${first - 10}&limit=20`);
+      expect(below.body.gaps).toBeUndefined();
+      expect(below.body.comments).toHaveLength(20);
+
+      // Cursor reads (polling, catch-up) from the start: over all pages, the gaps name exactly the lost seqs once.
+      const polled: Message[] = [];
+      const polledGaps: HistoryGap[] = [];
+      for (let cursor = 0, pages = 0; pages < 100; pages++) {
+        const res = await call<CommentsPage>("GET", `/api/comments?room=${room}&cursor=${cursor}&limit=120`);
+        expect(res.status).toBe(200);
+        polled.push(...res.body.comments);
+        polledGaps.push(...(res.body.gaps ?? []));
+        if (!res.body.hasMore) break;
+        cursor = res.body.cursor;
+      }
+      expect(gapSeqs(polledGaps)).toEqual(lost);
+      expect(seqs(polled)).toEqual(seqs(reference).filter((s) => !lost.includes(s)));
+      // A filtered read (u=) that reaches the damage says so too, since the segment held Alice's messages.
+      const alice = await call<CommentsPage>(
+        "GET",
+        `/api/comments?room=${room}&u=Alice:200100050&before=${last + 1}&limit=10`,
+      );
+      expect(gapSeqs(alice.body.gaps)).toEqual(lost);
+
+      // The export: every readable message once in seq order, and gap lines naming exactly the lost seqs.
+      const exported = await exportParts(room);
+      expect(exported.status).toBe(200);
+      expect(seqs(exported.messages)).toEqual(seqs(reference).filter((s) => !lost.includes(s)));
+      expect(gapSeqs(exported.gaps)).toEqual(lost);
+      expect(exported.gaps.every((g) => g.reason === damage)).toBe(true);
+
+      // The monitor's stats name the segment, its seqs and why.
+      const reported = (await stats(room)).archive?.corruptSegments ?? [];
+      expect(reported).toEqual([
+        expect.objectContaining({ key: damaged, fromSeq: first, toSeq: last, messages: 100, reason: damage }),
+      ]);
+
+      // The room goes on: a post is taken and the recent window is whole.
+      expect(
+        (await call("POST", `/api/comments?room=${room}`, { body: { text: "still here", ...ALICE } })).status,
+      ).toBe(201);
+      const recent = await call<CommentsPage>("GET", `/api/comments?room=${room}&limit=50`);
+      expect(recent.status).toBe(200);
+      expect(recent.body.gaps).toBeUndefined();
+      expect(recent.body.comments.at(-1)?.text).toBe("still here");
+    }, 90_000);
+  }
 });
 
 describe("removing an archived message (issues #11/#14)", () => {

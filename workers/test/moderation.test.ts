@@ -299,6 +299,44 @@ describe("muting", () => {
     }
   });
 
+  it("mutes a name, not its spelling: a decomposed é and a composed é are one identity; an invisible twin is refused", async () => {
+    const room = freshRoom("mutenfc");
+    const color = "255000000";
+    const decomposed = "Rene\u0301"; // e + combining acute
+    const composed = "Ren\u00E9";
+    const mute = await admin(room, "mute", { target: { username: decomposed, color }, minutes: 10, reason: "abuse" });
+    expect(mute.status).toBe(200);
+    // What is stored (and listed) is the normalized name.
+    expect((mute.body.mute as Mute).target).toEqual({ username: composed, color });
+
+    const post = (id: string, username: string, type = "human") =>
+      call("POST", `/api/comments?room=${room}`, { body: human({ id, username, color, "message-type": type }) });
+    for (const [id, name] of [
+      ["nfc", composed],
+      ["nfd", decomposed],
+    ] as const) {
+      const refused = await post(id, name);
+      expect(refused.status, id).toBe(403);
+      expect(refused.body.code, id).toBe("muted");
+    }
+    // The way around a mute by an invisible twin is closed: the name is refused outright.
+    const twin = await post("twin", `${composed}\u200B`);
+    expect(twin.status).toBe(400);
+    expect(twin.body.code).toBe("invalid_input");
+    expect(twin.body.error).toContain("username cannot contain invisible characters (U+200B)");
+    // A mute target with an invisible character is refused the same way, and nothing is muted.
+    const badMute = await admin(room, "mute", { target: { username: "troll\u200B", color }, minutes: 5 });
+    expect(badMute.status).toBe(400);
+    expect(String(badMute.body.error)).toContain("U+200B");
+    const listed = await call<{ mutes: Mute[] }>("GET", `/api/admin/mutes?room=${room}`, { token: ADMIN_TOKEN });
+    expect(listed.body.mutes.map((m) => m.target)).toEqual([{ username: composed, color }]);
+    // Unmuting by the other spelling lifts the same mute.
+    expect((await admin(room, "unmute", { target: { username: composed, color } })).body.lifted).toBe(true);
+    const after = await post("after", decomposed);
+    expect(after.status).toBe(201);
+    expect((after.body as unknown as Message).username).toBe(composed);
+  });
+
   it("rejects a bad mute: unknown target shape, zero minutes", async () => {
     const room = freshRoom("muteb");
     expect((await admin(room, "mute", { target: { name: "x" }, minutes: 5 })).status).toBe(400);
