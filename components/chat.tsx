@@ -125,6 +125,7 @@ function ChatView() {
       updateHash((s) => {
         if (chip.kind === "user") return { ...s, users: s.users.filter((u) => !sameUser(u, chip)) };
         if (chip.kind === "word") return { ...s, words: s.words.filter((w) => w !== chip.word) };
+        if (chip.kind === "seqs") return { ...s, seqs: undefined };
         return { ...s, negativeWords: s.negativeWords.filter((w) => w !== chip.word) };
       }),
     [updateHash],
@@ -198,6 +199,7 @@ function ChatView() {
         onRandomColor={id.randomColor}
         onSend={sendText}
         addressed={addressed}
+        entities={entities}
       />
       <Toast text={toast} />
     </main>

@@ -1,10 +1,12 @@
 "use client";
 
 import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from "react";
+import { useMentionAutocomplete } from "@/hooks/use-mention-autocomplete";
 import { checkDraft, usernameHint } from "@/lib/outgoing";
 import type { EntityPresence } from "@/lib/presence";
 import { LIMITS } from "@/types";
 import { ColorPicker } from "./color-picker";
+import { MentionCombobox } from "./mention-combobox";
 
 interface Props {
   username: string;
@@ -16,19 +18,33 @@ interface Props {
   onSend: (text: string) => boolean;
   /** The entity messages are addressed to, and whether a bot serves it (C9). */
   addressed: EntityPresence | undefined;
+  /** The room's entities, offered when `@` starts a mention (E7). */
+  entities?: readonly EntityPresence[];
 }
+
+const NO_ENTITIES: readonly EntityPresence[] = [];
 
 /**
  * C4/C5: the message box (Enter sends, Shift+Enter is a newline, 240 characters with a counter),
  * the username box and the color picker. Sending without a usable username flashes the username
  * box and says why until the name changes; the message stays in its box.
  */
-export function Composer({ username, color, onUsername, onColor, onRandomColor, onSend, addressed }: Props) {
+export function Composer({
+  username,
+  color,
+  onUsername,
+  onColor,
+  onRandomColor,
+  onSend,
+  addressed,
+  entities = NO_ENTITIES,
+}: Props) {
   const [text, setText] = useState("");
   const [flash, setFlash] = useState(false);
   const [nameHint, setNameHint] = useState<string | null>(null);
   const textRef = useRef<HTMLTextAreaElement>(null);
   const nameRef = useRef<HTMLInputElement>(null);
+  const mention = useMentionAutocomplete({ text, setText, textRef, entities });
 
   // Grow with the text up to a few lines, then scroll inside.
   // Re-measured whenever the text changes.
@@ -58,6 +74,7 @@ export function Composer({ username, color, onUsername, onColor, onRandomColor, 
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (mention.onKeyDown(event)) return;
     if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       submit();
@@ -73,7 +90,7 @@ export function Composer({ username, color, onUsername, onColor, onRandomColor, 
   return (
     <form
       onSubmit={onSubmit}
-      className="border-t border-(--tint-line) bg-neutral-950/80 px-3 pt-2 pb-[max(0.5rem,env(safe-area-inset-bottom))] backdrop-blur sm:px-4"
+      className="relative border-t border-(--tint-line) bg-neutral-950/80 px-3 pt-2 pb-[max(0.5rem,env(safe-area-inset-bottom))] backdrop-blur sm:px-4"
     >
       <div className="mb-2 flex items-center gap-2 font-sans text-xs">
         <ColorPicker color={color} onPick={onColor} onRandom={onRandomColor} />
@@ -119,10 +136,12 @@ export function Composer({ username, color, onUsername, onColor, onRandomColor, 
           {length}/{LIMITS.composerMax}
         </span>
       </div>
+      <MentionCombobox autocomplete={mention} />
       <div className="flex items-end gap-2">
         <textarea
           ref={textRef}
           aria-label="Message"
+          {...mention.inputProps}
           value={text}
           onChange={(e) => setText(e.target.value)}
           onKeyDown={onKeyDown}

@@ -78,6 +78,7 @@ export function FilterBar({ chips, filterActive, onToggleActive, onRemove, searc
 
 function chipLabel(chip: Chip): string {
   if (chip.kind === "user") return chip.username;
+  if (chip.kind === "seqs") return chip.label;
   return chip.kind === "negative" ? `-${chip.word}` : chip.word;
 }
 
@@ -96,7 +97,7 @@ function FilterChip({
   const tone =
     chip.kind === "negative"
       ? "border-red-900/80 bg-red-950/70 text-red-200"
-      : chip.kind === "word"
+      : chip.kind === "word" || chip.kind === "seqs"
         ? "border-white/15 bg-white/[0.06] text-neutral-100"
         : "border-white/10 bg-white/[0.04]";
   return (
@@ -113,7 +114,7 @@ function FilterChip({
       >
         {label}
       </span>
-      {chip.kind === "negative" ? null : (
+      {chip.kind === "negative" || chip.kind === "seqs" ? null : (
         <SoundMenu label={label} sound={sound} onPick={(s) => notifications.setSound(chip, s)} />
       )}
       <button

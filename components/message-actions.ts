@@ -3,6 +3,7 @@
 import { useMemo } from "react";
 import { messageCopyText, messageFilename } from "@/lib/exports";
 import { type HashState, sameUser } from "@/lib/hash-state";
+import { readRanges } from "@/lib/seq-filter";
 import type { Message } from "@/types";
 import { copyText, downloadText } from "./browser-io";
 import type { MessageActions } from "./message-menu";
@@ -35,6 +36,23 @@ export function useMessageActions(updateHash: UpdateHash, notify: (text: string)
         updateHash((s) =>
           s.users.some((u) => sameUser(u, user)) ? s : { ...s, users: [...s.users, user], filterActive: true },
         );
+      },
+      showRead: (m: Message) => {
+        const ranges = m.read ? readRanges(m.read) : null;
+        if (!ranges?.length) {
+          notify(`${m.username} did not say which messages it read`);
+          return;
+        }
+        // Exactly what it read: other chips would hide some of it, so they go (Back brings them back).
+        updateHash((s) => ({
+          ...s,
+          users: [],
+          words: [],
+          negativeWords: [],
+          channel: "ALL",
+          seqs: ranges,
+          filterActive: true,
+        }));
       },
     }),
     [updateHash, notify],

@@ -1,6 +1,7 @@
 "use client";
 
 import * as ContextMenu from "@radix-ui/react-context-menu";
+import { readLabel } from "@/lib/seq-filter";
 import type { Message } from "@/types";
 import { menuContentClass, menuItemClass, menuSeparatorClass } from "./menu-styles";
 
@@ -10,6 +11,8 @@ export interface MessageActions {
   /** Adds the word (or, without one, the username) as a negative filter (X1 Block). */
   block: (m: Message, word: string | null) => void;
   filterUser: (m: Message) => void;
+  /** E9: narrows the view to the messages an AI reply's entity read. */
+  showRead: (m: Message) => void;
 }
 
 /**
@@ -48,6 +51,15 @@ export function MessageContextMenuContent({
             <ContextMenu.Item className={menuItemClass} onSelect={() => actions.filterUser(message)}>
               Filter by {message.username}
             </ContextMenu.Item>
+            {message.read ? (
+              <ContextMenu.Item
+                className={menuItemClass}
+                disabled={message.read.count === 0}
+                onSelect={() => actions.showRead(message)}
+              >
+                {readLabel(message.username, message.read)}
+              </ContextMenu.Item>
+            ) : null}
             <ContextMenu.Separator className={menuSeparatorClass} />
             <ContextMenu.Item className={`${menuItemClass} text-red-200`} onSelect={() => actions.block(message, word)}>
               {word ? `Block “${word}”` : `Block ${message.username}`}

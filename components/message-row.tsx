@@ -3,6 +3,7 @@
 import { memo, useRef } from "react";
 import type { ChatMessage } from "@/hooks/use-messages";
 import { textColor, usernameColor } from "@/lib/colors";
+import { pausedText } from "@/lib/mentions";
 import { wordAt } from "@/lib/text-tokens";
 import { formatLocal, relativeTime } from "@/lib/time";
 import { type MessageActions, MessageActionsButton } from "./message-menu";
@@ -72,9 +73,14 @@ export const MessageRow = memo(function MessageRow({ message, now, actions, onWo
             }, WORD_CLICK_DELAY_MS);
           }}
         >
-          <MessageText text={message.text} />
+          <MessageText text={message.text} message={message} />
         </span>
         <QueueMarker message={message} onRetry={onRetry} />
+        {message.scene?.paused ? (
+          <p data-scene-paused={message.scene.paused} className="mt-0.5 font-sans text-[11px] leading-4 text-muted">
+            {pausedText(message.scene.paused)}
+          </p>
+        ) : null}
       </div>
       {message.send ? null : (
         <div className="absolute top-0.5 right-2 sm:right-3">

@@ -1,4 +1,6 @@
 import type { ChatMessage } from "@/hooks/use-messages";
+import { jobViews } from "@/lib/jobs";
+import { JobMarkers } from "./job-markers";
 
 export type MarkerState = "sending" | "retrying" | "not-sent" | "waiting" | "answering" | "failed" | "answered";
 
@@ -24,6 +26,9 @@ export function markerState(m: ChatMessage): MarkerState | null {
  * for the entity, being answered (typing dots), failed with the reason (Retry sends it again).
  */
 export function QueueMarker({ message, onRetry }: { message: ChatMessage; onRetry: (m: ChatMessage) => void }) {
+  // E7: a stored message that asked several entities shows each one's state instead of one.
+  const jobs = message.send ? null : jobViews(message);
+  if (jobs) return <JobMarkers jobs={jobs} />;
   const state = markerState(message);
   if (!state) return null;
   const entity = message.botParams?.entity;

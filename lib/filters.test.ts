@@ -101,3 +101,19 @@ describe("serverQuery (C2)", () => {
     expect(serverQuery(state({ words: ["x"] }), me)).toEqual({ users: [], channel: "ALL" });
   });
 });
+
+describe("seq filter (E9: what an entity read)", () => {
+  it("shows exactly the messages in the ranges while filters are on, and everything when off", () => {
+    const messages = [1, 2, 3, 4, 5, 6].map((seq) => msg(seq));
+    const view = { search: "", domain: null };
+    const filters = {
+      ...EMPTY_HASH_STATE,
+      seqs: [
+        [2, 3],
+        [5, 5],
+      ] as Array<[number, number]>,
+    };
+    expect(visibleMessages(messages, filters, view).map((m) => m.seq)).toEqual([2, 3, 5]);
+    expect(visibleMessages(messages, { ...filters, filterActive: false }, view)).toHaveLength(6);
+  });
+});

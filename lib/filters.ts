@@ -1,5 +1,6 @@
 import type { Message, UserFilter } from "../types";
 import type { Channel, HashState, Identity } from "./hash-state";
+import { inRanges } from "./seq-filter";
 
 /**
  * Which messages the page shows (F1-F6, F8). Pure: the same messages and state always give the
@@ -15,7 +16,7 @@ export interface ViewOptions {
   domain: string | null;
 }
 
-type FilterState = Pick<HashState, "users" | "words" | "negativeWords" | "filterActive" | "channel">;
+type FilterState = Pick<HashState, "users" | "words" | "negativeWords" | "filterActive" | "channel" | "seqs">;
 
 export function visibleMessages<M extends Message>(
   messages: readonly M[],
@@ -31,6 +32,7 @@ export function visibleMessages<M extends Message>(
     if (view.domain !== null && m.domain !== view.domain) return false;
     if (search && !m.text.toLowerCase().includes(search) && !m.username.toLowerCase().includes(search)) return false;
     if (!applyChips) return true;
+    if (filters.seqs?.length && !inRanges(m.seq, filters.seqs)) return false;
     if (filters.negativeWords.some((w) => containsWord(m.text, w) || sameName(m.username, w))) return false;
     if (!filters.words.every((w) => containsWord(m.text, w))) return false;
     if (filters.users.length && byId && !inConversation(m, filters.users, view.me, byId)) return false;

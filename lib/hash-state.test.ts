@@ -104,3 +104,22 @@ describe("entity names longer than a person's (issue 8)", () => {
     expect(parseHash("#uis=EmotionalIntelligence:120200150").me).toBeUndefined();
   });
 });
+
+describe("seq filter in the hash (E9)", () => {
+  it("round-trips ranges and single seqs as `seq=`, and counts as a chip", () => {
+    const state = parseHash("#seq=160+140-155");
+    expect(state.seqs).toEqual([
+      [140, 155],
+      [160, 160],
+    ]);
+    expect(formatHash(state)).toBe("#seq=140-155+160&filteractive=true");
+    expect(parseHash(formatHash(state))).toEqual(state);
+  });
+
+  it("keeps up to 200 ranges (a read record's limit), and drops malformed items", () => {
+    const items = Array.from({ length: 250 }, (_, i) => String(i * 2 + 1));
+    expect(parseHash(`#seq=${items.join("+")}`).seqs).toHaveLength(200);
+    expect(parseHash("#seq=abc+0+5-3").seqs).toBeUndefined();
+    expect(parseHash("#seq=abc+7").seqs).toEqual([[7, 7]]);
+  });
+});

@@ -1,10 +1,11 @@
 import { aiUsernameSchema, type Channel, colorSchema, LIMITS, type UserFilter, usernameSchema } from "../types";
+import { formatRange, MAX_SEQ_RANGES, normalizeRanges, parseRange, type SeqRange } from "./seq-filter";
 
 /**
  * F7: the URL hash is the conversation's state, so a conversation is a bookmark.
  *
  *   #u=Alice:200100050+Bob:100200050&word=hello&-word=spam&filteractive=true&mt=ALL
- *    &uis=Me:050100200&ais=Echo:random&entity=echo&priority=10&model=m&nom=20
+ *    &uis=Me:050100200&ais=Echo:random&entity=echo&priority=10&model=m&nom=20&seq=140-155+160
  *
  * Lists are `+`-separated; every item is percent-encoded, so names with `+`, `&`, `=`, `#`, `%`
  * or spaces survive the trip. A user is `name:color` with the color after the LAST `:`, so a
@@ -29,6 +30,11 @@ export interface HashState {
   filterActive: boolean;
   /** `mt`: which message types are shown. */
   channel: Channel;
+  /**
+   * `seq`: only these message seqs (E9, what an entity read), as sorted inclusive ranges
+   * `first-last` or single seqs; a chip like the others, applied while the filters are on.
+   */
+  seqs?: SeqRange[];
   /** `uis`: sets my identity; the color may be `random`. */
   me?: { username: string; color: string | "random" };
   /** `ais`: the identity the entity replies as (`name:color` or `name:random`). */
@@ -82,6 +88,17 @@ export function parseHash(hash: string): HashState {
       case "filteractive":
         if (single === "true" || single === "false") state.filterActive = single === "true";
         break;
+      case "seq": {
+        // Its own list: a read record may name up to 200 seqs, more than other lists keep.
+        const ranges = pair
+          .slice(eq + 1)
+          .split("+")
+          .slice(0, MAX_SEQ_RANGES)
+          .map((item) => parseRange(safeDecode(item) ?? ""))
+          .filter((r): r is SeqRange => r !== null);
+        if (ranges.length) state.seqs = normalizeRanges(ranges);
+        break;
+      }
       case "mt":
         if (single === "human" || single === "AI" || single === "ALL") state.channel = single;
         break;
@@ -128,7 +145,8 @@ export function formatHash(state: HashState): string {
   );
   list("word", state.words);
   list("-word", state.negativeWords);
-  const hasChips = state.users.length + state.words.length + state.negativeWords.length > 0;
+  if (state.seqs?.length) parts.push(`seq=${state.seqs.map(formatRange).join("+")}`);
+  const hasChips = state.users.length + state.words.length + state.negativeWords.length + (state.seqs?.length ?? 0) > 0;
   if (hasChips || !state.filterActive) parts.push(`filteractive=${state.filterActive}`);
   if (state.channel !== "ALL") parts.push(`mt=${state.channel}`);
   if (state.me) parts.push(`uis=${encodeItem(`${state.me.username}:${state.me.color}`)}`);

@@ -1,4 +1,5 @@
 import type { CommentsPage, Message, QueueChange } from "../types";
+import { applyChange, awaitsAnyJob, completedByReply, jobsRank } from "./jobs";
 
 /**
  * The messages a page holds for one conversation: ascending by `seq`, each `id` once, plus the
@@ -71,14 +72,15 @@ export function upsert(window: MessageWindow, messages: readonly Message[]): Mes
  * (a lease that expired returns a message to pending), which copies from polling may not do.
  */
 export function applyQueueChanges(window: MessageWindow, changes: readonly QueueChange[]): MessageWindow {
-  const byId = new Map(changes.map((c) => [c.id, c]));
+  // A message with several jobs may move more than one of them in one frame: keep every change, in order.
+  const byId = new Map<string, QueueChange[]>();
+  for (const c of changes) byId.set(c.id, [...(byId.get(c.id) ?? []), c]);
   let touched = false;
   const messages = window.messages.map((m) => {
-    const change = byId.get(m.id);
-    if (!change || !m.botParams) return m;
+    const moved = byId.get(m.id);
+    if (!moved || !m.botParams) return m;
     touched = true;
-    const { status, attempts, error, leaseExpiresAt } = change;
-    return { ...m, botParams: { ...m.botParams, status, attempts, error, leaseExpiresAt } };
+    return moved.reduce(applyChange, m);
   });
   return touched ? { ...window, messages } : window;
 }
@@ -90,10 +92,9 @@ export function replaceById(window: MessageWindow, updated: readonly Message[]):
   return { ...window, messages: window.messages.map((m) => byId.get(m.id) ?? m) };
 }
 
-const TERMINAL = new Set(["complete", "failed"]);
-
+/** An entity still owes it an answer (with several jobs, any of them). */
 export function isAwaitingReply(m: Message): boolean {
-  return m.botParams !== undefined && !TERMINAL.has(m.botParams.status);
+  return awaitsAnyJob(m);
 }
 
 /**
@@ -109,9 +110,7 @@ export function mergeById(held: readonly Message[], incoming: readonly Message[]
   for (const m of incoming) {
     if (m["message-type"] !== "AI" || !m.replyTo) continue;
     const parent = byId.get(m.replyTo);
-    if (parent?.botParams && isAwaitingReply(parent)) {
-      byId.set(parent.id, { ...parent, botParams: { ...parent.botParams, status: "complete", error: null } });
-    }
+    if (parent?.botParams && isAwaitingReply(parent)) byId.set(parent.id, completedByReply(parent, m));
   }
   const merged = [...byId.values()];
   if (!isSortedBySeq(merged)) merged.sort((a, b) => a.seq - b.seq);
@@ -123,15 +122,7 @@ export function mergeById(held: readonly Message[], incoming: readonly Message[]
  * poll already saw the reply); a copy from earlier in that life never replaces a later one.
  */
 function queueRank(m: Message): number {
-  switch (m.botParams?.status) {
-    case "processing":
-      return 1;
-    case "complete":
-    case "failed":
-      return 2;
-    default:
-      return 0;
-  }
+  return jobsRank(m);
 }
 
 function isSortedBySeq(messages: readonly Message[]): boolean {

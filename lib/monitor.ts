@@ -17,7 +17,10 @@ import {
   pendingResponseSchema,
   revokedBotTokenSchema,
   roomSchema,
+  SCENES,
+  type SceneSettings,
   type Stats,
+  sceneSettingsSchema,
 } from "../types";
 import { ApiError, requestOk } from "./api";
 import { SERVED_WITHIN_MS } from "./presence";
@@ -413,13 +416,22 @@ export class MonitorApi {
       .info;
   }
 
+  /** E8: the room's scene limits (admin token). */
+  scene(token: string): Promise<SceneSettings> {
+    return this.call("GET", "/api/admin/scene", { token }, sceneSettingsSchema);
+  }
+
+  setScene(token: string, settings: SceneSettings): Promise<SceneSettings> {
+    return this.call("PUT", "/api/admin/scene", { token, body: settings }, sceneSettingsSchema);
+  }
+
   url(path: string): string {
     const sep = path.includes("?") ? "&" : "?";
     return `${this.baseUrl}${path}${this.room === DEFAULT_ROOM ? "" : `${sep}room=${encodeURIComponent(this.room)}`}`;
   }
 
   private async call<T extends z.ZodType>(
-    method: "GET" | "POST",
+    method: "GET" | "POST" | "PUT",
     path: string,
     opts: { token?: string; body?: unknown; global?: boolean },
     schema: T,
@@ -434,5 +446,39 @@ export class MonitorApi {
       cache: "no-store",
     });
     return schema.parse(await response.json());
+  }
+}
+
+/**
+ * E8: the monitor's scene form, as typed: whole numbers within the room's limits, or what is
+ * wrong with them in words an operator can act on.
+ */
+export function parseSceneForm(
+  turnBudget: string,
+  hourlyCap: string,
+): { settings: SceneSettings } | { problem: string } {
+  const whole = (raw: string) => (/^\s*\d{1,6}\s*$/.test(raw) ? Number(raw) : Number.NaN);
+  const turns = whole(turnBudget);
+  const cap = whole(hourlyCap);
+  if (!(turns >= 0 && turns <= SCENES.turnBudgetMax))
+    return { problem: `Turn budget must be a whole number from 0 (scenes off) to ${SCENES.turnBudgetMax}.` };
+  if (!(cap >= 0 && cap <= SCENES.hourlyCapMax))
+    return { problem: `Hourly cap must be a whole number from 0 to ${SCENES.hourlyCapMax}.` };
+  return { settings: { turnBudget: turns, hourlyCap: cap } };
+}
+
+/** Why the scene settings could not be read or saved. */
+export function sceneErrorText(what: "Loading" | "Saving", error: unknown): string {
+  if (!(error instanceof ApiError))
+    return `${what} the scene settings failed: ${error instanceof Error ? error.message : String(error)}`;
+  switch (error.code) {
+    case "unauthorized":
+      return `${what} the scene settings needs the admin token. Enter it in “Admin token” above.`;
+    case "forbidden":
+      return `${what} the scene settings was refused: that is not the admin token.`;
+    case "network":
+      return `${what} the scene settings failed: the server could not be reached. Try again.`;
+    default:
+      return `${what} the scene settings failed: ${error.message}`;
   }
 }

@@ -36,3 +36,27 @@ describe("wordAt (F2)", () => {
     expect(wordAt("", 0)).toBeNull();
   });
 });
+
+describe("mentions in message text (E7)", () => {
+  const echo = { entity: "e2e-echo", username: "Echo", color: "120200150", addressed: true };
+  const wren = { entity: "wren", username: "Wren", addressed: false };
+
+  it("finds @Username and @id of resolved mentions, case-insensitively at a word boundary, losing no character", () => {
+    const text = "@echo and @WREN, also @e2e-echo. not mail@Echo nor @Echoes";
+    const tokens = tokenize(text, [echo, wren]);
+    expect(tokens.map((t) => t.value).join("")).toBe(text);
+    expect(
+      tokens.filter((t) => t.kind === "mention").map((t) => [t.value, t.kind === "mention" && t.mention.entity]),
+    ).toEqual([
+      ["@echo", "e2e-echo"],
+      ["@WREN", "wren"],
+      ["@e2e-echo", "e2e-echo"],
+    ]);
+  });
+
+  it("leaves names the room did not resolve, and links, as they were", () => {
+    const tokens = tokenize("@Sage see https://x.example/@Echo", [echo]);
+    expect(tokens.some((t) => t.kind === "mention")).toBe(false);
+    expect(tokens.filter((t) => t.kind === "link")).toHaveLength(1);
+  });
+});

@@ -6,6 +6,7 @@ import { useLocalStorage } from "@/hooks/use-local-storage";
 import { useModeration } from "@/hooks/use-moderation";
 import { useMonitorActions, useMonitorData } from "@/hooks/use-monitor";
 import { useNow } from "@/hooks/use-now";
+import { useSceneSettings } from "@/hooks/use-scene-settings";
 import { ApiError } from "@/lib/api";
 import {
   botRows,
@@ -32,6 +33,7 @@ import { Leases } from "./leases";
 import { AuditTrail, Mutes, RecentMessages } from "./moderation";
 import { type LiveState, MonitorHeader } from "./monitor-header";
 import { NoticeBar } from "./notice";
+import { SceneSettingsPanel } from "./scene-settings";
 import { Storage } from "./storage";
 import { Summary } from "./summary";
 import { TokenField, type TokenState, useAdminToken } from "./token-field";
@@ -119,6 +121,7 @@ function MonitorView() {
         : "checking";
   // Named bot tokens are managed once the admin token is known to be right.
   const botTokens = useBotTokens(data.api, tokenState === "accepted" ? token.trim() : "");
+  const scene = useSceneSettings(data.api, room, tokenState === "accepted" ? token.trim() : "");
   const waitingProblem = !token.trim()
     ? "Enter the admin token above to list waiting messages and fail one by hand."
     : tokenProblem(data.pendingError);
@@ -175,6 +178,9 @@ function MonitorView() {
             </Slot>
             <Slot order="max-lg:order-7">
               <BotTokensPanel tokens={botTokens} hasAdminToken={tokenState === "accepted"} />
+            </Slot>
+            <Slot order="max-lg:order-7">
+              <SceneSettingsPanel scene={scene} hasAdminToken={tokenState === "accepted"} />
             </Slot>
             <Slot order="max-lg:order-6">
               <Storage
