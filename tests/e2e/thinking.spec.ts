@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { expect, type Page, test } from "@playwright/test";
 import { type FakeLlm, startFakeLlm, THOUGHT_MARK } from "../support/fake-llm";
 import { BOT_TOKEN, roomMessages, uniqueRoom } from "./support/api";
@@ -44,9 +44,11 @@ const recorded = (page: Page) =>
 
 let fake: FakeLlm | undefined;
 let bot: ChildProcess | undefined;
+let entitiesFile: string | undefined;
 test.afterEach(async () => {
   bot?.kill("SIGINT");
   await fake?.close();
+  if (entitiesFile) rmSync(entitiesFile, { force: true });
 });
 
 test("a viewer watching a model think inline never sees its thinking: the entity is thinking, then the answer grows, then one stored reply", async ({
@@ -59,7 +61,7 @@ test("a viewer watching a model think inline never sees its thinking: the entity
   // This test's own streaming LLM (40 thought tokens at 20 a second: two seconds of thinking) and bot.
   fake = await startFakeLlm({ streamTokensPerSecond: 20, thoughtTokens: 40, reply: ANSWER });
   mkdirSync(".tmp", { recursive: true });
-  const entitiesFile = `.tmp/e2e-thinker-${process.pid}-${Date.now()}.json`;
+  entitiesFile = `.tmp/e2e-thinker-${process.pid}-${Date.now()}.json`;
   writeFileSync(
     entitiesFile,
     JSON.stringify({ entities: [{ ...THINKER, systemPrompt: "You think, then answer.", maxTokens: 200 }] }),
