@@ -8,10 +8,11 @@ import { keepLeaseAlive } from "./lease-keeper.ts";
 import { classifyLlmError } from "./llm.ts";
 import { type JobRecord, type JobTally, type Logger, logJob, type Outcome } from "./log.ts";
 import type { OutageGate } from "./outage.ts";
-import { draftText, postprocess } from "./postprocess.ts";
+import { type DraftView, draftView, postprocess, THINKING } from "./postprocess.ts";
 import { createProgressReporter } from "./progress-reporter.ts";
 import { buildPrompt } from "./prompt.ts";
-import type { ChatRequest, ChatResult, Responder } from "./responder.ts";
+import type { ChatRequest, ChatResult, OnText, Responder } from "./responder.ts";
+import { readOutput } from "./thinking.ts";
 
 export interface JobContext {
   api: ApiClient;
@@ -95,20 +96,29 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<Outcome>
       temperature: entity.temperature,
       maxTokens: entity.maxTokens,
       topP: entity.topP,
+      thinking: entity.thinking,
     };
 
-    // Everyone watching sees the reply grow, with the identity and post-processing it will have.
-    const progress = createProgressReporter({
-      send: (text) =>
+    // Everyone watching sees the reply grow, with the identity and post-processing it will have;
+    // while the model thinks, they see that it thinks (never what), and once it writes, never
+    // "thinking" again over its text.
+    let writing = false;
+    const progress = createProgressReporter<DraftView>({
+      send: (view) =>
         ctx.api.progress({
           messageId: message.id,
           leaseToken,
-          text,
+          ...(typeof view === "string" ? { text: view } : { text: "", phase: "thinking" as const }),
           username: speaker.username,
           color: speaker.color,
           leaseSeconds: ctx.leaseSeconds,
         }),
-      shown: (raw) => draftText(raw, entity),
+      shown: (raw, reasoned) => {
+        const view = draftView(raw, reasoned, entity);
+        if (view === THINKING) return writing ? null : view;
+        writing ||= view !== null;
+        return view;
+      },
       onLost: (reason) => progressLost.abort(new Error(reason)),
       intervalMs: PROGRESS.botIntervalMs,
       gapAfterAnswerMs: PROGRESS.minIntervalMs,
@@ -135,7 +145,15 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<Outcome>
         }
         record.promptTokens = generated.promptTokens;
         record.completionTokens = generated.completionTokens;
-        const processed = postprocess(generated.text, entity);
+        const output = readOutput(generated.text);
+        const cutShort = generated.finishReason === "length";
+        const processed = postprocess(output.answer, entity, undefined, cutShort && !output.thinking);
+        if (processed.kind === "empty" && cutShort) {
+          // Retrying cannot help: the same budget runs out the same way. The operator can act on it.
+          const budget = request.maxTokens === undefined ? "its token budget" : `its ${request.maxTokens}-token budget`;
+          const reason = `${entity.username}'s model spent ${budget} thinking and wrote no answer: raise maxTokens or lower thinking in the entity's config`;
+          return end(...(await failJob(ctx, message.id, leaseToken, reason, retrying, false)));
+        }
         if (processed.kind === "empty") {
           const reason = `${entity.username}'s model returned an empty reply`;
           return end(...(await failJob(ctx, message.id, leaseToken, reason, retrying)));
@@ -171,12 +189,7 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<Outcome>
  * message, so no attempt should be spent on it. Only an outage longer than `outageReleaseMs`, or
  * shutting down during one, hands the message back.
  */
-async function generate(
-  request: ChatRequest,
-  ctx: JobContext,
-  lost: AbortSignal,
-  onText: (soFar: string) => void,
-): Promise<Generated> {
+async function generate(request: ChatRequest, ctx: JobContext, lost: AbortSignal, onText: OnText): Promise<Generated> {
   const now = ctx.now ?? Date.now;
   let outageStartedAt: number | null = null;
   for (let attempt = 0; ; attempt++) {
@@ -220,13 +233,17 @@ async function fetchHistory(api: ApiClient, message: Message, speaker: Identity,
   return api.conversation([asker, speaker], message.seq, earlier);
 }
 
-/** Fails the message with a reason the person sees; the server counts the attempt and may queue it again. */
+/**
+ * Fails the message with a reason the person sees; the server counts the attempt and, when
+ * `retryable`, may queue it again.
+ */
 async function failJob(
   ctx: JobContext,
   messageId: string,
   leaseToken: string,
   reason: string,
   retrying: <T>(call: () => Promise<T>) => Promise<T>,
+  retryable = true,
 ): Promise<[Outcome, string]> {
   const error =
     Array.from(reason).length > REASON_MAX
@@ -234,7 +251,7 @@ async function failJob(
           .slice(0, REASON_MAX - 1)
           .join("")}…`
       : reason;
-  const result = await retrying(() => ctx.api.fail({ messageId, leaseToken, error, retryable: true }));
+  const result = await retrying(() => ctx.api.fail({ messageId, leaseToken, error, retryable }));
   return [result.status === "failed" ? "failed" : "retry", `${reason} (attempt ${result.attempts})`];
 }
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { type FakeLlm, startFakeLlm } from "../tests/support/fake-llm.ts";
+import { type FakeLlm, startFakeLlm, THOUGHT_MARK, type ThinkingFormat } from "../tests/support/fake-llm.ts";
 import { freePort } from "../tests/support/worker-process.ts";
-import { createLlmResponder } from "./llm.ts";
+import { createLlmResponder, thinkingParams } from "./llm.ts";
 import { createLogger } from "./log.ts";
 import { chooseResponder, findLlmServer, probeCandidates } from "./probe.ts";
 import { LlmError } from "./responder.ts";
@@ -118,6 +118,71 @@ describe("LLM responder", () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
     expect((await failureOf(responder(fake.url).chat(request, controller.signal))).kind).toBe("aborted");
+  });
+});
+
+describe("LLM responder: thinking models", () => {
+  const formats: ThinkingFormat[] = ["reasoning", "reasoning_content", "inline"];
+  for (const streaming of [true, false]) {
+    for (const format of formats) {
+      it(`${format}, ${streaming ? "streamed" : "one JSON completion"}: the chain of thought is dropped or left inline for bot/thinking.ts, and that the model reasoned is heard`, async () => {
+        fake = await startFakeLlm({
+          thinking: format,
+          streamTokensPerSecond: streaming ? 500 : null,
+          reply: "the answer",
+        });
+        const heard: Array<[string, boolean]> = [];
+        const result = await responder(fake.url).chat(request, new AbortController().signal, (soFar, reasoned) =>
+          heard.push([soFar, reasoned]),
+        );
+        expect(result.finishReason).toBe("stop");
+        if (format === "inline") {
+          // Inline thought is content: it is bot/thinking.ts that reads it out (see job.ts).
+          expect(result.text).toMatch(/^<think>\n.*<\/think>\n\nthe answer$/s);
+          expect(heard.every(([, reasoned]) => !reasoned)).toBe(true);
+        } else {
+          expect(result.text).toBe("the answer");
+          for (const [soFar] of heard) expect(soFar).not.toContain(THOUGHT_MARK);
+          // Heard once as reasoning starts (no text yet), then as the answer grows.
+          expect(heard[0]).toEqual([streaming ? "" : "the answer", true]);
+          expect(heard.at(-1)).toEqual(["the answer", true]);
+          if (streaming) expect(heard.filter(([soFar]) => soFar === "")).toHaveLength(1);
+        }
+      });
+    }
+  }
+
+  it("a model that runs out of tokens says so: finish reason length", async () => {
+    fake = await startFakeLlm({ thinking: "reasoning", thoughtTokens: 20, streamTokensPerSecond: 500 });
+    const result = await responder(fake.url).chat({ ...request, maxTokens: 8 }, new AbortController().signal);
+    expect(result).toMatchObject({ text: "", finishReason: "length" });
+  });
+
+  it("the entity's thinking setting maps to reasoning_effort and the chat template's enable_thinking", () => {
+    expect(thinkingParams(undefined)).toEqual({});
+    expect(thinkingParams("off")).toEqual({
+      reasoning_effort: "none",
+      chat_template_kwargs: { enable_thinking: false },
+    });
+    for (const level of ["low", "medium", "high"] as const) {
+      expect(thinkingParams(level)).toEqual({
+        reasoning_effort: level,
+        chat_template_kwargs: { enable_thinking: true },
+      });
+    }
+  });
+
+  it('a server that refuses reasoning_effort "none" (vLLM takes low/medium/high) is asked again without it, and from then on', async () => {
+    fake = await startFakeLlm({ strictReasoningEffort: true });
+    const llm = responder(fake.url);
+    const off = { ...request, thinking: "off" as const };
+    expect((await llm.chat(off, new AbortController().signal)).text).toBe("echo: hello");
+    expect((await llm.chat(off, new AbortController().signal)).text).toBe("echo: hello");
+    expect(fake.requests.map((r) => r.body.reasoning_effort)).toEqual(["none", undefined, undefined]);
+    for (const r of fake.requests) expect(r.body.chat_template_kwargs).toEqual({ enable_thinking: false });
+    // Levels it takes are still sent.
+    await llm.chat({ ...request, thinking: "low" }, new AbortController().signal);
+    expect(fake.requests.at(-1)!.body.reasoning_effort).toBe("low");
   });
 });
 

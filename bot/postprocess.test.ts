@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { draftText, postprocess } from "./postprocess.ts";
+import { draftText, draftView, postprocess, THINKING } from "./postprocess.ts";
 
 const none = { filterOut: [], trimAfter: [] };
 
@@ -83,5 +83,32 @@ describe("draftText", () => {
     const draft = draftText(long, none, 100)!;
     expect(Array.from(draft)).toHaveLength(100);
     expect(draft).toBe((postprocess(long, none, 100) as { text: string }).text);
+  });
+});
+
+describe("a reply the token limit cut, and drafts of a thinking model", () => {
+  it("a reply cut mid-answer ends with …, unless a trim-after phrase had ended it already", () => {
+    expect(postprocess("The sky is blue because", none, undefined, true)).toEqual({
+      kind: "reply",
+      text: "The sky is blue because…",
+    });
+    const rules = { filterOut: [], trimAfter: ["\nUser:"] };
+    expect(postprocess("Blue.\nUser: and then", rules, undefined, true)).toEqual({ kind: "reply", text: "Blue." });
+    // Within the stored limit, the mark included, and never twice.
+    expect(postprocess("abcdef", none, 4, true)).toEqual({ kind: "reply", text: "abc…" });
+    expect(postprocess("abc", none, 4, true)).toEqual({ kind: "reply", text: "abc…" });
+  });
+
+  it("a draft is 'thinking' while the model thinks with no answer yet, then the answer alone", () => {
+    expect(draftView("<think>plan", false, none)).toBe(THINKING);
+    expect(draftView("<think>plan</think>\n\nHel", false, none)).toBe("Hel");
+    // Reasoning sent apart (content empty so far), then the answer.
+    expect(draftView("", true, none)).toBe(THINKING);
+    expect(draftView("Hi", true, none)).toBe("Hi");
+    // Nothing at all yet, or an answer held back (it could still become [SKIP]): nothing new to show.
+    expect(draftView("", false, none)).toBeNull();
+    expect(draftView("[SK", true, none)).toBeNull();
+    // Thinking again after some answer does not hide the answer.
+    expect(draftView("Hi <think>more", false, none)).toBe("Hi");
   });
 });

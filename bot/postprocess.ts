@@ -1,4 +1,5 @@
 import { LIMITS } from "../types/message.ts";
+import { readSoFar } from "./thinking.ts";
 
 export interface PostprocessRules {
   /** Phrases removed wherever they appear. */
@@ -12,8 +13,20 @@ export type Processed = { kind: "reply"; text: string } | { kind: "skip" } | { k
 /** What an entity answers to stay silent: the message completes without a reply. */
 export const SKIP_MARKER = "[SKIP]";
 
-/** Turns the model's raw output into what gets posted, a decision to stay silent, or nothing at all. */
-export function postprocess(raw: string, rules: PostprocessRules, maxChars: number = LIMITS.textMax): Processed {
+/** What marks a reply the model's token limit cut off mid-answer. */
+export const CUT_MARK = "…";
+
+/**
+ * Turns the model's answer (thinking already removed, bot/thinking.ts) into what gets posted, a
+ * decision to stay silent, or nothing at all. `cutShort`: the model stopped at its token limit,
+ * so the reply ends with {@link CUT_MARK}, unless a trim-after phrase had already ended it.
+ */
+export function postprocess(
+  raw: string,
+  rules: PostprocessRules,
+  maxChars: number = LIMITS.textMax,
+  cutShort = false,
+): Processed {
   let text = raw;
   for (const phrase of rules.filterOut) {
     if (phrase) text = text.split(phrase).join("");
@@ -23,7 +36,9 @@ export function postprocess(raw: string, rules: PostprocessRules, maxChars: numb
   text = text.trim();
   if (text.toUpperCase() === SKIP_MARKER) return { kind: "skip" };
   if (text.length === 0) return { kind: "empty" };
-  return { kind: "reply", text: fitTo(text, maxChars) };
+  const fitted = fitTo(text, maxChars);
+  if (!cutShort || cut !== null || fitted.endsWith(CUT_MARK)) return { kind: "reply", text: fitted };
+  return { kind: "reply", text: fitTo(`${text}${CUT_MARK}`, maxChars) };
 }
 
 function firstIndexOf(text: string, phrases: string[]): number | null {
@@ -58,6 +73,24 @@ export function draftText(rawSoFar: string, rules: PostprocessRules, maxChars: n
   if (processed.kind !== "reply") return null;
   if (SKIP_MARKER.startsWith(processed.text.toUpperCase())) return null;
   return processed.text;
+}
+
+/** The draft is "the model is thinking" (what it thinks is never shown). One shared object: views compare with `===`. */
+export const THINKING = Object.freeze({ phase: "thinking" as const });
+/** What one progress call shows: the answer so far, or that the model is thinking. */
+export type DraftView = string | typeof THINKING;
+
+/**
+ * What a draft shows of the output so far: the answer as {@link draftText} allows it, or
+ * {@link THINKING} while the model thinks with no answer yet (inside an inline think block, or the
+ * server has sent reasoning and no answer). Null when there is nothing to show.
+ */
+export function draftView(rawSoFar: string, reasoned: boolean, rules: PostprocessRules): DraftView | null {
+  const { answer, thinking } = readSoFar(rawSoFar);
+  const text = draftText(answer, rules);
+  if (text !== null) return text;
+  if (thinking || (reasoned && answer.trim() === "")) return THINKING;
+  return null;
 }
 
 /** Length of the longest end of `text` that is the start (not the whole) of one of `phrases`. */

@@ -140,4 +140,30 @@ describe("progress reporter", () => {
     await time.advance(200);
     expect(sent.map((s) => s.text)).toEqual(["a", "ab"]);
   });
+
+  it("a state such as 'thinking' is sent once however often it is heard, then the text as it grows", async () => {
+    const time = fakeTime();
+    const THINKING = { phase: "thinking" } as const;
+    const sent: Array<string | typeof THINKING> = [];
+    const reporter = createProgressReporter<string | typeof THINKING>({
+      send: async (view) => sent.push(view),
+      shown: (raw, reasoned) => (raw ? raw : reasoned ? THINKING : null),
+      onLost: () => {},
+      intervalMs: 150,
+      log: createLogger({ json: true, write: () => {} }),
+      now: time.now,
+      schedule: time.schedule,
+    });
+    reporter.update("", true);
+    await flush();
+    for (let i = 0; i < 5; i++) {
+      await time.advance(200);
+      reporter.update("", true);
+      await flush();
+    }
+    reporter.update("An", true);
+    await time.advance(200);
+    await flush();
+    expect(sent).toEqual([THINKING, "An"]);
+  });
 });

@@ -1,11 +1,18 @@
 import { ApiError } from "./api-client.ts";
 import type { Logger } from "./log.ts";
 
-export interface ProgressReporterOptions {
-  /** Sends one draft text; rejects with ApiError on a refusal. */
-  send(text: string): Promise<unknown>;
-  /** Turns the raw text so far into what may be shown (post-processing); null: nothing yet. */
-  shown(rawSoFar: string): string | null;
+/**
+ * `View` is what one progress call shows: the answer so far (a string), or a state such as "the
+ * model is thinking". Views are compared with `===`: a state is one shared object.
+ */
+export interface ProgressReporterOptions<View = string> {
+  /** Sends one draft; rejects with ApiError on a refusal. */
+  send(view: View): Promise<unknown>;
+  /**
+   * Turns the raw text so far (and whether the model has reasoned) into what may be shown
+   * (post-processing, no thinking); null: nothing (new) to show.
+   */
+  shown(rawSoFar: string, reasoned: boolean): View | null;
   /** The lease is gone (409/404): the job must stop, its text discarded. */
   onLost(reason: string): void;
   intervalMs: number;
@@ -20,8 +27,8 @@ export interface ProgressReporterOptions {
 }
 
 export interface ProgressReporter {
-  /** The model produced more: remember the text so far; it is sent when pacing allows. */
-  update(rawSoFar: string): void;
+  /** The model produced more (or reasoned): remember the text so far; it is sent when pacing allows. */
+  update(rawSoFar: string, reasoned?: boolean): void;
   /** No more sends (the job completes, fails or was lost). */
   stop(): void;
 }
@@ -33,14 +40,14 @@ const realSchedule = (fn: () => void, ms: number) => {
 
 /**
  * Coalesces a stream of tokens into progress calls: at most one every `intervalMs`, never two in
- * flight, always the newest text. Drafts are best effort (the stored reply is what counts), so a
+ * flight, always the newest view, never the same view twice in a row (so "thinking" goes once). Drafts are best effort (the stored reply is what counts), so a
  * failed send is only logged, except a lost lease, which ends the job.
  */
-export function createProgressReporter(options: ProgressReporterOptions): ProgressReporter {
+export function createProgressReporter<View = string>(options: ProgressReporterOptions<View>): ProgressReporter {
   const now = options.now ?? Date.now;
   const schedule = options.schedule ?? realSchedule;
-  let latest: string | null = null;
-  let lastSent: string | null = null;
+  let latest: View | null = null;
+  let lastSent: View | null = null;
   let lastSentAt = Number.NEGATIVE_INFINITY;
   let lastAnsweredAt = Number.NEGATIVE_INFINITY;
   const gapAfterAnswerMs = options.gapAfterAnswerMs ?? 0;
@@ -58,11 +65,11 @@ export function createProgressReporter(options: ProgressReporterOptions): Progre
       }, wait);
       return;
     }
-    const text = latest;
+    const view = latest;
     inFlight = true;
-    lastSent = text;
+    lastSent = view;
     lastSentAt = now();
-    options.send(text).then(
+    options.send(view).then(
       () => {
         inFlight = false;
         lastAnsweredAt = now();
@@ -84,9 +91,9 @@ export function createProgressReporter(options: ProgressReporterOptions): Progre
   };
 
   return {
-    update(rawSoFar) {
+    update(rawSoFar, reasoned = false) {
       if (stopped) return;
-      const shown = options.shown(rawSoFar);
+      const shown = options.shown(rawSoFar, reasoned);
       if (shown === null) return;
       latest = shown;
       pump();

@@ -147,4 +147,27 @@ describe("buildPrompt", () => {
       { role: "user", content: "and now?" },
     ]);
   });
+
+  it("an earlier reply sent back to the model carries no chain of thought, from history or from context lines", () => {
+    const history: PromptInput["history"] = [
+      { seq: 1, text: "hi Sage", ...alice, "message-type": "human" },
+      { seq: 2, text: "<think>The user greets me.</think>\n\nHello alice.", ...sage, "message-type": "AI" },
+      { seq: 3, text: "how are you?", ...alice, "message-type": "human" },
+    ];
+    expect(promptFor(history, 20)).toEqual([
+      { role: "system", content: system },
+      { role: "user", content: "hi Sage" },
+      { role: "assistant", content: "Hello alice." },
+      { role: "user", content: "how are you?" },
+    ]);
+    const fromContext = buildPrompt({
+      systemPrompt: system,
+      contextMessages: 20,
+      message: { seq: 9, text: "and now?", ...alice, context: ["alice: hi", "Sage: <think>plan</think>Hi."] },
+      entityId: "sage",
+      speaker: sage,
+      history: [],
+    });
+    expect(fromContext.map((t) => t.content)).toEqual([system, "hi", "Hi.", "and now?"]);
+  });
 });

@@ -1,5 +1,6 @@
 import type { Message } from "../types/message.ts";
 import type { Identity } from "./identity.ts";
+import { withoutThinking } from "./thinking.ts";
 
 /** One chat turn as OpenAI-compatible servers take it. */
 export interface ChatTurn {
@@ -49,7 +50,7 @@ function turnsFromHistory(history: HistoryMessage[], input: PromptInput): Turn[]
     .filter((m) => m.seq < input.message.seq)
     .filter((m) => fromSpeaker(m) || !m.botParams || m.botParams.entity === input.entityId)
     .sort((a, b) => a.seq - b.seq)
-    .map((m) => ({ role: fromSpeaker(m) ? "assistant" : "user", content: m.text }));
+    .map((m) => (fromSpeaker(m) ? assistantTurn(m.text) : { role: "user", content: m.text }));
 }
 
 /**
@@ -62,7 +63,7 @@ function turnsFromContext(lines: string[], message: PromptInput["message"], spea
     const split = line.indexOf(": ");
     const name = split > 0 ? line.slice(0, split) : null;
     const text = split > 0 ? line.slice(split + 2) : line;
-    if (name === speaker.username) return { role: "assistant", content: text };
+    if (name === speaker.username) return assistantTurn(text);
     if (name === message.username) return { role: "user", content: text };
     return { role: "user", content: line };
   });
@@ -70,6 +71,14 @@ function turnsFromContext(lines: string[], message: PromptInput["message"], spea
   const last = lines.at(-1);
   if (last !== undefined && last === `${message.username}: ${message.text}`) turns.pop();
   return turns;
+}
+
+/**
+ * An earlier reply of the speaker, without any chain of thought: replies stored before thinking
+ * was stripped may still hold one, and a model must not read its old reasoning as what it said.
+ */
+function assistantTurn(text: string): Turn {
+  return { role: "assistant", content: withoutThinking(text) };
 }
 
 function alternate(turns: Turn[]): Turn[] {

@@ -1,3 +1,4 @@
+import type { Entity } from "./config/entities.ts";
 import type { ChatTurn } from "./prompt.ts";
 
 export interface ChatRequest {
@@ -6,13 +7,23 @@ export interface ChatRequest {
   temperature?: number;
   maxTokens?: number;
   topP?: number;
+  thinking?: Entity["thinking"];
 }
 
 export interface ChatResult {
+  /** The `content` the model generated; inline `<think>` blocks are still in it (bot/thinking.ts reads them out). */
   text: string;
   promptTokens?: number;
   completionTokens?: number;
+  /** Why generation stopped, as the server said (`stop`, `length`, …); `length`: cut at the token limit. */
+  finishReason?: string;
 }
+
+/**
+ * Hears the whole `content` generated so far each time it grows, and whether the server has sent
+ * any reasoning (its chain of thought, which is never passed on: only that it happens).
+ */
+export type OnText = (soFar: string, reasoned: boolean) => void;
 
 /** Something that answers chat requests: an OpenAI-compatible server, or the built-in demo. */
 export interface Responder {
@@ -20,9 +31,9 @@ export interface Responder {
   readonly label: string;
   /**
    * Answers one request. `onText`, when given, hears the whole text generated so far each time it
-   * grows (a server that does not stream calls it once, with everything).
+   * grows or the model reasons (a server that does not stream calls it once, with everything).
    */
-  chat(request: ChatRequest, signal: AbortSignal, onText?: (soFar: string) => void): Promise<ChatResult>;
+  chat(request: ChatRequest, signal: AbortSignal, onText?: OnText): Promise<ChatResult>;
   /** Whether the server answers right now (its `/models`). */
   available(signal?: AbortSignal): Promise<boolean>;
 }

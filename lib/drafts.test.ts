@@ -25,6 +25,15 @@ describe("drafts from live events", () => {
     expect(texts(drafts)).toEqual(["Hello,"]);
   });
 
+  it("a thinking model: the draft says thinking with no text, then the answer replaces it, and thinking never takes the answer away", () => {
+    const thinking = { ...draft("", 10), phase: "thinking" as const };
+    const first = run([{ type: "draft", draft: thinking }]);
+    expect([...first.values()].map((d) => [d.text, d.phase])).toEqual([["", "thinking"]]);
+    const answered = run([{ type: "draft", draft: draft("Hel", 20) }], first);
+    expect([...answered.values()].map((d) => [d.text, d.phase])).toEqual([["Hel", undefined]]);
+    expect(applyDraftEvent(answered, { type: "draft", draft: { ...thinking, updatedAt: 30 } })).toBe(answered);
+  });
+
   it("ignores a stale draft frame older than the one shown", () => {
     const drafts = run([
       { type: "draft", draft: draft("Hello,", 30) },

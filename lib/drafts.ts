@@ -26,6 +26,8 @@ export function applyDraftEvent(drafts: Drafts, event: ServerEvent): Drafts {
       const known = drafts.get(event.draft.messageId);
       // Frames of one draft can only go forward in time; an older one is a stale leftover.
       if (known && (known.finishing || known.updatedAt > event.draft.updatedAt)) return drafts;
+      // "Thinking" never takes away answer text already on screen.
+      if (known && event.draft.phase === "thinking" && isWriting(known)) return drafts;
       return with_(drafts, event.draft.messageId, { ...event.draft, finishing: false });
     }
     case "draft-gone": {
@@ -53,6 +55,15 @@ export function applyDraftEvent(drafts: Drafts, event: ServerEvent): Drafts {
     default:
       return drafts;
   }
+}
+
+/** The entity is reasoning and has no answer text yet: show that it thinks (there is nothing else to show). */
+export function isThinking(draft: Draft): boolean {
+  return draft.phase === "thinking";
+}
+
+function isWriting(draft: Draft): boolean {
+  return !isThinking(draft) && draft.text.length > 0;
 }
 
 /**

@@ -405,8 +405,9 @@ export class Room extends DurableObject<Bindings> {
   }
 
   /**
-   * The text a bot has generated so far: checked against the current lease, paced, shown to the
-   * subscribers as a draft and kept in memory only (never a message, no row written).
+   * The text a bot has generated so far, or that its model is thinking: checked against the
+   * current lease, paced, shown to the subscribers as a draft and kept in memory only (never a
+   * message, no row written).
    */
   progress(req: ProgressRequest, scope: EntityScope = "*"): RoomResult<Lease> {
     return this.run(() => {
@@ -430,14 +431,16 @@ export class Room extends DurableObject<Bindings> {
         admit,
       );
       const question = held.message;
-      const draft = this.drafts.put({
+      const { draft, changed } = this.drafts.put({
         messageId: question.id,
         entity: question.botParams?.entity ?? "",
         username: req.username ?? question.botParams?.entity ?? "entity",
         color: req.color ?? "200200200",
         text: req.text,
+        // The wire's absent phase means writing; the draft carries only "thinking".
+        ...(req.phase === "thinking" && { phase: "thinking" as const }),
       });
-      if (this.live.subscriberCount > 0) this.live.publishDraft(draft, question);
+      if (changed && this.live.subscriberCount > 0) this.live.publishDraft(draft, question);
       return { value: held.lease };
     });
   }

@@ -13,6 +13,12 @@ export const entitySchema = z.strictObject({
   temperature: z.number().min(0).max(2).optional(),
   maxTokens: z.number().int().min(1).optional(),
   topP: z.number().gt(0).max(1).optional(),
+  /**
+   * How much a thinking model may reason before it answers (absent: the server's default). Sent as
+   * `reasoning_effort` and the chat template's `enable_thinking`; see bot/README.md for what each
+   * server honours. Thinking tokens count inside `maxTokens`.
+   */
+  thinking: z.enum(["off", "low", "medium", "high"]).optional(),
   /** Conversation messages in the prompt, the one being answered included. */
   contextMessages: z.number().int().min(1).max(LIMITS.contextMax).default(20),
   filterOut: z.array(z.string().min(1)).default([]),

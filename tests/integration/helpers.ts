@@ -43,6 +43,8 @@ export interface TestEntity {
   filterOut?: string[];
   trimAfter?: string[];
   enabled?: boolean;
+  maxTokens?: number;
+  thinking?: "off" | "low" | "medium" | "high";
 }
 
 /** Writes an entities file in a fresh temp dir and returns its path. */

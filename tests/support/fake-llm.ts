@@ -1,5 +1,5 @@
 // A fake OpenAI-compatible LLM server for tests: real HTTP on 127.0.0.1, configurable latency,
-// outages, errors, empty output and streaming. Also a CLI for Playwright's webServer:
+// outages, errors, empty output, streaming and thinking models. Also a CLI for Playwright's webServer:
 //   node tests/support/fake-llm.ts --port 8798 [--latency-ms 100] [--stream-tokens-per-second 30] [--reply-tokens 200]
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
@@ -34,7 +34,28 @@ export interface Behavior {
   streamTokensPerSecond: number | null;
   /** A long default reply: this many filler words before `echo: <last user message>`. */
   replyTokens: number | null;
+  /**
+   * Think before answering, the way servers send a chain of thought: `reasoning` (Ollama: a
+   * `reasoning` delta with `content: ""`), `reasoning_content` (vLLM, LM Studio), `inline` (in
+   * `content` between `<think>` and `</think>`, its tags split across chunks). null (the default):
+   * the request's model name picks it (`fake-think-inline`, `fake-think-reasoning`,
+   * `fake-think-reasoning_content`), else no thinking. While thinking, the request's `max_tokens`
+   * is honoured: thought and answer count against it, and output cut there ends with
+   * `finish_reason: "length"`.
+   */
+  thinking: ThinkingFormat | null;
+  /** How many words the thought has; each is a token, and every one contains THOUGHT_MARK. */
+  thoughtTokens: number;
+  /**
+   * Answer 400, naming the field, to a `reasoning_effort` other than low/medium/high, as vLLM's
+   * request validation does.
+   */
+  strictReasoningEffort: boolean;
 }
+
+export type ThinkingFormat = "reasoning" | "reasoning_content" | "inline";
+/** In every word of a fake thought, so a test can tell that none of it leaked. */
+export const THOUGHT_MARK = "SECRETTHOUGHT";
 
 export interface FakeLlm {
   /** Base URL ending in /v1. */
@@ -56,6 +77,9 @@ const DEFAULTS: Behavior = {
   reply: null,
   streamTokensPerSecond: null,
   replyTokens: null,
+  thinking: null,
+  thoughtTokens: 12,
+  strictReasoningEffort: false,
 };
 
 export async function startFakeLlm(options: Partial<Behavior> & { port?: number } = {}): Promise<FakeLlm> {
@@ -101,12 +125,18 @@ export async function startFakeLlm(options: Partial<Behavior> & { port?: number 
       const status =
         typeof behavior.errorStatus === "function" ? behavior.errorStatus(parsed, index) : behavior.errorStatus;
       if (status) return sendJson(res, status, errorBody(`fake error ${status}`, status));
+      const effort = parsed?.reasoning_effort;
+      if (behavior.strictReasoningEffort && effort !== undefined && !["low", "medium", "high"].includes(effort)) {
+        const detail = `reasoning_effort: Input should be 'low', 'medium' or 'high' (got ${JSON.stringify(effort)})`;
+        return sendJson(res, 400, errorBody(detail, 400));
+      }
       const empty = typeof behavior.empty === "function" ? behavior.empty(parsed) : behavior.empty;
       const text = empty ? "" : replyFor(parsed, behavior.reply, behavior.replyTokens);
+      const output = outputFor(parsed, text, behavior);
       if (parsed?.stream === true && behavior.streamTokensPerSecond) {
-        return streamCompletion(res, parsed, text, index, behavior.streamTokensPerSecond, record);
+        return streamCompletion(res, parsed, output, index, behavior.streamTokensPerSecond, record);
       }
-      return sendJson(res, 200, completion(parsed, text, index));
+      return sendJson(res, 200, completion(parsed, output, index));
     }
     sendJson(res, 404, errorBody(`no route ${req.method} ${path}`, 404));
   }
@@ -165,11 +195,64 @@ function replyFor(body: RequestBody, reply: Behavior["reply"], fillerWords: numb
   return `${filler}echo: ${lastUser?.content ?? ""}`;
 }
 
-/** Sends `text` as an OpenAI-style SSE stream, one token per chunk at `tokensPerSecond`. */
+/** One token of output: part of the answer (`content`) or of the chain of thought. */
+interface Piece {
+  kind: "content" | "thought";
+  text: string;
+}
+interface Output {
+  format: ThinkingFormat | null;
+  pieces: Piece[];
+  finishReason: "stop" | "length";
+}
+
+const tokensOf = (text: string) => text.match(/\s*\S+/g) ?? [];
+
+/** The tokens to send: the answer alone, or (a thinking model) thought then answer, cut at `max_tokens`. */
+function outputFor(body: RequestBody, text: string, behavior: Behavior): Output {
+  const answer = tokensOf(text).map((t): Piece => ({ kind: "content", text: t }));
+  const format = behavior.thinking ?? formatFromModel(body?.model);
+  if (!format) return { format, pieces: answer, finishReason: "stop" };
+  const thought = Array.from(
+    { length: behavior.thoughtTokens },
+    (_, i): Piece => ({
+      kind: format === "inline" ? "content" : "thought",
+      text: `${i === 0 ? "" : " "}${THOUGHT_MARK}${i + 1}`,
+    }),
+  );
+  const pieces =
+    format === "inline"
+      ? [
+          { kind: "content" as const, text: "<thi" },
+          { kind: "content" as const, text: "nk>\n" },
+          ...thought,
+          { kind: "content" as const, text: "\n</thi" },
+          { kind: "content" as const, text: "nk>\n\n" },
+          ...answer,
+        ]
+      : [...thought, ...answer];
+  const budget = typeof body?.max_tokens === "number" ? body.max_tokens : Number.POSITIVE_INFINITY;
+  if (pieces.length <= budget) return { format, pieces, finishReason: "stop" };
+  return { format, pieces: pieces.slice(0, budget), finishReason: "length" };
+}
+
+function formatFromModel(model: unknown): ThinkingFormat | null {
+  if (typeof model !== "string") return null;
+  const match = /^fake-think-(inline|reasoning_content|reasoning)$/.exec(model);
+  return (match?.[1] as ThinkingFormat | undefined) ?? null;
+}
+
+/** The delta one piece travels in, as the thinking format's servers send it. */
+function deltaOf(piece: Piece, format: ThinkingFormat | null): object {
+  if (piece.kind === "content") return { content: piece.text };
+  return format === "reasoning" ? { content: "", reasoning: piece.text } : { reasoning_content: piece.text };
+}
+
+/** Sends the output as an OpenAI-style SSE stream, one token per chunk at `tokensPerSecond`. */
 async function streamCompletion(
   res: ServerResponse,
   body: RequestBody,
-  text: string,
+  output: Output,
   index: number,
   tokensPerSecond: number,
   record: { firstTokenAt?: number; lastTokenAt?: number },
@@ -180,36 +263,39 @@ async function streamCompletion(
   const chunk = (delta: object, finish: string | null) =>
     `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
-  const tokens = text.match(/\s*\S+/g) ?? [];
   const everyMs = 1000 / tokensPerSecond;
   const startedAt = Date.now();
-  for (const [i, token] of tokens.entries()) {
+  for (const [i, piece] of output.pieces.entries()) {
     // Paced against the start, so timer drift does not slow the stream down.
     const wait = startedAt + i * everyMs - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     if (res.destroyed) return;
-    res.write(chunk(i === 0 ? { role: "assistant", content: token } : { content: token }, null));
+    const delta = deltaOf(piece, output.format);
+    res.write(chunk(i === 0 ? { role: "assistant", ...delta } : delta, null));
     record.lastTokenAt = Date.now();
     record.firstTokenAt ??= record.lastTokenAt;
   }
   if (res.destroyed) return;
-  res.write(chunk({}, "stop"));
+  res.write(chunk({}, output.finishReason));
   res.end("data: [DONE]\n\n");
 }
 
-function completion(body: RequestBody, text: string, index: number) {
+function completion(body: RequestBody, output: Output, index: number) {
   const promptWords = JSON.stringify(body?.messages ?? []).split(/\s+/).length;
-  const completionWords = text ? text.split(/\s+/).length : 0;
+  const content = output.pieces.flatMap((p) => (p.kind === "content" ? [p.text] : [])).join("");
+  const thought = output.pieces.flatMap((p) => (p.kind === "thought" ? [p.text] : [])).join("");
+  const reasoningField = output.format === "reasoning" ? "reasoning" : "reasoning_content";
+  const message = { role: "assistant", content, ...(thought && { [reasoningField]: thought }) };
   return {
     id: `chatcmpl-fake-${index}`,
     object: "chat.completion",
     created: Math.floor(Date.now() / 1000),
     model: typeof body?.model === "string" ? body.model : "fake-model",
-    choices: [{ index: 0, message: { role: "assistant", content: text }, finish_reason: "stop" }],
+    choices: [{ index: 0, message, finish_reason: output.finishReason }],
     usage: {
       prompt_tokens: promptWords,
-      completion_tokens: completionWords,
-      total_tokens: promptWords + completionWords,
+      completion_tokens: output.pieces.length,
+      total_tokens: promptWords + output.pieces.length,
     },
   };
 }

@@ -12,6 +12,8 @@ export interface RecordedCall {
   messageId?: string;
   /** SQLite rows the Worker says it wrote for this call (its Server-Timing). */
   rowsWritten: number;
+  /** What the client sent (a progress call's draft, say), as text. */
+  requestBody: string;
 }
 
 export interface RecordingProxy {
@@ -43,6 +45,7 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
         at: Date.now(),
         messageId: messageIdOf(Buffer.concat(chunks)) ?? messageIdOf(body, "message"),
         rowsWritten: parseServerTiming(answer.headers.get("server-timing")).rows_written ?? 0,
+        requestBody: Buffer.concat(chunks).toString("utf8"),
       });
       const out: Record<string, string> = {};
       answer.headers.forEach((v, k) => {

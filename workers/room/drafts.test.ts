@@ -7,7 +7,7 @@ describe("Drafts", () => {
   it("keeps the latest text per message, stamped with the injected clock", () => {
     let now = 1_000;
     const drafts = new Drafts(() => now, 100);
-    drafts.put(draft("Hel"));
+    expect(drafts.put(draft("Hel")).changed).toBe(true);
     now = 1_200;
     drafts.put(draft("Hello"));
     drafts.put(draft("Other", "m2"));
@@ -37,5 +37,21 @@ describe("Drafts", () => {
     expect(drafts.remove("m1")).toBe(false);
     expect(drafts.all()).toEqual([]);
     expect(drafts.waitMs("m1")).toBe(0);
+  });
+
+  it("a thinking draft has no text, and never replaces answer text already shown (only re-stamped for pacing)", () => {
+    let now = 1_000;
+    const drafts = new Drafts(() => now, 100);
+    const thinking = { ...draft("ignored thought"), phase: "thinking" as const };
+    expect(drafts.put(thinking)).toEqual({
+      draft: { ...draft(""), phase: "thinking", updatedAt: 1_000 },
+      changed: true,
+    });
+    now = 1_200;
+    expect(drafts.put(draft("Hel")).draft).toEqual({ ...draft("Hel"), updatedAt: 1_200 });
+    now = 1_400;
+    expect(drafts.put(thinking)).toEqual({ draft: { ...draft("Hel"), updatedAt: 1_400 }, changed: false });
+    expect(drafts.all()).toEqual([{ ...draft("Hel"), updatedAt: 1_400 }]);
+    expect(drafts.waitMs("m1")).toBe(100);
   });
 });

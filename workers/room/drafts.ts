@@ -21,11 +21,23 @@ export class Drafts {
     return Math.max(0, last + this.minIntervalMs - this.now());
   }
 
-  /** Replaces the message's draft with the text so far and returns it, stamped with the time. */
-  put(draft: Omit<Draft, "updatedAt">): Draft {
-    const stamped: Draft = { ...draft, updatedAt: this.now() };
+  /**
+   * Replaces the message's draft with the text so far, stamped with the time. A thinking draft
+   * (no text) never replaces answer text already shown: that draft stays, only re-stamped for
+   * pacing, and `changed` is false (subscribers have nothing new to see).
+   */
+  put(draft: Omit<Draft, "updatedAt">): { draft: Draft; changed: boolean } {
+    const known = this.current.get(draft.messageId);
+    if (draft.phase === "thinking" && known && known.phase !== "thinking" && known.text.length > 0) {
+      const kept: Draft = { ...known, updatedAt: this.now() };
+      this.current.set(draft.messageId, kept);
+      return { draft: kept, changed: false };
+    }
+    // Thinking is a state: whatever text came with it is never shown.
+    const stamped: Draft =
+      draft.phase === "thinking" ? { ...draft, text: "", updatedAt: this.now() } : { ...draft, updatedAt: this.now() };
     this.current.set(draft.messageId, stamped);
-    return stamped;
+    return { draft: stamped, changed: true };
   }
 
   /** Forgets the message's draft; true when there was one (so subscribers need telling). */

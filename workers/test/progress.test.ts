@@ -145,6 +145,70 @@ describe("progress: drafts reach subscribers and are never stored", () => {
   }, 20_000);
 });
 
+describe("progress: a thinking model shows that it thinks, never what", () => {
+  it("phase thinking with no text shows a thinking draft to viewers and late joiners; the answer then replaces it, and a late thinking never takes the answer's text away", async () => {
+    const room = freshRoom("prog");
+    const watcher = await LiveClient.open(room, "cursor=0");
+    const leaseToken = await claimed(room);
+
+    const thinking = await progress(room, { messageId: "ask", leaseToken, text: "", phase: "thinking", ...EVE });
+    expect(thinking.status).toBe(200);
+    expect(thinking.timing.rows_written).toBe(0);
+    await watcher.until(() => watcher.of("draft").length === 1, "the thinking draft");
+    expect(watcher.of("draft")[0]?.draft).toMatchObject({ messageId: "ask", text: "", phase: "thinking", ...EVE });
+    const early = await LiveClient.open(room, "cursor=0");
+    await early.until(() => early.of("hello").length === 1, "hello");
+    expect(early.of("hello")[0]?.drafts.map((d) => [d.text, d.phase])).toEqual([["", "thinking"]]);
+
+    await sleep(PROGRESS.minIntervalMs + 20);
+    expect((await progress(room, { messageId: "ask", leaseToken, text: "Hel", phase: "writing", ...EVE })).status).toBe(
+      200,
+    );
+    await watcher.until(() => watcher.of("draft").length === 2, "the answer's first draft");
+    const writing = watcher.of("draft")[1]!.draft;
+    expect(writing.text).toBe("Hel");
+    expect(writing.phase).toBeUndefined();
+
+    // A thinking progress after the answer began (a bot's stale call, a model thinking again): accepted, nothing regresses.
+    // The clock moves only when told, so "too fast" below does not depend on how busy the machine is.
+    await freezeRoomClock(room);
+    await advanceRoomClock(room, PROGRESS.minIntervalMs + 20);
+    expect((await progress(room, { messageId: "ask", leaseToken, text: "", phase: "thinking" })).status).toBe(200);
+    const late = await LiveClient.open(room, "cursor=0");
+    await late.until(() => late.of("hello").length === 1, "hello");
+    expect(late.of("hello")[0]?.drafts.map((d) => [d.text, d.phase])).toEqual([["Hel", undefined]]);
+    // It still counts for pacing: the next call at once is too fast.
+    expect((await progress(room, { messageId: "ask", leaseToken, text: "Hello" })).status).toBe(429);
+    await advanceRoomClock(room, PROGRESS.minIntervalMs + 20);
+    expect((await progress(room, { messageId: "ask", leaseToken, text: "Hello" })).status).toBe(200);
+    await watcher.until(() => watcher.of("draft").length === 3, "the grown answer");
+    expect(watcher.of("draft").map((e) => [e.draft.text, e.draft.phase])).toEqual([
+      ["", "thinking"],
+      ["Hel", undefined],
+      ["Hello", undefined],
+    ]);
+    for (const live of [watcher, early, late]) live.close();
+  });
+
+  it("empty text is refused unless the phase is thinking, and text sent with thinking is never shown", async () => {
+    const room = freshRoom("prog");
+    const watcher = await LiveClient.open(room, "cursor=0");
+    const leaseToken = await claimed(room);
+    for (const body of [{ text: "" }, { text: "", phase: "writing" }]) {
+      const refused = await progress(room, { messageId: "ask", leaseToken, ...body });
+      expect([refused.status, refused.body.code]).toEqual([400, "invalid_input"]);
+      expect(refused.body.error).toContain('phase "thinking"');
+    }
+    const badPhase = await progress(room, { messageId: "ask", leaseToken, text: "", phase: "pondering" });
+    expect([badPhase.status, badPhase.body.code]).toEqual([400, "invalid_input"]);
+    const thought = await progress(room, { messageId: "ask", leaseToken, text: "my secret plan", phase: "thinking" });
+    expect(thought.status).toBe(200);
+    await watcher.until(() => watcher.of("draft").length === 1, "the thinking draft");
+    expect(watcher.of("draft")[0]?.draft).toMatchObject({ text: "", phase: "thinking" });
+    watcher.close();
+  });
+});
+
 describe("progress: bad input gets its status and changes nothing", () => {
   it("401 without the bot token, 400 without a lease token or over the text limit, 404 unknown, 409 not your lease, 429 too fast", async () => {
     const room = freshRoom("prog");
