@@ -3,6 +3,7 @@ import {
   type CommentsPage,
   clientFrameSchema,
   type Draft,
+  distinctUserFilters,
   type EntitySeen,
   LIVE,
   LIVE_CLOSE,
@@ -258,7 +259,9 @@ export class LiveHub {
   }
 
   private subscribe(ws: WebSocket, id: string, filter: LiveFilter, paused = false): void {
-    const subscription: Subscription = { v: 1, id, filter, ...(paused ? { paused } : {}) };
+    // Each pair once (a `filter` frame may repeat one): the same view has the same key and frame.
+    const distinct = { channel: filter.channel, users: distinctUserFilters(filter.users) };
+    const subscription: Subscription = { v: 1, id, filter: distinct, ...(paused ? { paused } : {}) };
     ws.serializeAttachment(subscription);
     this.remember(ws, subscription);
   }

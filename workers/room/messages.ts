@@ -1,4 +1,12 @@
-import { type Channel, type CommentsPage, LIMITS, type Message, type MessageInput, type UserFilter } from "../../types";
+import {
+  type Channel,
+  type CommentsPage,
+  distinctUserFilters,
+  LIMITS,
+  type Message,
+  type MessageInput,
+  type UserFilter,
+} from "../../types";
 import { RoomError } from "../errors";
 import type { Counts } from "./counts";
 import type { Db } from "./db";
@@ -268,7 +276,8 @@ export class Messages {
     };
     if (filter.users.length === 0) return scan([], []);
     const bySeq = new Map<number, MessageRow>();
-    for (const u of filter.users) {
+    // Each pair once, whoever called: a repeated pair would repeat its scan and select nothing more.
+    for (const u of distinctUserFilters(filter.users)) {
       for (const row of scan(["username = ?", "color = ?"], [u.username, u.color])) bySeq.set(row.seq, row);
     }
     const merged = [...bySeq.values()];

@@ -9,7 +9,6 @@ import {
   messageInputSchema,
   messagePatchSchema,
   messageSchema,
-  parseUserFilters,
   statusQuerySchema,
   statusResponseSchema,
 } from "../../types";
@@ -21,6 +20,7 @@ import { postFloodGuard } from "../flood-guard";
 import { unwrap } from "../http";
 import { apiRouter, BOT, errors, json, jsonBody, jsonOnly, query } from "../openapi";
 import { openAddressedIds, readSnapshot, SNAPSHOT_SIZE } from "../snapshot";
+import { userFiltersParam } from "../user-filters";
 
 export const comments = apiRouter();
 
@@ -42,7 +42,7 @@ const readComments = createRoute({
 comments.openapi(readComments, async (c) => {
   const q = c.req.valid("query");
   const stub = roomStub(c);
-  const filter = { type: q.type, users: parseUserFilters(q.u) };
+  const filter = { type: q.type, users: userFiltersParam(q.u) };
 
   if (q.limit === 0) {
     // "Where is the head?" (the old client probes `offset=0&limit=0` on every page load): nothing

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { commentsPageSchema, messageSchema } from "../../types";
+import { commentsPageSchema, LIVE, messageSchema } from "../../types";
 import { ADMIN_TOKEN, allMessages, BOT_TOKEN, call, freshRoom, human, postMessage } from "./client";
 
 describe("POST /api/comments", () => {
@@ -172,6 +172,36 @@ describe("GET /api/comments", () => {
     expect(ai.body.comments.map((m: { id: string }) => m.id)).toEqual(["ai1"]);
     const humans = await call("GET", `/api/comments?room=${room}&type=human&cursor=0`);
     expect(humans.body.comments).toHaveLength(4);
+  });
+
+  it("a repeated user pair costs what one pair costs; more than LIVE.maxFilterUsers distinct pairs is 400", async () => {
+    const room = freshRoom();
+    for (let i = 0; i < 30; i++) await postMessage(room, { id: `a${i}`, username: "a", color: "200100050" }, BOT_TOKEN);
+    await postMessage(room, { id: "b0", username: "b", color: "050100200" }, BOT_TOKEN);
+    const reads = async (u: string, extra: string) => {
+      const res = await call("GET", `/api/comments?room=${room}&u=${encodeURIComponent(u)}${extra}`);
+      expect(res.status, u.slice(0, 40)).toBe(200);
+      return { ids: res.body.comments.map((m: { id: string }) => m.id), rows: res.timing.rows_read ?? Number.NaN };
+    };
+    for (const extra of ["", "&cursor=0", "&before=32"]) {
+      const one = await reads("a:200100050", extra);
+      expect(one.ids).toHaveLength(30);
+      // 142 copies (within the 2,000-character u=) once read 142 × the rows of one.
+      const copies = await reads(Array.from({ length: 142 }, () => "a:200100050").join("+"), extra);
+      expect(copies).toEqual(one);
+      expect(copies.rows).toBeGreaterThan(0);
+      expect(copies.rows).toBeLessThanOrEqual(31);
+    }
+    const ten = Array.from({ length: LIVE.maxFilterUsers }, (_, i) => `u${i}:200100050`);
+    expect((await reads([...ten, ...ten].join("+"), "")).ids).toEqual([]);
+    const tooMany = await call(
+      "GET",
+      `/api/comments?room=${room}&u=${encodeURIComponent([...ten, "b:050100200"].join("+"))}`,
+    );
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body).toMatchObject({ code: "invalid_input" });
+    expect(tooMany.body.error).toMatch(new RegExp(`at most ${LIVE.maxFilterUsers}`));
+    expect(tooMany.timing.rows_read ?? 0).toBe(0);
   });
 
   it("legacy after=<ms> returns a bare array, newest first", async () => {
