@@ -116,12 +116,13 @@ comments.openapi(messageStatus, async (c) => {
 const postMessage = createRoute({
   method: "post",
   path: "/api/comments",
-  summary: "Post a message; an AI message or a reply (`replyTo`) needs the bot token. Idempotent by `id`",
+  summary:
+    "Post a message; an AI message or a reply (`replyTo`) needs the bot token. Idempotent by `id`: a taken `id` with other content is 409",
   // The flood guard first: a flood is turned away before its body is read or the Room called.
   middleware: [postFloodGuard, jsonOnly],
   request: { query: query(), body: jsonBody(messageInputSchema) },
   responses: {
-    200: json(messageSchema, "a replay of an existing `id`: the stored message"),
+    200: json(messageSchema, "a replay of an existing `id` with the same content: the stored message"),
     201: json(messageSchema, "the stored message"),
     ...errors(
       "unauthorized",
