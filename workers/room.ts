@@ -37,7 +37,7 @@ import type { RoomEvents } from "./room/events";
 import { History } from "./room/history";
 import { assertSameContent } from "./room/idempotency";
 import { LegacyFlow } from "./room/legacy";
-import { LIVE_PARAMS_HEADER, LiveHub } from "./room/live";
+import { addressTag, LIVE_ADDRESS_HEADER, LIVE_PARAMS_HEADER, LiveHub } from "./room/live";
 import { longPoll } from "./room/long-poll";
 import { Messages, type PageFilter } from "./room/messages";
 import { Mutes } from "./room/mutes";
@@ -182,7 +182,8 @@ export class Room extends DurableObject<Bindings> {
       return new Response("expected a WebSocket upgrade from the Worker", { status: 400 });
     }
     const { cursor, filter, rev } = params.data;
-    const result = this.run(() => ({ value: this.live.accept(cursor, filter, rev) }));
+    const tag = await addressTag(request.headers.get(LIVE_ADDRESS_HEADER) ?? "local");
+    const result = this.run(() => ({ value: this.live.accept(cursor, filter, rev, tag) }));
     if (!result.ok) return new Response(result.error, { status: 400 });
     return new Response(null, { status: 101, webSocket: result.value });
   }

@@ -18,6 +18,19 @@ import { type AuthorOf, filterKey, shows } from "./live-filter";
 
 /** Carries the live route's validated parameters from the Worker to the Room. */
 export const LIVE_PARAMS_HEADER = "x-sww-live";
+/** Carries the client address (`cf-connecting-ip` as the Worker saw it) to the Room. */
+export const LIVE_ADDRESS_HEADER = "x-sww-client";
+
+/**
+ * The hibernation tag of one client address's sockets: a hash, so the address itself is never
+ * kept with the socket, and so `getWebSockets(tag)` counts them without a scan of every socket
+ * (tags survive hibernation with the socket).
+ */
+export async function addressTag(address: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`live-address:${address}`));
+  const hex = [...new Uint8Array(digest).slice(0, 16)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return `addr:${hex}`;
+}
 
 /** What the hub reads from the room: the committed history and the room's live state. */
 export interface LiveSource {
@@ -70,10 +83,21 @@ export class LiveHub {
    * Accepts a subscriber (hibernatable: the object may sleep while the socket stays open) and
    * sends `hello`, then everything after `cursor` when the client named one.
    */
-  accept(cursor: number | undefined, filter: LiveFilter, rev?: number): WebSocket {
+  accept(cursor: number | undefined, filter: LiveFilter, rev: number | undefined, tag: string): WebSocket {
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
-    this.ctx.acceptWebSocket(server);
+    if (this.ctx.getWebSockets(tag).length >= LIVE.maxSocketsPerAddress) {
+      // Accepted (not hibernatable, never counted, never sent anything) only to be closed with a
+      // code the page can read: a refused upgrade reaches a browser as a bare 1006.
+      server.accept();
+      this.close(
+        server,
+        LIVE_CLOSE.tooManySockets,
+        `this network already has ${LIVE.maxSocketsPerAddress} live connections to this room; close some tabs`,
+      );
+      return client;
+    }
+    this.ctx.acceptWebSocket(server, [tag]);
     this.subscribe(server, crypto.randomUUID(), filter);
     const head = this.source.head();
     this.send(server, {

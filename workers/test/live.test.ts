@@ -231,6 +231,69 @@ describe("bad frames close only that socket and change nothing stored", () => {
   });
 });
 
+describe("sockets per client address", () => {
+  const opened = async (room: string, address: string) => {
+    const live = await LiveClient.open(room, "", address);
+    await live.until(() => live.of("hello").length === 1 || live.closed !== null, "hello or a close");
+    return live;
+  };
+
+  it(`the ${LIVE.maxSocketsPerAddress + 1}th socket from one address is closed with ${LIVE_CLOSE.tooManySockets}; another address is unaffected; closing one frees a slot`, async () => {
+    const room = freshRoom("live-cap");
+    const mine = [];
+    for (let i = 0; i < LIVE.maxSocketsPerAddress; i++) mine.push(await opened(room, "203.0.113.7"));
+    expect(mine.every((s) => s.closed === null && s.of("hello").length === 1)).toBe(true);
+
+    const over = await opened(room, "203.0.113.7");
+    expect(over.closed?.code).toBe(LIVE_CLOSE.tooManySockets);
+    expect(over.closed?.reason).toMatch(new RegExp(`already has ${LIVE.maxSocketsPerAddress} live connections`));
+    expect(over.events).toEqual([]);
+
+    const neighbour = await opened(room, "198.51.100.2");
+    expect(neighbour.closed).toBeNull();
+    // The room counts only open sockets: the refused one took no slot, and the others still get pushes.
+    await postMessage(room, { id: "after-cap" });
+    for (const s of [...mine, neighbour]) await s.until(() => s.messages.length === 1, "the pushed message");
+
+    const first = mine[0] as LiveClient;
+    first.close();
+    await first.until(() => first.closed !== null, "the close");
+    const again = await opened(room, "203.0.113.7");
+    expect(again.closed).toBeNull();
+    expect(again.of("hello")).toHaveLength(1);
+    // Full again: one more is refused.
+    expect((await opened(room, "203.0.113.7")).closed?.code).toBe(LIVE_CLOSE.tooManySockets);
+    for (const s of [...mine, neighbour, again]) s.close();
+  });
+
+  it("the cap outlives the room's eviction (counted by the sockets' tags, not by memory)", async () => {
+    const room = freshRoom("live-cap");
+    const mine = [];
+    for (let i = 0; i < LIVE.maxSocketsPerAddress; i++) mine.push(await opened(room, "203.0.113.9"));
+    await evictDurableObject(stubFor(room));
+    expect((await opened(room, "203.0.113.9")).closed?.code).toBe(LIVE_CLOSE.tooManySockets);
+    for (const s of mine) s.close();
+  });
+
+  it("u= on the live route names each pair once: 142 copies of one pair subscribe; 11 distinct pairs are 400", async () => {
+    const room = freshRoom("live-u");
+    const copies = Array.from({ length: 142 }, () => "a:200100050").join("+");
+    const live = await LiveClient.open(room, `cursor=0&u=${encodeURIComponent(copies)}`);
+    await live.until(() => live.of("hello").length === 1, "hello");
+    await postMessage(room, { id: "a1", username: "a", color: "200100050" });
+    await postMessage(room, { id: "b1", username: "b", color: "200100050" });
+    await live.until(() => live.messages.length === 1, "a's message");
+    expect(live.messages.map((m) => m.id)).toEqual(["a1"]);
+    live.close();
+    const eleven = Array.from({ length: LIVE.maxFilterUsers + 1 }, (_, i) => `u${i}:200100050`).join("+");
+    const refused = await call("GET", `/api/live?room=${room}&u=${encodeURIComponent(eleven)}`, {
+      headers: { upgrade: "websocket" },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatch(new RegExp(`at most ${LIVE.maxFilterUsers}`));
+  });
+});
+
 describe("live moderation", () => {
   it("a removal reaches open sockets as an updated tombstone; a socket from an older rev learns it on connect", async () => {
     const room = freshRoom("live-mod");
