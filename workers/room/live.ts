@@ -7,6 +7,7 @@ import {
   type EntitySeen,
   LIVE,
   LIVE_CLOSE,
+  LIVE_ERROR,
   type LiveFilter,
   liveFilterSchema,
   type Message,
@@ -15,6 +16,7 @@ import {
 } from "../../types";
 import { FrameLimiter } from "./frame-limiter";
 import { type AuthorOf, filterKey, shows } from "./live-filter";
+import { ResumeBudget } from "./resume-budget";
 
 /** Carries the live route's validated parameters from the Worker to the Room. */
 export const LIVE_PARAMS_HEADER = "x-sww-live";
@@ -66,6 +68,8 @@ interface Subscription {
  */
 export class LiveHub {
   private readonly limiter = new FrameLimiter(LIVE.framesPerSecond, LIVE.burst);
+  /** Rows each socket's catch-ups may re-read (keyed by subscription id, like the limiter). */
+  private readonly resumeBudget = new ResumeBudget(LIVE.resumeRowsBurst, LIVE.resumeRowsPerMinute);
   /** Decoded attachments of the sockets this instance has seen (see subscription()). */
   private readonly decoded = new WeakMap<WebSocket, Subscription & { key: string }>();
 
@@ -230,7 +234,7 @@ export class LiveHub {
     if (cursor > head) {
       this.send(ws, {
         type: "error",
-        code: "cursor_ahead",
+        code: LIVE_ERROR.cursorAhead,
         message: `cursor ${cursor} is beyond the room's newest message (${head}); reload the history`,
       });
       return;
@@ -240,18 +244,32 @@ export class LiveHub {
       // that missed more than the whole hot window reloads its history over HTTP instead.
       this.send(ws, {
         type: "error",
-        code: "cursor_archived",
+        code: LIVE_ERROR.cursorArchived,
         message: `cursor ${cursor} is older than the room's hot window (from ${this.source.floor()}); reload the history`,
       });
       return;
     }
     const subscription = this.subscription(ws);
+    if (cursor < head && this.resumeBudget.available(subscription.id, this.now()) < PAGE_ROWS) {
+      // Nothing read: the client has re-read too much lately (a reconnect spends only its gap).
+      this.send(ws, {
+        type: "error",
+        code: LIVE_ERROR.resumeBudget,
+        message: `this connection re-read more than ${LIVE.resumeRowsBurst} messages lately; reload the history over HTTP, or resume later`,
+      });
+      return;
+    }
     let at = cursor;
     for (let n = 1; ; n++) {
       const page = this.source.after(at, LIVE.catchUpPage);
+      // The rows that read touched: the page, and the one past it that said hasMore.
+      this.resumeBudget.spend(subscription.id, page.comments.length + (page.hasMore ? 1 : 0), this.now());
       const shown = page.comments.filter((m) => shows(subscription.filter, m, this.source.authorOf));
       at = page.cursor;
-      const last = !page.hasMore || n === LIVE.catchUpPages;
+      const spent = this.resumeBudget.available(subscription.id, this.now()) < PAGE_ROWS;
+      // No room for another page: stop as at the page limit (so a catch-up never reads past the
+      // budget); the next resume is told why, once the client asks for the rest.
+      const last = !page.hasMore || n === LIVE.catchUpPages || spent;
       if (shown.length > 0 || last) {
         this.send(ws, { type: "messages", messages: shown, cursor: at, hasMore: last && page.hasMore });
       }
@@ -347,6 +365,9 @@ export class LiveHub {
     }
   }
 }
+
+/** Rows one catch-up page may read: the page, and the row past it that says hasMore. */
+const PAGE_ROWS = LIVE.catchUpPage + 1;
 
 function queueChange(m: Message): QueueChange {
   const bp = m.botParams;

@@ -1,11 +1,13 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { LIVE, LIVE_CLOSE } from "../../types";
+import { LIVE, LIVE_CLOSE, LIVE_ERROR } from "../../types";
 import type { Room } from "../room";
+import type { Db } from "../room/db";
 import type { Messages } from "../room/messages";
 import { ADMIN_TOKEN, allMessages, BOT_TOKEN, call, claimNext, freshRoom, postMessage } from "./client";
 import { LiveClient } from "./live-client";
+import { advanceRoomClock, freezeRoomClock } from "./room-time";
 
 const stubFor = (room: string) => env.ROOM.get(env.ROOM.idFromName(room));
 
@@ -181,6 +183,78 @@ describe("live resume", () => {
     await postMessage(room, { id: "after" });
     await live.until(() => live.messages.length === total + 2, "the next broadcast");
   }, 60_000);
+});
+
+describe("live resume budget", () => {
+  const seed = async (room: string, total: number) => {
+    await runInDurableObject(stubFor(room), (object: Room) => {
+      const messages = (object as unknown as { messages: Messages }).messages;
+      for (let i = 1; i <= total; i++) {
+        messages.post(
+          { id: `s${i}`, text: `m${i}`, username: "Seeder", color: "100100100" },
+          { now: Date.now(), domainFallback: "test", newId: () => `s${i}` },
+        );
+      }
+    });
+  };
+  const rowsRead = (room: string) =>
+    runInDurableObject(stubFor(room), (object: Room) => (object as unknown as { db: Db }).db.totals().rowsRead);
+
+  it("repeated resumes from 0 stop costing rows past the budget: an error event says why, the socket stays open", async () => {
+    const room = freshRoom("live-budget");
+    await seed(room, 400);
+    // Time stands still: no refill, so the budget alone decides (the frame limiter allows a 30-frame burst).
+    await freezeRoomClock(room);
+    const live = await LiveClient.open(room);
+    await live.until(() => live.of("hello").length === 1, "hello");
+    const before = await rowsRead(room);
+    // 25 resumes from 0 (5 frames of the limiter's burst kept for later), each 401 rows (a page
+    // of 200 plus the row saying hasMore, then 200): 10,025 rows before the budget existed.
+    const first = LIVE.burst - 5;
+    for (let i = 0; i < first; i++) live.send({ type: "resume", cursor: 0 });
+    const ends = () => live.of("messages").filter((e) => e.cursor === 400 || e.hasMore).length;
+    await live.until(() => ends() + live.of("error").length === first, "every resume answered");
+    const spent = (await rowsRead(room)) - before;
+    expect(spent).toBeLessThanOrEqual(LIVE.resumeRowsBurst);
+    expect(spent).toBeGreaterThan(LIVE.resumeRowsBurst - 2 * 401);
+    const errors = live.of("error");
+    expect(errors.length).toBeGreaterThanOrEqual(first - Math.ceil(LIVE.resumeRowsBurst / 401));
+    expect(new Set(errors.map((e) => e.code))).toEqual(new Set([LIVE_ERROR.resumeBudget]));
+    expect(errors[0]?.message).toMatch(/reload the history/);
+    expect(live.closed).toBeNull();
+
+    // Refused resumes read nothing at all.
+    const idle = await rowsRead(room);
+    for (let i = 0; i < 5; i++) live.send({ type: "resume", cursor: 0 });
+    await live.until(() => live.of("error").length === errors.length + 5, "five more refusals");
+    expect((await rowsRead(room)) - idle).toBe(0);
+
+    // A minute later the budget has refilled enough for a full catch-up again.
+    const answered = ends();
+    await advanceRoomClock(room, 60_000);
+    live.send({ type: "resume", cursor: 0 });
+    await live.until(() => ends() === answered + 1, "a catch-up after the refill");
+    expect(live.of("messages").at(-1)).toMatchObject({ cursor: 400, hasMore: false });
+    live.close();
+  }, 30_000);
+
+  it("a client that reconnects and resumes from its cursor never meets the budget, even with hasMore", async () => {
+    const room = freshRoom("live-budget");
+    const total = LIVE.catchUpPage * LIVE.catchUpPages + 300;
+    await seed(room, total);
+    await freezeRoomClock(room);
+    // Reconnecting with cursor 0 (the longest legitimate gap the budget allows): bounded pages, then resumes.
+    const live = await LiveClient.open(room, "cursor=0");
+    await live.until(() => live.of("messages").some((e) => e.hasMore), "a bounded catch-up", 20_000);
+    live.send({ type: "resume", cursor: live.of("messages").at(-1)?.cursor });
+    await live.until(() => live.messages.length === total, "the rest", 20_000);
+    // Up to date: further resumes from its cursor cost nothing, however often.
+    for (let i = 0; i < 20; i++) live.send({ type: "resume", cursor: total });
+    await postMessage(room, { id: "next" });
+    await live.until(() => live.messages.length === total + 1, "the next broadcast");
+    expect(live.of("error")).toEqual([]);
+    live.close();
+  }, 30_000);
 });
 
 describe("bad frames close only that socket and change nothing stored", () => {
