@@ -1,7 +1,7 @@
 "use client";
 
 import type { Channel } from "@/lib/hash-state";
-import type { ConnectionState } from "@/lib/live-connection";
+import { type ConnectionState, CROWDED_MESSAGE } from "@/lib/live-connection";
 import type { EntityPresence } from "@/lib/presence";
 import { EntityPicker } from "./entity-picker";
 import { type ExportKind, TitleContextMenu, TitleMenuButton } from "./title-menu";
@@ -67,6 +67,11 @@ export function Header(p: Props) {
         />
         <EntityPicker entities={p.entities} addressed={p.addressed} onAddress={p.onAddress} />
       </div>
+      {p.connection === "crowded" && !p.offline ? (
+        <p role="alert" data-testid="crowded-notice" className="w-full text-xs text-amber-200">
+          {CROWDED_MESSAGE} This tab checks for new messages every few seconds meanwhile.
+        </p>
+      ) : null}
     </header>
   );
 }
@@ -121,6 +126,11 @@ function ConnectionBadge({ connection, offline }: { connection: ConnectionState;
       text: "polling",
       className: "bg-white/5 text-neutral-300",
       title: "Live updates are unavailable here; checking for new messages every few seconds",
+    },
+    crowded: {
+      text: "too many tabs",
+      className: "bg-amber-400/15 text-amber-200",
+      title: `${CROWDED_MESSAGE} Meanwhile this tab checks for new messages every few seconds.`,
     },
   };
   const { text, className, title } = look[connection];

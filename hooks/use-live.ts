@@ -5,7 +5,10 @@ import { useSWRConfig } from "swr";
 import type { MessageFeed } from "@/lib/feed";
 import type { ServerQuery } from "@/lib/filters";
 import { type ConnectionState, LiveConnection } from "@/lib/live-connection";
-import type { Message, ServerEvent } from "@/types";
+import { LIVE_ERROR, type Message, type ServerEvent } from "@/types";
+
+/** Error events after which the page reloads its window over HTTP and resubscribes (types/live.ts). */
+const RELOAD_ON: ReadonlySet<string> = new Set(Object.values(LIVE_ERROR));
 
 interface Options {
   feed: MessageFeed;
@@ -42,8 +45,9 @@ export function useLive({ feed, room, query, loaded, onArrived, onEvent }: Optio
           if (event.type === "presence" || event.type === "hello") {
             void mutate(["entities", room], event.entities, { revalidate: false });
           }
-          if (event.type === "error" && (event.code === "cursor_ahead" || event.code === "cursor_archived")) {
-            // The room cannot resume from our cursor: load the history again, then resubscribe.
+          if (event.type === "error" && RELOAD_ON.has(event.code)) {
+            // The room cannot (or, past this socket's catch-up budget, will not) resume from our
+            // cursor: load the window again over HTTP, then resubscribe from its head.
             void feed.reload().then(() => connection.reconnect());
             return;
           }

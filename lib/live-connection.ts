@@ -1,13 +1,24 @@
 import ReconnectingWebSocket from "partysocket/ws";
-import { LIVE, type LiveFilter, type ServerEvent, serverEventSchema } from "../types";
+import { LIVE, LIVE_CLOSE, type LiveFilter, type ServerEvent, serverEventSchema } from "../types";
 import { KeepAlive } from "./keep-alive";
 
 /**
  * `live`: subscribed, events arrive by push. `connecting`/`reconnecting`: a socket is being
  * (re)opened and the page polls meanwhile. `polling`: sockets are unavailable or keep failing;
- * the page polls by cursor and the socket keeps retrying in the background.
+ * the page polls by cursor and the socket keeps retrying in the background. `crowded`: the room
+ * refused this page's socket because this network already holds LIVE.maxSocketsPerAddress in the
+ * room (close LIVE_CLOSE.tooManySockets); the page polls and stops reconnecting until a reload,
+ * since every retry would be refused the same way.
  */
-export type ConnectionState = "connecting" | "live" | "reconnecting" | "polling";
+export type ConnectionState = "connecting" | "live" | "reconnecting" | "polling" | "crowded";
+
+/** What the page says when the room refused its socket for too many from its network. */
+export const CROWDED_MESSAGE = "Too many tabs open to this room from your network; close some and reload.";
+
+/** Whether a close with this code is worth reconnecting after (a refusal that would repeat is not). */
+export function reconnectsAfter(code: number): boolean {
+  return code !== LIVE_CLOSE.tooManySockets;
+}
 
 export interface LiveConnectionOptions {
   /** Page origin, e.g. `https://saywhatwant.app` (ws/wss is derived from it). */
@@ -75,12 +86,13 @@ export class LiveConnection {
       maxRetries: Number.POSITIVE_INFINITY,
       // Client frames are only resume/filter/ping, all derived from state at connect time.
       maxEnqueuedMessages: 0,
+      shouldReconnectOnClose: (event) => reconnectsAfter(event.code),
     });
     this.socket.addEventListener("open", () => {
       this.greeted = false;
     });
     this.socket.addEventListener("message", (e) => this.receive(e.data));
-    this.socket.addEventListener("close", () => this.lost());
+    this.socket.addEventListener("close", (e) => this.lost(e.code));
   }
 
   stop(): void {
@@ -133,8 +145,14 @@ export class LiveConnection {
     this.options.onEvent(event);
   }
 
-  private lost(): void {
+  private lost(code: number): void {
     this.keepAlive.stop();
+    if (!reconnectsAfter(code)) {
+      // partysocket does not reconnect (shouldReconnectOnClose); the page polls from here on.
+      this.greeted = false;
+      this.setState("crowded");
+      return;
+    }
     if (!this.greeted) this.failures += 1;
     this.greeted = false;
     this.setState(this.failures >= FAILURES_BEFORE_POLLING ? "polling" : "reconnecting");

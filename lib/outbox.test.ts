@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Message, MessageInput } from "../types";
 import { ApiError } from "./api";
-import { Outbox, type OutboxStore, RETRY, retryDelay } from "./outbox";
+import { CONFLICT_ERROR, Outbox, type OutboxStore, RETRY, retryDelay } from "./outbox";
 import { msg } from "./test-messages";
 
 /** A fake clock and timer queue: time moves only when the test says so. */
@@ -52,6 +52,7 @@ function outbox(answers: (() => Promise<Message>)[], time = new FakeTime(), stor
     now: () => time.now,
     schedule: time.schedule,
     random: () => 0.5,
+    newId: () => `fresh${posted.length}`,
   });
   return { box, posted, stored, time, store };
 }
@@ -60,6 +61,7 @@ const ok = (id: string) => () => Promise.resolve(msg(1, { id }));
 const down = () => Promise.reject(new ApiError("network", "Network error: connection refused"));
 const serverError = () => Promise.reject(new ApiError("unavailable", "Room unavailable", { status: 503 }));
 const refused = () => Promise.reject(new ApiError("invalid_input", "text is required", { status: 400 }));
+const taken = () => Promise.reject(new ApiError("conflict", 'id "e" already names another message', { status: 409 }));
 
 describe("Outbox (fake time)", () => {
   it("retries a network failure or a 5xx by itself with the same id, showing retrying, until stored", async () => {
@@ -100,6 +102,34 @@ describe("Outbox (fake time)", () => {
     box.retry("c");
     await flush();
     expect(stored.map((m) => m.id)).toEqual(["c"]);
+  });
+
+  it("a 409 conflict (the id names another message) shows failed; Retry sends the same text under a new id", async () => {
+    const { box, posted, stored, time } = outbox([taken, ok("fresh1")]);
+    box.send(input("e"));
+    await time.advance(60_000);
+    expect(posted).toEqual(["e"]);
+    expect(box.entries[0]).toMatchObject({ state: "failed", error: CONFLICT_ERROR, conflicted: true });
+    box.retry("e");
+    expect(box.entries[0]).toMatchObject({ state: "sending", input: { id: "fresh1", text: "text e" } });
+    expect(box.entries[0]?.message.id).toBe("fresh1");
+    expect(box.entries[0]?.conflicted).toBeUndefined();
+    await flush();
+    expect(posted).toEqual(["e", "fresh1"]);
+    expect(stored.map((m) => m.id)).toEqual(["fresh1"]);
+    expect(box.entries).toEqual([]);
+  });
+
+  it("a conflicted send that fails again for a network reason keeps its new id while it retries", async () => {
+    const { box, posted, time } = outbox([taken, down, ok("fresh1")]);
+    box.send(input("f"));
+    await flush();
+    box.retry("f");
+    await flush();
+    expect(box.entries[0]).toMatchObject({ state: "retrying", input: { id: "fresh1" } });
+    await time.advance(RETRY.maxDelayMs * 2);
+    expect(posted).toEqual(["f", "fresh1", "fresh1"]);
+    expect(box.entries).toEqual([]);
   });
 
   it("what an earlier page left unacknowledged is sent again after a reload, once per id", async () => {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { type Message, type MessageInput, messageInputSchema } from "../types";
 import { ApiError } from "./api";
-import { optimisticMessage } from "./outgoing";
+import { newMessageId, optimisticMessage } from "./outgoing";
 
 /** A message the page shows before (or instead of) the server having it (C4). */
 export interface LocalSend {
@@ -15,7 +15,12 @@ export interface LocalSend {
   attempts: number;
   /** The server refused it (a 4xx): it would be refused again, so it is not kept for a reload. */
   refused?: boolean;
+  /** The server holds another message under this id (409 `conflict`): Retry sends it with a new id. */
+  conflicted?: boolean;
 }
+
+/** What a send refused for its id says; the server's text speaks of ids, which the person never sees. */
+export const CONFLICT_ERROR = "Not sent: its id was already taken by another message. Retry sends it again as new.";
 
 export const RETRY = {
   firstDelayMs: 1_000,
@@ -45,6 +50,8 @@ export interface OutboxOptions {
   now: () => number;
   schedule: (fn: () => void, ms: number) => void;
   random?: () => number;
+  /** A fresh client id, for a send whose id the server says is taken (default newMessageId). */
+  newId?: () => string;
 }
 
 const savedSchema = z.array(z.object({ input: messageInputSchema, firstTriedAt: z.number() }));
@@ -84,18 +91,30 @@ export class Outbox {
     this.add(input, this.options.now());
   }
 
-  /** The person pressed Retry: a fresh outage allowance, the same id. */
+  /**
+   * The person pressed Retry: a fresh outage allowance, the same id — unless the server said the
+   * id belongs to another message (409 `conflict`). The same id would be refused forever, so that
+   * send goes again under a new id, with the same text, as a new message.
+   */
   retry(id: string): void {
     const local = this.sends.find((s) => s.input.id === id);
     if (local?.state !== "failed") return;
-    this.update(id, {
-      state: "sending",
-      error: undefined,
-      refused: false,
-      firstTriedAt: this.options.now(),
-      attempts: 0,
-    });
-    this.attempt(id);
+    const sendAs = local.conflicted ? (this.options.newId ?? newMessageId)() : id;
+    const input = { ...local.input, id: sendAs };
+    this.sends = this.sends.map((s) =>
+      s === local
+        ? {
+            input,
+            message: { ...s.message, id: sendAs },
+            state: "sending",
+            firstTriedAt: this.options.now(),
+            attempts: 0,
+          }
+        : s,
+    );
+    this.persist();
+    this.emit();
+    this.attempt(sendAs);
   }
 
   private add(input: MessageInput, firstTriedAt: number): void {
@@ -134,7 +153,13 @@ export class Outbox {
       this.options.schedule(() => this.attempt(id), delay);
       return;
     }
-    this.update(id, { state: "failed", error: reason, refused: !transient });
+    const conflicted = apiError?.code === "conflict";
+    this.update(id, {
+      state: "failed",
+      error: conflicted ? CONFLICT_ERROR : reason,
+      refused: !transient,
+      ...(conflicted ? { conflicted } : {}),
+    });
     this.persist();
   }
 

@@ -35,6 +35,22 @@ describe("composing (C4, C5, E1)", () => {
     expect(newMessageId()).not.toBe(a);
   });
 
+  it("makes ids nobody can guess: 128 random bits, not a clock with a few letters", () => {
+    const ids = Array.from({ length: 2_000 }, () => newMessageId());
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(id).toMatch(/^m[0-9a-f]{32}$/);
+    // Every hex digit at every position varies: no fixed prefix (the old ids began with the time).
+    for (let at = 1; at <= 32; at++) expect(new Set(ids.map((id) => id[at])).size, `digit ${at}`).toBe(16);
+    // And the bits are balanced, as random bits are (2,000 × 128 bits; 50% ± 1%).
+    const ones = ids.reduce(
+      (sum, id) =>
+        sum + [...id.slice(1)].reduce((s, h) => s + Number.parseInt(h, 16).toString(2).split("1").length - 1, 0),
+      0,
+    );
+    expect(ones / (ids.length * 128)).toBeGreaterThan(0.49);
+    expect(ones / (ids.length * 128)).toBeLessThan(0.51);
+  });
+
   it("addresses the entity with priority, model, ais and nom lines of context", () => {
     const input = buildOutgoing({
       id: "abc",

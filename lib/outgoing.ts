@@ -23,12 +23,14 @@ export function usernameHint(username: string): string | null {
   return `${issue[0]?.toUpperCase()}${issue.slice(1)}.`;
 }
 
-/** Client ids: the idempotency key of a send, reused by Retry so a retry never duplicates. */
-export function newMessageId(random: () => number = Math.random): string {
-  const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
-  let suffix = "";
-  for (let i = 0; i < 12; i++) suffix += alphabet[Math.floor(random() * alphabet.length)];
-  return `m${Date.now().toString(36)}${suffix}`;
+/**
+ * Client ids: the idempotency key of a send, reused by Retry so a retry never duplicates. 128
+ * random bits from the platform's CSPRNG: the server answers a replayed id with the message first
+ * stored under it (or 409 for other content), so an id someone could guess would let them take it.
+ */
+export function newMessageId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return `m${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
 }
 
 export interface OutgoingOptions {

@@ -26,4 +26,14 @@ describe("parseUserFilters (the u= parameter)", () => {
     expect(parseUserFilters("nocolor")).toEqual([]);
     expect(parseUserFilters("Alice:red")).toEqual([]);
   });
+
+  it("names each pair once, in first-seen order: a repeat selects nothing more", () => {
+    const repeated = Array.from({ length: 142 }, () => "a:200100050").join("+");
+    expect(parseUserFilters(`${repeated}+b:050100200 a:200100050`)).toEqual([
+      { username: "a", color: "200100050" },
+      { username: "b", color: "050100200" },
+    ]);
+    // Same name, other color: another person.
+    expect(parseUserFilters("a:200100050+a:050100200")).toHaveLength(2);
+  });
 });

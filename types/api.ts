@@ -71,6 +71,7 @@ export type UserFilter = z.infer<typeof userFilterSchema>;
 /**
  * Parses `name:color+name:color`. A pair ends only where a valid color is followed by `+` (or the
  * space a decoded `+` becomes) or the end, so names containing `+` or `:` still match themselves.
+ * Each pair comes out once (see distinctUserFilters); how many a read may name is the caller's rule.
  */
 export function parseUserFilters(raw: string | undefined): UserFilter[] {
   const filters: UserFilter[] = [];
@@ -78,7 +79,20 @@ export function parseUserFilters(raw: string | undefined): UserFilter[] {
   for (let match = pair.exec(raw ?? ""); match; match = pair.exec(raw ?? "")) {
     filters.push({ username: match[1] ?? "", color: match[2] ?? "" });
   }
-  return filters;
+  return distinctUserFilters(filters);
+}
+
+/**
+ * Each user pair once, in first-seen order. A repeated pair selects nothing more, so it must not
+ * cost more: every read runs one indexed scan per pair, and 142 copies of one pair were 142 scans.
+ */
+export function distinctUserFilters(users: readonly UserFilter[]): UserFilter[] {
+  const seen = new Map<string, UserFilter>();
+  for (const u of users) {
+    const key = JSON.stringify([u.username, u.color]);
+    if (!seen.has(key)) seen.set(key, { username: u.username, color: u.color });
+  }
+  return [...seen.values()];
 }
 
 /** C9/E5: an entity is served when a bot asked for its work within this long. */

@@ -26,6 +26,14 @@ export const LIVE = {
   /** Catch-up is sent in pages of this many messages, at most `catchUpPages` per resume. */
   catchUpPage: LIMITS.pageDefault,
   catchUpPages: 10,
+  /**
+   * Rows one socket's catch-ups may re-read: a bucket of `resumeRowsBurst` (two full bounded
+   * catch-ups), refilled at `resumeRowsPerMinute`. A reconnect spends only the gap it missed, so a
+   * client within two catch-ups of the head never meets it; past it, `resume` is answered with the
+   * error `resume_budget` (LIVE_ERROR) and the page reloads its window over HTTP instead.
+   */
+  resumeRowsBurst: LIMITS.pageDefault * 10 * 2,
+  resumeRowsPerMinute: LIMITS.pageDefault * 10,
   /** Keep-alive: the room answers this exact text without waking (setWebSocketAutoResponse). */
   ping: '{"type":"ping"}',
   pong: '{"type":"pong"}',
@@ -57,6 +65,18 @@ export const LIVE_CLOSE = {
   flooding: 4429,
   /** This client address already holds LIVE.maxSocketsPerAddress sockets in this room. */
   tooManySockets: 4408,
+} as const;
+
+/**
+ * Codes of the `error` event (the socket stays open). Each asks the page to reload its window over
+ * HTTP and resubscribe: `cursor_ahead` (the cursor is past the head), `cursor_archived` (it is
+ * older than the hot window), `resume_budget` (this socket re-read more rows than
+ * LIVE.resumeRowsBurst allows lately: slow down, or load the history over HTTP).
+ */
+export const LIVE_ERROR = {
+  cursorAhead: "cursor_ahead",
+  cursorArchived: "cursor_archived",
+  resumeBudget: "resume_budget",
 } as const;
 
 /** Which messages a socket receives: the same channel and user pairs as `GET /api/comments`. */

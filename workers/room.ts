@@ -35,8 +35,9 @@ import { Db, usageSince } from "./room/db";
 import { Drafts } from "./room/drafts";
 import type { RoomEvents } from "./room/events";
 import { History } from "./room/history";
+import { assertSameContent } from "./room/idempotency";
 import { LegacyFlow } from "./room/legacy";
-import { LIVE_PARAMS_HEADER, LiveHub } from "./room/live";
+import { addressTag, LIVE_ADDRESS_HEADER, LIVE_PARAMS_HEADER, LiveHub } from "./room/live";
 import { longPoll } from "./room/long-poll";
 import { Messages, type PageFilter } from "./room/messages";
 import { Mutes } from "./room/mutes";
@@ -181,7 +182,8 @@ export class Room extends DurableObject<Bindings> {
       return new Response("expected a WebSocket upgrade from the Worker", { status: 400 });
     }
     const { cursor, filter, rev } = params.data;
-    const result = this.run(() => ({ value: this.live.accept(cursor, filter, rev) }));
+    const tag = await addressTag(request.headers.get(LIVE_ADDRESS_HEADER) ?? "local");
+    const result = this.run(() => ({ value: this.live.accept(cursor, filter, rev, tag) }));
     if (!result.ok) return new Response(result.error, { status: 400 });
     return new Response(null, { status: 101, webSocket: result.value });
   }
@@ -241,9 +243,13 @@ export class Room extends DurableObject<Bindings> {
         this.messages.post(input, { now: this.clock.now(), domainFallback, newId, admit, archivedCandidates });
       let result = post((id) => this.archive.candidates(id));
       if ("archived" in result) {
-        // The id may belong to an archived message: a replay answers with it, as for a hot one.
+        // The id may belong to an archived message: a replay answers with it, as for a hot one,
+        // and another message under its id is 409, as for a hot one.
         const stored = await this.archive.findArchived(input.id ?? "", result.archived);
-        if (stored) return { value: stored, status: 200 };
+        if (stored) {
+          assertSameContent(input, stored);
+          return { value: stored, status: 200 };
+        }
         result = post(); // a hash collision with another id: this is a new message
       }
       if ("archived" in result) throw new Error("post without archive lookup returned an archive hit");

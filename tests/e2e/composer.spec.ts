@@ -137,6 +137,32 @@ test("a send the server refuses (4xx) shows not sent with Retry, and the retry (
   await expectShownAndStoredOnce(page, request, room, "let me in", ids);
 });
 
+test("a send refused as 409 conflict (its id names another message) shows not sent; Retry sends it under a new id (C4)", async ({
+  page,
+  request,
+}) => {
+  const room = uniqueRoom("conflict");
+  const chat = await openChat(page, { room, identity: ME });
+  const ids = await onFirstPost(page, (route) =>
+    route.fulfill({
+      status: 409,
+      contentType: "application/json",
+      body: JSON.stringify({ error: 'id "x" already names another message', code: "conflict" }),
+    }),
+  );
+  await chat.send("my own words");
+  const row = chat.item("my own words");
+  await expect(row.locator('[data-queue-state="not-sent"]')).toContainText("already taken");
+  await row.getByRole("button", { name: "Retry" }).click();
+  await expect(chat.item("my own words").locator("[data-queue-state]")).toHaveCount(0);
+  await page.waitForTimeout(1_500);
+  await expect(chat.item("my own words")).toHaveCount(1);
+  expect(ids).toHaveLength(2);
+  expect(ids[1]).not.toBe(ids[0]);
+  const stored = (await roomMessages(request, room)).filter((m) => m.text === "my own words");
+  expect(stored.map((m) => m.id)).toEqual([ids[1]]);
+});
+
 test("a send whose answer is lost after it was stored shows once, as stored, never twice (C4)", async ({
   page,
   request,

@@ -3,9 +3,11 @@ import {
   type CommentsPage,
   clientFrameSchema,
   type Draft,
+  distinctUserFilters,
   type EntitySeen,
   LIVE,
   LIVE_CLOSE,
+  LIVE_ERROR,
   type LiveFilter,
   liveFilterSchema,
   type Message,
@@ -14,9 +16,23 @@ import {
 } from "../../types";
 import { FrameLimiter } from "./frame-limiter";
 import { type AuthorOf, filterKey, shows } from "./live-filter";
+import { ResumeBudget } from "./resume-budget";
 
 /** Carries the live route's validated parameters from the Worker to the Room. */
 export const LIVE_PARAMS_HEADER = "x-sww-live";
+/** Carries the client address (`cf-connecting-ip` as the Worker saw it) to the Room. */
+export const LIVE_ADDRESS_HEADER = "x-sww-client";
+
+/**
+ * The hibernation tag of one client address's sockets: a hash, so the address itself is never
+ * kept with the socket, and so `getWebSockets(tag)` counts them without a scan of every socket
+ * (tags survive hibernation with the socket).
+ */
+export async function addressTag(address: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`live-address:${address}`));
+  const hex = [...new Uint8Array(digest).slice(0, 16)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return `addr:${hex}`;
+}
 
 /** What the hub reads from the room: the committed history and the room's live state. */
 export interface LiveSource {
@@ -52,6 +68,8 @@ interface Subscription {
  */
 export class LiveHub {
   private readonly limiter = new FrameLimiter(LIVE.framesPerSecond, LIVE.burst);
+  /** Rows each socket's catch-ups may re-read (keyed by subscription id, like the limiter). */
+  private readonly resumeBudget = new ResumeBudget(LIVE.resumeRowsBurst, LIVE.resumeRowsPerMinute);
   /** Decoded attachments of the sockets this instance has seen (see subscription()). */
   private readonly decoded = new WeakMap<WebSocket, Subscription & { key: string }>();
 
@@ -69,10 +87,21 @@ export class LiveHub {
    * Accepts a subscriber (hibernatable: the object may sleep while the socket stays open) and
    * sends `hello`, then everything after `cursor` when the client named one.
    */
-  accept(cursor: number | undefined, filter: LiveFilter, rev?: number): WebSocket {
+  accept(cursor: number | undefined, filter: LiveFilter, rev: number | undefined, tag: string): WebSocket {
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
-    this.ctx.acceptWebSocket(server);
+    if (this.ctx.getWebSockets(tag).length >= LIVE.maxSocketsPerAddress) {
+      // Accepted (not hibernatable, never counted, never sent anything) only to be closed with a
+      // code the page can read: a refused upgrade reaches a browser as a bare 1006.
+      server.accept();
+      this.close(
+        server,
+        LIVE_CLOSE.tooManySockets,
+        `this network already has ${LIVE.maxSocketsPerAddress} live connections to this room; close some tabs`,
+      );
+      return client;
+    }
+    this.ctx.acceptWebSocket(server, [tag]);
     this.subscribe(server, crypto.randomUUID(), filter);
     const head = this.source.head();
     this.send(server, {
@@ -205,7 +234,7 @@ export class LiveHub {
     if (cursor > head) {
       this.send(ws, {
         type: "error",
-        code: "cursor_ahead",
+        code: LIVE_ERROR.cursorAhead,
         message: `cursor ${cursor} is beyond the room's newest message (${head}); reload the history`,
       });
       return;
@@ -215,18 +244,32 @@ export class LiveHub {
       // that missed more than the whole hot window reloads its history over HTTP instead.
       this.send(ws, {
         type: "error",
-        code: "cursor_archived",
+        code: LIVE_ERROR.cursorArchived,
         message: `cursor ${cursor} is older than the room's hot window (from ${this.source.floor()}); reload the history`,
       });
       return;
     }
     const subscription = this.subscription(ws);
+    if (cursor < head && this.resumeBudget.available(subscription.id, this.now()) < PAGE_ROWS) {
+      // Nothing read: the client has re-read too much lately (a reconnect spends only its gap).
+      this.send(ws, {
+        type: "error",
+        code: LIVE_ERROR.resumeBudget,
+        message: `this connection re-read more than ${LIVE.resumeRowsBurst} messages lately; reload the history over HTTP, or resume later`,
+      });
+      return;
+    }
     let at = cursor;
     for (let n = 1; ; n++) {
       const page = this.source.after(at, LIVE.catchUpPage);
+      // The rows that read touched: the page, and the one past it that said hasMore.
+      this.resumeBudget.spend(subscription.id, page.comments.length + (page.hasMore ? 1 : 0), this.now());
       const shown = page.comments.filter((m) => shows(subscription.filter, m, this.source.authorOf));
       at = page.cursor;
-      const last = !page.hasMore || n === LIVE.catchUpPages;
+      const spent = this.resumeBudget.available(subscription.id, this.now()) < PAGE_ROWS;
+      // No room for another page: stop as at the page limit (so a catch-up never reads past the
+      // budget); the next resume is told why, once the client asks for the rest.
+      const last = !page.hasMore || n === LIVE.catchUpPages || spent;
       if (shown.length > 0 || last) {
         this.send(ws, { type: "messages", messages: shown, cursor: at, hasMore: last && page.hasMore });
       }
@@ -258,7 +301,9 @@ export class LiveHub {
   }
 
   private subscribe(ws: WebSocket, id: string, filter: LiveFilter, paused = false): void {
-    const subscription: Subscription = { v: 1, id, filter, ...(paused ? { paused } : {}) };
+    // Each pair once (a `filter` frame may repeat one): the same view has the same key and frame.
+    const distinct = { channel: filter.channel, users: distinctUserFilters(filter.users) };
+    const subscription: Subscription = { v: 1, id, filter: distinct, ...(paused ? { paused } : {}) };
     ws.serializeAttachment(subscription);
     this.remember(ws, subscription);
   }
@@ -320,6 +365,9 @@ export class LiveHub {
     }
   }
 }
+
+/** Rows one catch-up page may read: the page, and the row past it that says hasMore. */
+const PAGE_ROWS = LIVE.catchUpPage + 1;
 
 function queueChange(m: Message): QueueChange {
   const bp = m.botParams;

@@ -1,8 +1,17 @@
-import { type Channel, type CommentsPage, LIMITS, type Message, type MessageInput, type UserFilter } from "../../types";
+import {
+  type Channel,
+  type CommentsPage,
+  distinctUserFilters,
+  LIMITS,
+  type Message,
+  type MessageInput,
+  type UserFilter,
+} from "../../types";
 import { RoomError } from "../errors";
 import type { Counts } from "./counts";
 import type { Db } from "./db";
 import { NO_EVENTS, type RoomEvents } from "./events";
+import { assertSameContent } from "./idempotency";
 import { type MessageRow, toMessage } from "./rows";
 
 export type { Channel };
@@ -50,12 +59,19 @@ export class Messages {
     return this.db.one<MessageRow>("SELECT * FROM messages WHERE id = ?", id);
   }
 
-  /** Stores a message once per `id`; a replay returns the stored one unchanged. */
+  /**
+   * Stores a message once per `id`; a replay with the same content returns the stored one
+   * unchanged, another message under a taken id is 409 (see idempotency.ts).
+   */
   post(input: MessageInput, opts: PostOptions): PostResult {
     return this.db.transaction(() => {
       if (input.id) {
         const existing = this.byId(input.id);
-        if (existing) return { created: false, message: toMessage(existing) };
+        if (existing) {
+          const stored = toMessage(existing);
+          assertSameContent(input, stored);
+          return { created: false, message: stored };
+        }
         const archived = opts.archivedCandidates?.(input.id) ?? [];
         if (archived.length > 0) return { created: false, archived };
       }
@@ -268,7 +284,8 @@ export class Messages {
     };
     if (filter.users.length === 0) return scan([], []);
     const bySeq = new Map<number, MessageRow>();
-    for (const u of filter.users) {
+    // Each pair once, whoever called: a repeated pair would repeat its scan and select nothing more.
+    for (const u of distinctUserFilters(filter.users)) {
       for (const row of scan(["username = ?", "color = ?"], [u.username, u.color])) bySeq.set(row.seq, row);
     }
     const merged = [...bySeq.values()];

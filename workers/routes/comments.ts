@@ -9,7 +9,6 @@ import {
   messageInputSchema,
   messagePatchSchema,
   messageSchema,
-  parseUserFilters,
   statusQuerySchema,
   statusResponseSchema,
 } from "../../types";
@@ -21,6 +20,7 @@ import { postFloodGuard } from "../flood-guard";
 import { unwrap } from "../http";
 import { apiRouter, BOT, errors, json, jsonBody, jsonOnly, query } from "../openapi";
 import { openAddressedIds, readSnapshot, SNAPSHOT_SIZE } from "../snapshot";
+import { userFiltersParam } from "../user-filters";
 
 export const comments = apiRouter();
 
@@ -45,7 +45,7 @@ const readComments = createRoute({
 comments.openapi(readComments, async (c) => {
   const q = c.req.valid("query");
   const stub = roomStub(c);
-  const filter = { type: q.type, users: parseUserFilters(q.u) };
+  const filter = { type: q.type, users: userFiltersParam(q.u) };
 
   if (q.limit === 0) {
     // "Where is the head?" (the old client probes `offset=0&limit=0` on every page load): nothing
@@ -119,12 +119,13 @@ comments.openapi(messageStatus, async (c) => {
 const postMessage = createRoute({
   method: "post",
   path: "/api/comments",
-  summary: "Post a message; an AI message or a reply (`replyTo`) needs the bot token. Idempotent by `id`",
+  summary:
+    "Post a message; an AI message or a reply (`replyTo`) needs the bot token. Idempotent by `id`: a taken `id` with other content is 409",
   // The flood guard first: a flood is turned away before its body is read or the Room called.
   middleware: [postFloodGuard, jsonOnly],
   request: { query: query(), body: jsonBody(messageInputSchema) },
   responses: {
-    200: json(messageSchema, "a replay of an existing `id`: the stored message"),
+    200: json(messageSchema, "a replay of an existing `id` with the same content: the stored message"),
     201: json(messageSchema, "the stored message"),
     ...errors(
       "unauthorized",

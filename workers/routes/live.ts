@@ -1,11 +1,12 @@
 import { createRoute } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
-import { LIVE, type LiveParams, liveQuerySchema, parseUserFilters } from "../../types";
+import { type LiveParams, liveQuerySchema } from "../../types";
 import type { AppEnv } from "../app-env";
-import { roomStub } from "../context";
+import { clientAddress, roomStub } from "../context";
 import { HttpError } from "../errors";
 import { apiRouter, errors, query } from "../openapi";
-import { LIVE_PARAMS_HEADER } from "../room/live";
+import { LIVE_ADDRESS_HEADER, LIVE_PARAMS_HEADER } from "../room/live";
+import { userFiltersParam } from "../user-filters";
 
 export const live = apiRouter();
 
@@ -36,11 +37,14 @@ const liveRoute = createRoute({
  */
 live.openapi(liveRoute, async (c) => {
   const q = c.req.valid("query");
-  const users = parseUserFilters(q.u);
-  if (users.length > LIVE.maxFilterUsers) {
-    throw new HttpError("invalid_input", `a live subscription filters by at most ${LIVE.maxFilterUsers} user pairs`);
-  }
+  const users = userFiltersParam(q.u);
   const params: LiveParams = { cursor: q.cursor, rev: q.rev, filter: { channel: q.type, users } };
-  const headers = new Headers({ upgrade: "websocket", [LIVE_PARAMS_HEADER]: JSON.stringify(params) });
+  // The client address as Cloudflare reports it (as for post rate limits): the room caps the
+  // sockets one address holds (LIVE.maxSocketsPerAddress).
+  const headers = new Headers({
+    upgrade: "websocket",
+    [LIVE_PARAMS_HEADER]: JSON.stringify(params),
+    [LIVE_ADDRESS_HEADER]: clientAddress(c),
+  });
   return roomStub(c).fetch(new Request("https://room.internal/live", { headers }));
 });

@@ -144,19 +144,39 @@ describe("archive: settled history moves to R2 and stays one history", () => {
     // Polling by cursor from 0 (and so the live catch-up) continues into the archive in seq order.
     expect(await allMessages(room)).toEqual(reference);
 
-    // A replayed POST of an archived id is a 200 replay of the stored message, not a second one.
+    // A replayed POST of an archived id with its content is a 200 replay of the stored message,
+    // not a second one; another message under that id is 409, as for a hot one.
     const firstArchived = reference[0] as Message;
-    const replay = await call("POST", `/api/comments?room=${room}`, {
-      body: { id: firstArchived.id, text: "again", ...ALICE },
-    });
+    const own = {
+      id: firstArchived.id,
+      text: firstArchived.text,
+      username: firstArchived.username,
+      color: firstArchived.color,
+    };
+    const replay = await call("POST", `/api/comments?room=${room}`, { body: own });
     expect(replay.status).toBe(200);
     expect(replay.body).toEqual(firstArchived);
+    for (const other of [{ text: "again" }, ALICE, { botParams: { entity: "eve" } }]) {
+      const forged = await call("POST", `/api/comments?room=${room}`, { body: { ...own, ...other } });
+      expect(forged.status, JSON.stringify(other)).toBe(409);
+      expect(forged.body.code).toBe("conflict");
+    }
     const answered = reference.find((m) => m.botParams?.status === "complete" && m.seq < 1000) as Message;
-    const replayAddressed = await call("POST", `/api/comments?room=${room}`, {
-      body: { id: answered.id, text: "again", ...ALICE, botParams: { entity: "eve" } },
-    });
+    const answeredOwn = {
+      id: answered.id,
+      text: answered.text,
+      username: answered.username,
+      color: answered.color,
+      botParams: { entity: "eve" },
+    };
+    const replayAddressed = await call("POST", `/api/comments?room=${room}`, { body: answeredOwn });
     expect(replayAddressed.status).toBe(200);
     expect(replayAddressed.body).toEqual(answered);
+    const forgedAddressed = await call("POST", `/api/comments?room=${room}`, {
+      body: { ...answeredOwn, text: "again", ...ALICE },
+    });
+    expect(forgedAddressed.status).toBe(409);
+    expect(forgedAddressed.body.code).toBe("conflict");
     // Archived history is settled: a late AI answer to an archived message is refused, not stored.
     const late = await call("POST", `/api/comments?room=${room}`, {
       token: BOT_TOKEN,

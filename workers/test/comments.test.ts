@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { commentsPageSchema, messageSchema } from "../../types";
+import { commentsPageSchema, LIVE, messageSchema } from "../../types";
 import { ADMIN_TOKEN, allMessages, BOT_TOKEN, call, freshRoom, human, postMessage } from "./client";
 
 describe("POST /api/comments", () => {
@@ -21,14 +21,97 @@ describe("POST /api/comments", () => {
     expect(res.body).not.toHaveProperty("language");
   });
 
-  it("a replay of the same id returns 200 and the stored message, never a second one", async () => {
+  it("a replay of the same id and content returns 200 and the stored message, never a second one", async () => {
     const room = freshRoom();
     const first = await call("POST", `/api/comments?room=${room}`, { body: human({ id: "same" }) });
-    const again = await call("POST", `/api/comments?room=${room}`, { body: human({ id: "same", text: "changed" }) });
+    // What the server owns or the sender rebuilds is not content: timestamp, domain, context, spacing.
+    const again = await call("POST", `/api/comments?room=${room}`, {
+      body: human({ id: "same", text: "  hello there\n", timestamp: 7, domain: "elsewhere.test", context: ["x: y"] }),
+    });
     expect(first.status).toBe(201);
     expect(again.status).toBe(200);
     expect(again.body).toEqual(first.body);
     expect(await allMessages(room)).toHaveLength(1);
+  });
+
+  it("another message under a taken id is 409 conflict and stores nothing; the first stays as it was", async () => {
+    const room = freshRoom();
+    await postMessage(room, { id: "parent" });
+    const ask = { entity: "eve", priority: 10, model: "m1", ais: "Eve:050100200" };
+    const firstAsk = human({ id: "ask", botParams: ask });
+    const first = await call("POST", `/api/comments?room=${room}`, { body: firstAsk });
+    expect(first.status).toBe(201);
+    const changes: [string, Record<string, unknown>, string?][] = [
+      ["text", { text: "the attacker's words" }],
+      ["username", { username: "Mallory" }],
+      ["color", { color: "000000001" }],
+      ["message-type", { "message-type": "AI" }, BOT_TOKEN],
+      ["replyTo", { replyTo: "parent" }, BOT_TOKEN],
+      ["botParams", { botParams: undefined }],
+      ["botParams.entity", { botParams: { ...ask, entity: "zed" } }],
+      ["botParams.priority", { botParams: { ...ask, priority: undefined } }],
+      ["botParams.model", { botParams: { ...ask, model: "m2" } }],
+      ["botParams.ais", { botParams: { ...ask, ais: undefined } }],
+    ];
+    for (const [field, change, token] of changes) {
+      const res = await call("POST", `/api/comments?room=${room}`, { body: { ...firstAsk, ...change }, token });
+      expect(res.status, field).toBe(409);
+      expect(res.body.code, field).toBe("conflict");
+      expect(res.body.error, field).toContain(`its ${field} differs`);
+      expect(res.body.error, field).toMatch(/new id/);
+    }
+    // A human's first post under an id an AI later claims: same answer for the bot's reply path.
+    const claimed = await call("POST", `/api/comments?room=${room}`, {
+      body: { ...firstAsk, botParams: undefined, "message-type": "AI", replyTo: "parent", text: "reply" },
+      token: BOT_TOKEN,
+    });
+    expect(claimed.status).toBe(409);
+    const all = await allMessages(room);
+    expect(all.map((m) => m.id)).toEqual(["parent", "ask"]);
+    expect(all[1]).toEqual(first.body);
+    expect((await call("POST", `/api/comments?room=${room}`, { body: firstAsk })).status).toBe(200);
+  });
+
+  it("a replay of a removed message answers its tombstone (its text is gone, so only type and thread compare)", async () => {
+    const room = freshRoom();
+    const body = human({ id: "gone", text: "something rude" });
+    await call("POST", `/api/comments?room=${room}`, { body });
+    const removed = await call("POST", `/api/admin/remove?room=${room}`, {
+      body: { messageId: "gone", reason: "rude" },
+      token: ADMIN_TOKEN,
+    });
+    expect(removed.status).toBe(200);
+    const again = await call("POST", `/api/comments?room=${room}`, { body });
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ id: "gone", text: "", removed: { reason: "rude" } });
+    const addressed = await call("POST", `/api/comments?room=${room}`, {
+      body: { ...body, botParams: { entity: "eve" } },
+    });
+    expect(addressed.status).toBe(409);
+    expect(await allMessages(room)).toHaveLength(1);
+  });
+
+  it("an AI reply replayed with its content is 200 (its question stays answered once); other content is 409", async () => {
+    const room = freshRoom();
+    await postMessage(room, { id: "q", botParams: { entity: "eve" } });
+    const reply = { text: "an answer", username: "Eve", color: "050100200", "message-type": "AI", replyTo: "q" };
+    const first = await call("POST", `/api/comments?room=${room}`, { body: { id: "r", ...reply }, token: BOT_TOKEN });
+    expect(first.status).toBe(201);
+    const again = await call("POST", `/api/comments?room=${room}`, { body: { id: "r", ...reply }, token: BOT_TOKEN });
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+    const other = await call("POST", `/api/comments?room=${room}`, {
+      body: { id: "r", ...reply, text: "a different answer" },
+      token: BOT_TOKEN,
+    });
+    expect(other.status).toBe(409);
+    expect(other.body.code).toBe("conflict");
+    const all = await allMessages(room);
+    expect(all.map((m) => [m.id, m.text])).toEqual([
+      ["q", "hello there"],
+      ["r", "an answer"],
+    ]);
+    expect(all[0]?.botParams?.status).toBe("complete");
   });
 
   it("generates an id when none is sent", async () => {
@@ -172,6 +255,36 @@ describe("GET /api/comments", () => {
     expect(ai.body.comments.map((m: { id: string }) => m.id)).toEqual(["ai1"]);
     const humans = await call("GET", `/api/comments?room=${room}&type=human&cursor=0`);
     expect(humans.body.comments).toHaveLength(4);
+  });
+
+  it("a repeated user pair costs what one pair costs; more than LIVE.maxFilterUsers distinct pairs is 400", async () => {
+    const room = freshRoom();
+    for (let i = 0; i < 30; i++) await postMessage(room, { id: `a${i}`, username: "a", color: "200100050" }, BOT_TOKEN);
+    await postMessage(room, { id: "b0", username: "b", color: "050100200" }, BOT_TOKEN);
+    const reads = async (u: string, extra: string) => {
+      const res = await call("GET", `/api/comments?room=${room}&u=${encodeURIComponent(u)}${extra}`);
+      expect(res.status, u.slice(0, 40)).toBe(200);
+      return { ids: res.body.comments.map((m: { id: string }) => m.id), rows: res.timing.rows_read ?? Number.NaN };
+    };
+    for (const extra of ["", "&cursor=0", "&before=32"]) {
+      const one = await reads("a:200100050", extra);
+      expect(one.ids).toHaveLength(30);
+      // 142 copies (within the 2,000-character u=) once read 142 × the rows of one.
+      const copies = await reads(Array.from({ length: 142 }, () => "a:200100050").join("+"), extra);
+      expect(copies).toEqual(one);
+      expect(copies.rows).toBeGreaterThan(0);
+      expect(copies.rows).toBeLessThanOrEqual(31);
+    }
+    const ten = Array.from({ length: LIVE.maxFilterUsers }, (_, i) => `u${i}:200100050`);
+    expect((await reads([...ten, ...ten].join("+"), "")).ids).toEqual([]);
+    const tooMany = await call(
+      "GET",
+      `/api/comments?room=${room}&u=${encodeURIComponent([...ten, "b:050100200"].join("+"))}`,
+    );
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body).toMatchObject({ code: "invalid_input" });
+    expect(tooMany.body.error).toMatch(new RegExp(`at most ${LIVE.maxFilterUsers}`));
+    expect(tooMany.timing.rows_read ?? 0).toBe(0);
   });
 
   it("legacy after=<ms> returns a bare array, newest first", async () => {

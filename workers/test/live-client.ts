@@ -23,10 +23,11 @@ export class LiveClient {
     });
   }
 
-  static async open(room: string, query = ""): Promise<LiveClient> {
+  /** `address` is the client's `cf-connecting-ip` (none: the Worker's "local"). */
+  static async open(room: string, query = "", address?: string): Promise<LiveClient> {
     const res = await exports.default.fetch(
       new Request(`https://sww.test/api/live?room=${room}${query ? `&${query}` : ""}`, {
-        headers: { upgrade: "websocket" },
+        headers: { upgrade: "websocket", ...(address ? { "cf-connecting-ip": address } : {}) },
       }),
     );
     if (res.status !== 101 || !res.webSocket)

@@ -1,11 +1,13 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { LIVE, LIVE_CLOSE } from "../../types";
+import { LIVE, LIVE_CLOSE, LIVE_ERROR } from "../../types";
 import type { Room } from "../room";
+import type { Db } from "../room/db";
 import type { Messages } from "../room/messages";
 import { ADMIN_TOKEN, allMessages, BOT_TOKEN, call, claimNext, freshRoom, postMessage } from "./client";
 import { LiveClient } from "./live-client";
+import { advanceRoomClock, freezeRoomClock } from "./room-time";
 
 const stubFor = (room: string) => env.ROOM.get(env.ROOM.idFromName(room));
 
@@ -183,6 +185,78 @@ describe("live resume", () => {
   }, 60_000);
 });
 
+describe("live resume budget", () => {
+  const seed = async (room: string, total: number) => {
+    await runInDurableObject(stubFor(room), (object: Room) => {
+      const messages = (object as unknown as { messages: Messages }).messages;
+      for (let i = 1; i <= total; i++) {
+        messages.post(
+          { id: `s${i}`, text: `m${i}`, username: "Seeder", color: "100100100" },
+          { now: Date.now(), domainFallback: "test", newId: () => `s${i}` },
+        );
+      }
+    });
+  };
+  const rowsRead = (room: string) =>
+    runInDurableObject(stubFor(room), (object: Room) => (object as unknown as { db: Db }).db.totals().rowsRead);
+
+  it("repeated resumes from 0 stop costing rows past the budget: an error event says why, the socket stays open", async () => {
+    const room = freshRoom("live-budget");
+    await seed(room, 400);
+    // Time stands still: no refill, so the budget alone decides (the frame limiter allows a 30-frame burst).
+    await freezeRoomClock(room);
+    const live = await LiveClient.open(room);
+    await live.until(() => live.of("hello").length === 1, "hello");
+    const before = await rowsRead(room);
+    // 25 resumes from 0 (5 frames of the limiter's burst kept for later), each 401 rows (a page
+    // of 200 plus the row saying hasMore, then 200): 10,025 rows before the budget existed.
+    const first = LIVE.burst - 5;
+    for (let i = 0; i < first; i++) live.send({ type: "resume", cursor: 0 });
+    const ends = () => live.of("messages").filter((e) => e.cursor === 400 || e.hasMore).length;
+    await live.until(() => ends() + live.of("error").length === first, "every resume answered");
+    const spent = (await rowsRead(room)) - before;
+    expect(spent).toBeLessThanOrEqual(LIVE.resumeRowsBurst);
+    expect(spent).toBeGreaterThan(LIVE.resumeRowsBurst - 2 * 401);
+    const errors = live.of("error");
+    expect(errors.length).toBeGreaterThanOrEqual(first - Math.ceil(LIVE.resumeRowsBurst / 401));
+    expect(new Set(errors.map((e) => e.code))).toEqual(new Set([LIVE_ERROR.resumeBudget]));
+    expect(errors[0]?.message).toMatch(/reload the history/);
+    expect(live.closed).toBeNull();
+
+    // Refused resumes read nothing at all.
+    const idle = await rowsRead(room);
+    for (let i = 0; i < 5; i++) live.send({ type: "resume", cursor: 0 });
+    await live.until(() => live.of("error").length === errors.length + 5, "five more refusals");
+    expect((await rowsRead(room)) - idle).toBe(0);
+
+    // A minute later the budget has refilled enough for a full catch-up again.
+    const answered = ends();
+    await advanceRoomClock(room, 60_000);
+    live.send({ type: "resume", cursor: 0 });
+    await live.until(() => ends() === answered + 1, "a catch-up after the refill");
+    expect(live.of("messages").at(-1)).toMatchObject({ cursor: 400, hasMore: false });
+    live.close();
+  }, 30_000);
+
+  it("a client that reconnects and resumes from its cursor never meets the budget, even with hasMore", async () => {
+    const room = freshRoom("live-budget");
+    const total = LIVE.catchUpPage * LIVE.catchUpPages + 300;
+    await seed(room, total);
+    await freezeRoomClock(room);
+    // Reconnecting with cursor 0 (the longest legitimate gap the budget allows): bounded pages, then resumes.
+    const live = await LiveClient.open(room, "cursor=0");
+    await live.until(() => live.of("messages").some((e) => e.hasMore), "a bounded catch-up", 20_000);
+    live.send({ type: "resume", cursor: live.of("messages").at(-1)?.cursor });
+    await live.until(() => live.messages.length === total, "the rest", 20_000);
+    // Up to date: further resumes from its cursor cost nothing, however often.
+    for (let i = 0; i < 20; i++) live.send({ type: "resume", cursor: total });
+    await postMessage(room, { id: "next" });
+    await live.until(() => live.messages.length === total + 1, "the next broadcast");
+    expect(live.of("error")).toEqual([]);
+    live.close();
+  }, 30_000);
+});
+
 describe("bad frames close only that socket and change nothing stored", () => {
   const cases: [string, (c: LiveClient) => void, number][] = [
     ["malformed JSON", (c) => c.send("{not json"), LIVE_CLOSE.invalidFrame],
@@ -228,6 +302,69 @@ describe("bad frames close only that socket and change nothing stored", () => {
     await live.until(() => live.messages.length === 1, "the next message");
     expect(live.closed).toBeNull();
     live.close();
+  });
+});
+
+describe("sockets per client address", () => {
+  const opened = async (room: string, address: string) => {
+    const live = await LiveClient.open(room, "", address);
+    await live.until(() => live.of("hello").length === 1 || live.closed !== null, "hello or a close");
+    return live;
+  };
+
+  it(`the ${LIVE.maxSocketsPerAddress + 1}th socket from one address is closed with ${LIVE_CLOSE.tooManySockets}; another address is unaffected; closing one frees a slot`, async () => {
+    const room = freshRoom("live-cap");
+    const mine = [];
+    for (let i = 0; i < LIVE.maxSocketsPerAddress; i++) mine.push(await opened(room, "203.0.113.7"));
+    expect(mine.every((s) => s.closed === null && s.of("hello").length === 1)).toBe(true);
+
+    const over = await opened(room, "203.0.113.7");
+    expect(over.closed?.code).toBe(LIVE_CLOSE.tooManySockets);
+    expect(over.closed?.reason).toMatch(new RegExp(`already has ${LIVE.maxSocketsPerAddress} live connections`));
+    expect(over.events).toEqual([]);
+
+    const neighbour = await opened(room, "198.51.100.2");
+    expect(neighbour.closed).toBeNull();
+    // The room counts only open sockets: the refused one took no slot, and the others still get pushes.
+    await postMessage(room, { id: "after-cap" });
+    for (const s of [...mine, neighbour]) await s.until(() => s.messages.length === 1, "the pushed message");
+
+    const first = mine[0] as LiveClient;
+    first.close();
+    await first.until(() => first.closed !== null, "the close");
+    const again = await opened(room, "203.0.113.7");
+    expect(again.closed).toBeNull();
+    expect(again.of("hello")).toHaveLength(1);
+    // Full again: one more is refused.
+    expect((await opened(room, "203.0.113.7")).closed?.code).toBe(LIVE_CLOSE.tooManySockets);
+    for (const s of [...mine, neighbour, again]) s.close();
+  });
+
+  it("the cap outlives the room's eviction (counted by the sockets' tags, not by memory)", async () => {
+    const room = freshRoom("live-cap");
+    const mine = [];
+    for (let i = 0; i < LIVE.maxSocketsPerAddress; i++) mine.push(await opened(room, "203.0.113.9"));
+    await evictDurableObject(stubFor(room));
+    expect((await opened(room, "203.0.113.9")).closed?.code).toBe(LIVE_CLOSE.tooManySockets);
+    for (const s of mine) s.close();
+  });
+
+  it("u= on the live route names each pair once: 142 copies of one pair subscribe; 11 distinct pairs are 400", async () => {
+    const room = freshRoom("live-u");
+    const copies = Array.from({ length: 142 }, () => "a:200100050").join("+");
+    const live = await LiveClient.open(room, `cursor=0&u=${encodeURIComponent(copies)}`);
+    await live.until(() => live.of("hello").length === 1, "hello");
+    await postMessage(room, { id: "a1", username: "a", color: "200100050" });
+    await postMessage(room, { id: "b1", username: "b", color: "200100050" });
+    await live.until(() => live.messages.length === 1, "a's message");
+    expect(live.messages.map((m) => m.id)).toEqual(["a1"]);
+    live.close();
+    const eleven = Array.from({ length: LIVE.maxFilterUsers + 1 }, (_, i) => `u${i}:200100050`).join("+");
+    const refused = await call("GET", `/api/live?room=${room}&u=${encodeURIComponent(eleven)}`, {
+      headers: { upgrade: "websocket" },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatch(new RegExp(`at most ${LIVE.maxFilterUsers}`));
   });
 });
 
