@@ -39,6 +39,20 @@ export interface LiveSubscriberOptions {
   connectTimeoutMs?: number;
   /** Keep the socket alive as the app does (lib/keep-alive.ts: ping only after this long without a frame); off when absent. */
   keepAliveIdleMs?: number;
+  /**
+   * The client address the Worker sees (`cf-connecting-ip`, which wrangler dev passes through).
+   * By default each subscriber is a client of its own, as real viewers are: a room caps the
+   * sockets one address may hold (LIVE.maxSocketsPerAddress).
+   */
+  clientAddress?: string;
+}
+
+/** A stable, distinct IPv4 address in 10.0.0.0/8 for a subscriber's name. */
+function addressFor(name: string): string {
+  let h = 2166136261;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 16777619);
+  h >>>= 8;
+  return `10.${(h >> 16) & 255}.${(h >> 8) & 255}.${h & 255}`;
 }
 
 export class LiveSubscriber {
@@ -114,7 +128,9 @@ export class LiveSubscriber {
     if (this.stopped) return;
     let ws: WebSocket;
     try {
-      ws = new WebSocket(this.url());
+      // Node's WebSocket (undici) takes request headers as a non-standard init option.
+      const headers = { "cf-connecting-ip": this.options.clientAddress ?? addressFor(this.options.name) };
+      ws = new WebSocket(this.url(), { headers } as unknown as string[]);
     } catch {
       this.scheduleReconnect();
       return;
