@@ -36,6 +36,7 @@ import { Drafts } from "./room/drafts";
 import type { RoomEvents } from "./room/events";
 import { History } from "./room/history";
 import { LegacyFlow } from "./room/legacy";
+import { readLines } from "./room/lines";
 import { LIVE_PARAMS_HEADER, LiveHub } from "./room/live";
 import { longPoll } from "./room/long-poll";
 import { Messages, type PageFilter } from "./room/messages";
@@ -165,6 +166,8 @@ export class Room extends DurableObject<Bindings> {
           const { archived, ...page } = this.changes.since(rev, CHANGES_PAGE);
           return archived.length ? { ...page, updated: [...page.updated, ...this.archive.atSeqsNow(archived)] } : page;
         },
+        lines: () => readLines(this.db),
+        muted: (who) => this.mutes.isMuted(who, this.clock.now()),
       },
       () => this.clock.now(),
     );
@@ -180,8 +183,8 @@ export class Room extends DurableObject<Bindings> {
     if (!params.success || request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
       return new Response("expected a WebSocket upgrade from the Worker", { status: 400 });
     }
-    const { cursor, filter, rev } = params.data;
-    const result = this.run(() => ({ value: this.live.accept(cursor, filter, rev) }));
+    const { cursor, filter, rev, address } = params.data;
+    const result = this.run(() => ({ value: this.live.accept(cursor, filter, rev, address) }));
     if (!result.ok) return new Response(result.error, { status: 400 });
     return new Response(null, { status: 101, webSocket: result.value });
   }
@@ -191,8 +194,9 @@ export class Room extends DurableObject<Bindings> {
   }
 
   override webSocketClose(ws: WebSocket, code: number, reason: string): void {
-    // The runtime already answered the close (web_socket_auto_reply_to_close); nothing to clean up:
-    // a subscription lives only in its socket's attachment.
+    // The runtime already answered the close (web_socket_auto_reply_to_close). A subscription lives
+    // only in its socket's attachment; presence (count, typist) hears of it, coalesced.
+    this.live.closed(ws);
     try {
       ws.close(code, reason);
     } catch {
@@ -779,6 +783,7 @@ export class Room extends DurableObject<Bindings> {
    * queue state of the addressed messages it moved. Reads nothing when nobody is subscribed.
    */
   private publish(created: Message[], queueIds: string[]): void {
+    if (queueIds.length > 0 || created.some((m) => m.botParams !== undefined)) this.live.queueMoved();
     if (this.live.subscriberCount === 0) return;
     this.live.publishMessages(created);
     if (queueIds.length > 0) {

@@ -6,6 +6,7 @@ import {
   type EntitySeen,
   LIVE,
   LIVE_CLOSE,
+  type Line,
   type LiveFilter,
   liveFilterSchema,
   type Message,
@@ -14,6 +15,8 @@ import {
 } from "../../types";
 import { FrameLimiter } from "./frame-limiter";
 import { type AuthorOf, filterKey, shows } from "./live-filter";
+import { Presence } from "./presence";
+import type { Typist } from "./typists";
 
 /** Carries the live route's validated parameters from the Worker to the Room. */
 export const LIVE_PARAMS_HEADER = "x-sww-live";
@@ -31,6 +34,10 @@ export interface LiveSource {
   drafts(): { draft: Draft; question: Message }[];
   /** Messages changed in place (moderation) after `rev`, a bounded page, and the rev reached. */
   changesSince(rev: number): { updated: Message[]; rev: number; hasMore: boolean };
+  /** Every entity's line (workers/room/lines.ts). */
+  lines(): Line[];
+  /** Whether a moderator muted this identity or client address. */
+  muted(who: Typist & { address: string | null }): boolean;
 }
 
 /** What each socket remembers across hibernation (its attachment, at most 2 KB). */
@@ -41,6 +48,8 @@ interface Subscription {
   filter: LiveFilter;
   /** A bounded catch-up stopped early: broadcasts wait for the client's next resume. */
   paused?: boolean;
+  /** The client address the Worker saw (for mutes on typing frames). */
+  address?: string;
 }
 
 /**
@@ -54,12 +63,19 @@ export class LiveHub {
   private readonly limiter = new FrameLimiter(LIVE.framesPerSecond, LIVE.burst);
   /** Decoded attachments of the sockets this instance has seen (see subscription()). */
   private readonly decoded = new WeakMap<WebSocket, Subscription & { key: string }>();
+  /** Viewer count, typists and lines: coalesced aggregates, the same frame for every socket. */
+  private readonly presence: Presence;
 
   constructor(
     private readonly ctx: DurableObjectState,
     private readonly source: LiveSource,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.presence = new Presence(
+      { sockets: () => this.ctx.getWebSockets(), lines: () => source.lines(), muted: (who) => source.muted(who) },
+      { now, set: (fn, ms) => setTimeout(fn, ms), clear: (handle) => clearTimeout(handle as number) },
+    );
+  }
 
   get subscriberCount(): number {
     return this.ctx.getWebSockets().length;
@@ -69,11 +85,11 @@ export class LiveHub {
    * Accepts a subscriber (hibernatable: the object may sleep while the socket stays open) and
    * sends `hello`, then everything after `cursor` when the client named one.
    */
-  accept(cursor: number | undefined, filter: LiveFilter, rev?: number): WebSocket {
+  accept(cursor: number | undefined, filter: LiveFilter, rev?: number, address?: string): WebSocket {
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     this.ctx.acceptWebSocket(server);
-    this.subscribe(server, crypto.randomUUID(), filter);
+    this.subscribe(server, crypto.randomUUID(), filter, false, address);
     const head = this.source.head();
     this.send(server, {
       type: "hello",
@@ -88,7 +104,18 @@ export class LiveHub {
     if (cursor !== undefined) this.resume(server, cursor);
     // A client whose window came from a cached snapshot learns what was removed since, once.
     if (rev !== undefined) this.sendChanges(server, filter, rev);
+    this.presence.accepted(server);
     return client;
+  }
+
+  /** The socket closed: the count drops and its typist goes (both with the next activity flush). */
+  closed(ws: WebSocket): void {
+    this.presence.closed(this.subscription(ws).id);
+  }
+
+  /** The queue moved (a post to an entity, a claim, an answer…): every line is sent again, coalesced. */
+  queueMoved(): void {
+    this.presence.queueMoved();
   }
 
   /** One client frame: validated, rate-limited, then acted on. Bad frames close only that socket. */
@@ -136,6 +163,7 @@ export class LiveHub {
   /** Addressed messages whose queue state changed (as they now stand). */
   publishQueue(changed: readonly Message[]): void {
     if (changed.length === 0) return;
+    this.presence.queueMoved();
     this.fanOut((filter) => {
       const changes = changed.filter((m) => shows(filter, m, this.source.authorOf)).map(queueChange);
       return changes.length ? { type: "queue", changes } : null;
@@ -184,8 +212,19 @@ export class LiveHub {
         this.resume(ws, frame.cursor);
         return;
       case "filter": {
-        const { id, paused } = this.subscription(ws);
-        this.subscribe(ws, id, frame.filter, paused);
+        const { id, paused, address } = this.subscription(ws);
+        this.subscribe(ws, id, frame.filter, paused, address);
+        return;
+      }
+      case "typing": {
+        const { id, address } = this.subscription(ws);
+        if (this.presence.typing(id, address ?? null, frame) === "muted") {
+          this.send(ws, {
+            type: "error",
+            code: "muted",
+            message: "A moderator muted you here: others do not see you typing, and your messages are not posted.",
+          });
+        }
         return;
       }
       case "ping":
@@ -257,14 +296,20 @@ export class LiveHub {
     }
   }
 
-  private subscribe(ws: WebSocket, id: string, filter: LiveFilter, paused = false): void {
-    const subscription: Subscription = { v: 1, id, filter, ...(paused ? { paused } : {}) };
+  private subscribe(ws: WebSocket, id: string, filter: LiveFilter, paused = false, address?: string): void {
+    const subscription: Subscription = {
+      v: 1,
+      id,
+      filter,
+      ...(paused ? { paused } : {}),
+      ...(address ? { address } : {}),
+    };
     ws.serializeAttachment(subscription);
     this.remember(ws, subscription);
   }
 
   private setPaused(ws: WebSocket, subscription: Subscription, paused: boolean): void {
-    this.subscribe(ws, subscription.id, subscription.filter, paused);
+    this.subscribe(ws, subscription.id, subscription.filter, paused, subscription.address);
   }
 
   /**
@@ -297,6 +342,7 @@ export class LiveHub {
       id: typeof stored?.id === "string" ? stored.id : "unknown",
       filter: filter.success ? filter.data : { channel: "ALL", users: [] },
       paused: stored?.paused === true,
+      ...(typeof stored?.address === "string" ? { address: stored.address } : {}),
     };
   }
 

@@ -2,7 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import { LIVE, type LiveParams, liveQuerySchema, parseUserFilters } from "../../types";
 import type { AppEnv } from "../app-env";
-import { roomStub } from "../context";
+import { clientAddress, roomStub } from "../context";
 import { HttpError } from "../errors";
 import { apiRouter, errors, query } from "../openapi";
 import { LIVE_PARAMS_HEADER } from "../room/live";
@@ -40,7 +40,12 @@ live.openapi(liveRoute, async (c) => {
   if (users.length > LIVE.maxFilterUsers) {
     throw new HttpError("invalid_input", `a live subscription filters by at most ${LIVE.maxFilterUsers} user pairs`);
   }
-  const params: LiveParams = { cursor: q.cursor, rev: q.rev, filter: { channel: q.type, users } };
+  const params: LiveParams = {
+    cursor: q.cursor,
+    rev: q.rev,
+    filter: { channel: q.type, users },
+    address: clientAddress(c),
+  };
   const headers = new Headers({ upgrade: "websocket", [LIVE_PARAMS_HEADER]: JSON.stringify(params) });
   return roomStub(c).fetch(new Request("https://room.internal/live", { headers }));
 });

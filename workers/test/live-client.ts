@@ -23,10 +23,10 @@ export class LiveClient {
     });
   }
 
-  static async open(room: string, query = ""): Promise<LiveClient> {
+  static async open(room: string, query = "", headers: Record<string, string> = {}): Promise<LiveClient> {
     const res = await exports.default.fetch(
       new Request(`https://sww.test/api/live?room=${room}${query ? `&${query}` : ""}`, {
-        headers: { upgrade: "websocket" },
+        headers: { upgrade: "websocket", ...headers },
       }),
     );
     if (res.status !== 101 || !res.webSocket)
