@@ -16,6 +16,8 @@ interface Props {
   onSend: (text: string) => boolean;
   /** The entity messages are addressed to, and whether a bot serves it (C9). */
   addressed: EntityPresence | undefined;
+  /** The message box changed (typing frames; the caller throttles). "" after a send. */
+  onText?: (text: string) => void;
 }
 
 /**
@@ -23,7 +25,7 @@ interface Props {
  * the username box and the color picker. Sending without a usable username flashes the username
  * box and says why until the name changes; the message stays in its box.
  */
-export function Composer({ username, color, onUsername, onColor, onRandomColor, onSend, addressed }: Props) {
+export function Composer({ username, color, onUsername, onColor, onRandomColor, onSend, addressed, onText }: Props) {
   const [text, setText] = useState("");
   const [flash, setFlash] = useState(false);
   const [nameHint, setNameHint] = useState<string | null>(null);
@@ -54,7 +56,10 @@ export function Composer({ username, color, onUsername, onColor, onRandomColor, 
       return;
     }
     if (problem) return;
-    if (onSend(text)) setText("");
+    if (onSend(text)) {
+      setText("");
+      onText?.("");
+    }
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -124,7 +129,10 @@ export function Composer({ username, color, onUsername, onColor, onRandomColor, 
           ref={textRef}
           aria-label="Message"
           value={text}
-          onChange={(e) => setText(e.target.value)}
+          onChange={(e) => {
+            setText(e.target.value);
+            onText?.(e.target.value);
+          }}
           onKeyDown={onKeyDown}
           maxLength={LIMITS.composerMax}
           rows={1}
