@@ -110,6 +110,12 @@ test("the third of three questions to a one-at-a-time entity shows 2 ahead, then
     const third = chat.item("question three").first();
     await expect(third.locator("[data-line-ahead]")).toHaveText("· 2 ahead", { timeout: 5_000 });
   }
+  // The entity picker says how long the line is.
+  await ben.page.getByRole("button", { name: "AI entities" }).click();
+  await expect(
+    ben.page.getByRole("menuitemradio", { name: new RegExp(ECHO.id) }).getByTestId("entity-queue"),
+  ).toHaveText(/[12] waiting ·/);
+  await ben.page.keyboard.press("Escape");
   const third = ben.item("question three").first();
   await expect(third.locator("[data-line-phase=thinking]")).toBeVisible({ timeout: 20_000 });
   await expect(third.locator("[data-line-phase=writing]")).toBeVisible({ timeout: 10_000 });
