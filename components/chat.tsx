@@ -10,6 +10,7 @@ import { useKeyShortcut } from "@/hooks/use-key-shortcut";
 import { useLocalStorage } from "@/hooks/use-local-storage";
 import { type ChatMessage, useMessages } from "@/hooks/use-messages";
 import { useNotifications } from "@/hooks/use-notifications";
+import { usePresence, useTypingFrames } from "@/hooks/use-presence";
 import { ChatApi } from "@/lib/api";
 import { type Chip, chipsOf } from "@/lib/chips";
 import { titleForDomain } from "@/lib/domains";
@@ -17,14 +18,16 @@ import { serverQuery, visibleMessages } from "@/lib/filters";
 import { sameUser } from "@/lib/hash-state";
 import { buildOutgoing, checkDraft, newMessageId } from "@/lib/outgoing";
 import { tintVariables } from "@/lib/tint";
-import { DEFAULT_ROOM, FIRST_PAINT_ELEMENT_ID } from "@/types";
+import { type ClientFrame, DEFAULT_ROOM, FIRST_PAINT_ELEMENT_ID, type ServerEvent } from "@/types";
 import { Composer } from "./composer";
 import { useExportActions } from "./export-actions";
 import { FilterBar } from "./filter-bar";
 import { Header } from "./header";
+import { LineContext, type LineView } from "./line-context";
 import { addRequiredWord, useMessageActions } from "./message-actions";
 import { MessageList } from "./message-list";
 import { Toast, useToast } from "./toast";
+import { TypingIndicator } from "./typing-indicator";
 
 const noSubscribe = () => () => {};
 
@@ -68,18 +71,41 @@ function ChatView() {
 
   const query = useMemo(() => serverQuery(hash, me), [hash, me]);
   const draftState = useDrafts();
+  // Who is here (count, typists, lines) and my own typing frames, over the feed's socket.
+  const liveFrames = useRef<((frame: ClientFrame) => void) | null>(null);
+  const typingFrames = useTypingFrames(liveFrames, me);
+  const [presenceLive, setPresenceLive] = useState(false);
+  const presence = usePresence(presenceLive);
+  const onLiveEvent = useCallback(
+    (event: ServerEvent) => {
+      draftState.onLiveEvent(event);
+      presence.onLiveEvent(event);
+      typingFrames.onLiveEvent(event);
+    },
+    [draftState.onLiveEvent, presence.onLiveEvent, typingFrames.onLiveEvent],
+  );
   const feed = useMessages({
     api,
     room,
     query,
     me,
     onArrived: notifications.onArrived,
-    onLiveEvent: draftState.onLiveEvent,
+    onLiveEvent,
+    liveFrames,
   });
+  useEffect(() => setPresenceLive(feed.connection === "live"), [feed.connection]);
   // Replies being generated (never messages: exports below never see them). A human-only view shows none.
   const drafts = useShownDrafts(draftState, feed.messages, feed.connection === "live" && query.channel !== "human");
   const entities = useEntities(api, room, hash.entity, feed.connection === "live");
   const addressed = entities.find((e) => e.id === hash.entity);
+  const lineView = useMemo<LineView>(
+    () => ({
+      live: feed.connection === "live",
+      lines: presence.lines,
+      drafts: new Map(drafts.map((d) => [d.messageId, { text: d.text, phase: d.phase }])),
+    }),
+    [feed.connection, presence.lines, drafts],
+  );
 
   const visible = useMemo(
     () =>
@@ -168,6 +194,8 @@ function ChatView() {
         onAddress={(entity) => updateHash((s) => ({ ...s, entity }))}
         offline={feed.offline}
         connection={feed.connection}
+        here={presence.here}
+        lines={presence.lines}
       />
       <FilterBar
         chips={chips}
@@ -178,19 +206,24 @@ function ChatView() {
         onSearch={setSearch}
         notifications={notifications}
       />
-      <MessageList
-        messages={visible}
-        loaded={feed.loaded}
-        hasOlder={feed.hasOlder}
-        loadingOlder={feed.loadingOlder}
-        loadOlder={feed.loadOlder}
-        actions={actions}
-        onWord={addWord}
-        onRetry={onRetry}
-        emptyText={emptyText}
-        sentCount={sentCount}
-        drafts={drafts}
-      />
+      <LineContext.Provider value={lineView}>
+        <MessageList
+          messages={visible}
+          loaded={feed.loaded}
+          hasOlder={feed.hasOlder}
+          loadingOlder={feed.loadingOlder}
+          loadOlder={feed.loadOlder}
+          actions={actions}
+          onWord={addWord}
+          onRetry={onRetry}
+          emptyText={emptyText}
+          sentCount={sentCount}
+          drafts={drafts}
+        />
+      </LineContext.Provider>
+      <div className="relative">
+        <TypingIndicator activity={presence.activity} me={me} />
+      </div>
       <Composer
         username={id.username}
         color={id.color}
@@ -200,6 +233,7 @@ function ChatView() {
         onSend={sendText}
         addressed={addressed}
         entities={entities}
+        onText={typingFrames.onText}
       />
       <Toast text={toast} />
     </main>

@@ -20,6 +20,8 @@ interface Props {
   addressed: EntityPresence | undefined;
   /** The room's entities, offered when `@` starts a mention (E7). */
   entities?: readonly EntityPresence[];
+  /** The message box changed (typing frames; the caller throttles). "" after a send. */
+  onText?: (text: string) => void;
 }
 
 const NO_ENTITIES: readonly EntityPresence[] = [];
@@ -38,6 +40,7 @@ export function Composer({
   onSend,
   addressed,
   entities = NO_ENTITIES,
+  onText,
 }: Props) {
   const [text, setText] = useState("");
   const [flash, setFlash] = useState(false);
@@ -70,7 +73,10 @@ export function Composer({
       return;
     }
     if (problem) return;
-    if (onSend(text)) setText("");
+    if (onSend(text)) {
+      setText("");
+      onText?.("");
+    }
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -143,7 +149,10 @@ export function Composer({
           aria-label="Message"
           {...mention.inputProps}
           value={text}
-          onChange={(e) => setText(e.target.value)}
+          onChange={(e) => {
+            setText(e.target.value);
+            onText?.(e.target.value);
+          }}
           onKeyDown={onKeyDown}
           maxLength={LIMITS.composerMax}
           rows={1}

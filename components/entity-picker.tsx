@@ -3,6 +3,7 @@
 import * as DropdownMenu from "@radix-ui/react-dropdown-menu";
 import { textColor } from "@/lib/colors";
 import type { EntityPresence } from "@/lib/presence";
+import type { Line } from "@/types";
 import { ChevronDown } from "./chevron-down";
 import { menuContentClass, menuItemClass, menuLabelClass, menuSeparatorClass } from "./menu-styles";
 
@@ -14,10 +15,13 @@ export function EntityPicker({
   entities,
   addressed,
   onAddress,
+  lines,
 }: {
   entities: EntityPresence[];
   addressed: string | undefined;
   onAddress: (id: string | undefined) => void;
+  /** Each entity's line, while live: how many wait for it. */
+  lines?: ReadonlyMap<string, Line>;
 }) {
   const current = entities.find((e) => e.id === addressed);
   return (
@@ -54,7 +58,10 @@ export function EntityPicker({
                   ) : (
                     <span className="font-mono">{e.id}</span>
                   )}
-                  <span className="ml-auto text-xs text-muted">{e.served ? "online" : "offline"}</span>
+                  <span className="ml-auto text-xs text-muted">
+                    <QueueLength line={lines?.get(e.id)} />
+                    {e.served ? "online" : "offline"}
+                  </span>
                 </DropdownMenu.RadioItem>
               ))}
             </DropdownMenu.RadioGroup>
@@ -70,5 +77,16 @@ export function EntityPicker({
         </DropdownMenu.Content>
       </DropdownMenu.Portal>
     </DropdownMenu.Root>
+  );
+}
+
+/** "3 waiting · " before online/offline, when anything waits for or is being answered by the entity. */
+function QueueLength({ line }: { line: Line | undefined }) {
+  if (!line || line.pending + line.processing === 0) return null;
+  const text = line.pending > 0 ? `${line.pending} waiting` : `${line.processing} answering`;
+  return (
+    <span data-testid="entity-queue" className="mr-1.5 tabular-nums">
+      {text} ·
+    </span>
   );
 }

@@ -3,6 +3,7 @@
 import type { Channel } from "@/lib/hash-state";
 import { type ConnectionState, CROWDED_MESSAGE } from "@/lib/live-connection";
 import type { EntityPresence } from "@/lib/presence";
+import type { Line } from "@/types";
 import { EntityPicker } from "./entity-picker";
 import { type ExportKind, TitleContextMenu, TitleMenuButton } from "./title-menu";
 
@@ -21,6 +22,10 @@ interface Props {
   onAddress: (id: string | undefined) => void;
   offline: boolean;
   connection: ConnectionState;
+  /** Open pages of the room, while live. */
+  here?: number;
+  /** Each entity's line, while live (the picker shows its length). */
+  lines?: ReadonlyMap<string, Line>;
 }
 
 /** The title (with its export menu, X2), the channel toggles (F5), the domain toggle (F8), entities (E5). */
@@ -52,6 +57,15 @@ export function Header(p: Props) {
           #{p.room} · {p.domain}
         </span>
         <ConnectionBadge connection={p.connection} offline={p.offline} />
+        {p.here !== undefined ? (
+          <span
+            className="ml-1 text-[11px] text-muted tabular-nums"
+            data-testid="here-count"
+            title="Pages open in this room now"
+          >
+            {p.here} here
+          </span>
+        ) : null}
       </div>
       <div className="flex w-full items-center gap-1.5 text-xs sm:ml-auto sm:w-auto">
         <fieldset className="flex rounded-md border border-white/10 p-0.5">
@@ -65,7 +79,7 @@ export function Header(p: Props) {
           label="This domain"
           bordered
         />
-        <EntityPicker entities={p.entities} addressed={p.addressed} onAddress={p.onAddress} />
+        <EntityPicker entities={p.entities} addressed={p.addressed} onAddress={p.onAddress} lines={p.lines} />
       </div>
       {p.connection === "crowded" && !p.offline ? (
         <p role="alert" data-testid="crowded-notice" className="w-full text-xs text-amber-200">

@@ -1,6 +1,8 @@
 import type { ChatMessage } from "@/hooks/use-messages";
 import { jobViews } from "@/lib/jobs";
+import { lineState } from "@/lib/line-state";
 import { JobMarkers } from "./job-markers";
+import { useLineView } from "./line-context";
 
 export type MarkerState = "sending" | "retrying" | "not-sent" | "waiting" | "answering" | "failed" | "answered";
 
@@ -26,11 +28,14 @@ export function markerState(m: ChatMessage): MarkerState | null {
  * for the entity, being answered (typing dots), failed with the reason (Retry sends it again).
  */
 export function QueueMarker({ message, onRetry }: { message: ChatMessage; onRetry: (m: ChatMessage) => void }) {
+  const view = useLineView();
   // E7: a stored message that asked several entities shows each one's state instead of one.
   const jobs = message.send ? null : jobViews(message);
   if (jobs) return <JobMarkers jobs={jobs} />;
   const state = markerState(message);
   if (!state) return null;
+  // Its place in line while it waits, then thinking / writing once claimed (pushed to every viewer).
+  const line = view.live ? lineState(message, view.lines, view.drafts.get(message.id)) : null;
   const entity = message.botParams?.entity;
   const retry = (
     <button
@@ -74,6 +79,9 @@ export function QueueMarker({ message, onRetry }: { message: ChatMessage; onRetr
         <span data-queue-state={state} className={`${base} bg-white/5 text-muted`}>
           <span className="size-1.5 rounded-full border border-current" aria-hidden="true" />
           waiting for {entity}
+          {line?.kind === "waiting" && line.ahead !== null ? (
+            <span data-line-ahead={line.ahead}>· {line.ahead === 0 ? "next" : `${line.ahead} ahead`}</span>
+          ) : null}
         </span>
       );
     case "answering":
@@ -84,7 +92,9 @@ export function QueueMarker({ message, onRetry }: { message: ChatMessage; onRetr
             <span />
             <span />
           </span>
-          {entity} is answering
+          <span data-line-phase={line?.kind ?? "answering"}>
+            {entity} is {line?.kind === "writing" ? "writing" : line?.kind === "thinking" ? "thinking" : "answering"}
+          </span>
         </span>
       );
     case "failed":

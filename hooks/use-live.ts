@@ -5,7 +5,7 @@ import { useSWRConfig } from "swr";
 import type { MessageFeed } from "@/lib/feed";
 import type { ServerQuery } from "@/lib/filters";
 import { type ConnectionState, LiveConnection } from "@/lib/live-connection";
-import { LIVE_ERROR, type Message, type ServerEvent } from "@/types";
+import { type ClientFrame, LIVE_ERROR, type Message, type ServerEvent } from "@/types";
 
 /** Error events after which the page reloads its window over HTTP and resubscribes (types/live.ts). */
 const RELOAD_ON: ReadonlySet<string> = new Set(Object.values(LIVE_ERROR));
@@ -19,6 +19,8 @@ interface Options {
   onArrived?: (messages: Message[]) => void;
   /** Every live event, after the feed took it (drafts of replies being generated). */
   onEvent?: (event: ServerEvent) => void;
+  /** Filled with a sender of the page's own frames (typing) for as long as this socket lives. */
+  frames?: { current: ((frame: ClientFrame) => void) | null };
 }
 
 /**
@@ -26,7 +28,7 @@ interface Options {
  * resuming from the feed's cursor at every reconnect; its events go into the feed, and entity
  * presence into the SWR cache that `useEntities` reads.
  */
-export function useLive({ feed, room, query, loaded, onArrived, onEvent }: Options): ConnectionState {
+export function useLive({ feed, room, query, loaded, onArrived, onEvent, frames }: Options): ConnectionState {
   const { mutate } = useSWRConfig();
   const onArrivedRef = useRef(onArrived);
   onArrivedRef.current = onArrived;
@@ -65,8 +67,12 @@ export function useLive({ feed, room, query, loaded, onArrived, onEvent }: Optio
   useEffect(() => {
     if (!loaded) return;
     connection.start();
-    return () => connection.stop();
-  }, [connection, loaded]);
+    if (frames) frames.current = (frame) => connection.send(frame);
+    return () => {
+      if (frames) frames.current = null;
+      connection.stop();
+    };
+  }, [connection, loaded, frames]);
 
   return useSyncExternalStore(
     connection.subscribe,

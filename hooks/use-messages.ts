@@ -12,7 +12,7 @@ import { EMPTY_WINDOW, type MessageWindow, visibleMessages } from "@/lib/message
 import { type LocalSend, localOutboxStore, Outbox } from "@/lib/outbox";
 import { isMine } from "@/lib/outgoing";
 import { POLL, pollInterval } from "@/lib/poll-schedule";
-import type { Message, MessageInput, ServerEvent } from "@/types";
+import type { ClientFrame, Message, MessageInput, ServerEvent } from "@/types";
 import { useActivity } from "./use-activity";
 import { useLive } from "./use-live";
 
@@ -45,6 +45,8 @@ interface Options {
   onArrived?: (messages: Message[]) => void;
   /** Every event of the live socket (the page's drafts listen here). */
   onLiveEvent?: (event: ServerEvent) => void;
+  /** Filled with a sender of the page's own live frames (typing) while the socket is open. */
+  liveFrames?: { current: ((frame: ClientFrame) => void) | null };
 }
 
 /**
@@ -58,7 +60,7 @@ interface Options {
  * (`useSyncExternalStore`); SWR only schedules the polls and reports their errors, its data is
  * just the cursor a poll reached. The outbox owns my unsent inputs; the two are merged in one memo.
  */
-export function useMessages({ api, room, query, me, onArrived, onLiveEvent }: Options): MessagesState {
+export function useMessages({ api, room, query, me, onArrived, onLiveEvent, liveFrames }: Options): MessagesState {
   const meRef = useRef(me);
   meRef.current = me;
   const onArrivedRef = useRef(onArrived);
@@ -100,7 +102,15 @@ export function useMessages({ api, room, query, me, onArrived, onLiveEvent }: Op
   }, [feed]);
 
   // The socket opens on this feed's own first page (the view may still show the previous feed's).
-  const connection = useLive({ feed, room, query: serverQuery, loaded: held.loaded, onArrived, onEvent: onLiveEvent });
+  const connection = useLive({
+    feed,
+    room,
+    query: serverQuery,
+    loaded: held.loaded,
+    onArrived,
+    onEvent: onLiveEvent,
+    frames: liveFrames,
+  });
   liveRef.current = connection;
   const live = connection === "live";
 

@@ -1,5 +1,5 @@
 import ReconnectingWebSocket from "partysocket/ws";
-import { LIVE, LIVE_CLOSE, type LiveFilter, type ServerEvent, serverEventSchema } from "../types";
+import { type ClientFrame, LIVE, LIVE_CLOSE, type LiveFilter, type ServerEvent, serverEventSchema } from "../types";
 import { KeepAlive } from "./keep-alive";
 
 /**
@@ -84,7 +84,8 @@ export class LiveConnection {
       reconnectionDelayGrowFactor: 1.6,
       connectionTimeout: 5_000,
       maxRetries: Number.POSITIVE_INFINITY,
-      // Client frames are only resume/filter/ping, all derived from state at connect time.
+      // Client frames are resume/filter/ping (derived from state at connect time) and typing,
+      // which is stale by the time a socket reopens: nothing is queued.
       maxEnqueuedMessages: 0,
       shouldReconnectOnClose: (event) => reconnectsAfter(event.code),
     });
@@ -109,6 +110,11 @@ export class LiveConnection {
   /** Asks the room for everything after `cursor` again (after a bounded catch-up said hasMore). */
   resume(cursor: number): void {
     if (this.state === "live") this.socket?.send(JSON.stringify({ type: "resume", cursor }));
+  }
+
+  /** Sends a frame of the page's own (typing) while live; dropped otherwise, never queued. */
+  send(frame: ClientFrame): void {
+    if (this.state === "live") this.socket?.send(JSON.stringify(frame));
   }
 
   private url(): string {

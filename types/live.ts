@@ -101,6 +101,8 @@ export const liveParamsSchema = z.object({
   cursor: z.number().int().min(0).optional(),
   filter: liveFilterSchema,
   rev: z.number().int().min(0).optional(),
+  /** The client address the Worker saw (cf-connecting-ip): mutes apply to typing frames too. */
+  address: z.string().min(1).max(100).optional(),
 });
 export type LiveParams = z.infer<typeof liveParamsSchema>;
 

@@ -37,7 +37,8 @@ import type { RoomEvents } from "./room/events";
 import { History } from "./room/history";
 import { assertSameContent } from "./room/idempotency";
 import { LegacyFlow } from "./room/legacy";
-import { addressTag, LIVE_ADDRESS_HEADER, LIVE_PARAMS_HEADER, LiveHub } from "./room/live";
+import { readLines } from "./room/lines";
+import { addressTag, LIVE_PARAMS_HEADER, LiveHub } from "./room/live";
 import { longPoll } from "./room/long-poll";
 import { Messages, type PageFilter } from "./room/messages";
 import { Mutes } from "./room/mutes";
@@ -166,6 +167,8 @@ export class Room extends DurableObject<Bindings> {
           const { archived, ...page } = this.changes.since(rev, CHANGES_PAGE);
           return archived.length ? { ...page, updated: [...page.updated, ...this.archive.atSeqsNow(archived)] } : page;
         },
+        lines: () => readLines(this.db),
+        muted: (who) => this.mutes.isMuted(who, this.clock.now()),
       },
       () => this.clock.now(),
     );
@@ -181,9 +184,9 @@ export class Room extends DurableObject<Bindings> {
     if (!params.success || request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
       return new Response("expected a WebSocket upgrade from the Worker", { status: 400 });
     }
-    const { cursor, filter, rev } = params.data;
-    const tag = await addressTag(request.headers.get(LIVE_ADDRESS_HEADER) ?? "local");
-    const result = this.run(() => ({ value: this.live.accept(cursor, filter, rev, tag) }));
+    const { cursor, filter, rev, address } = params.data;
+    const tag = await addressTag(address ?? "local");
+    const result = this.run(() => ({ value: this.live.accept(cursor, filter, rev, tag, address) }));
     if (!result.ok) return new Response(result.error, { status: 400 });
     return new Response(null, { status: 101, webSocket: result.value });
   }
@@ -193,8 +196,9 @@ export class Room extends DurableObject<Bindings> {
   }
 
   override webSocketClose(ws: WebSocket, code: number, reason: string): void {
-    // The runtime already answered the close (web_socket_auto_reply_to_close); nothing to clean up:
-    // a subscription lives only in its socket's attachment.
+    // The runtime already answered the close (web_socket_auto_reply_to_close). A subscription lives
+    // only in its socket's attachment; presence (count, typist) hears of it, coalesced.
+    this.live.closed(ws);
     try {
       ws.close(code, reason);
     } catch {
@@ -788,6 +792,7 @@ export class Room extends DurableObject<Bindings> {
    * queue state of the addressed messages it moved. Reads nothing when nobody is subscribed.
    */
   private publish(created: Message[], queueIds: string[]): void {
+    if (queueIds.length > 0 || created.some((m) => m.botParams !== undefined)) this.live.queueMoved();
     if (this.live.subscriberCount === 0) return;
     this.live.publishMessages(created);
     if (queueIds.length > 0) {

@@ -32,7 +32,7 @@ async function prepare(page: Page, room: string) {
   const chat = await openChat(page, { room, hash: HASH, identity: me });
   await expect(chat.item("tell me one thing about crows")).toBeVisible();
   await expect(page.getByText("to sage · online")).toBeVisible({ timeout: 20_000 });
-  await expect(page.getByText("Sage is answering")).toBeVisible({ timeout: 5_000 });
+  await expect(page.getByText("Sage is thinking")).toBeVisible({ timeout: 5_000 });
   await page.mouse.move(0, 0);
   return chat;
 }

@@ -106,6 +106,13 @@ export class LiveSubscriber {
   }
 
   /** Closes the socket politely (1000); the subscriber reconnects with its cursor. */
+  /** Sends a client frame (e.g. `typing`) if connected; not counted in `framesSent` (keep-alives). */
+  send(frame: object): boolean {
+    if (this.ws?.readyState !== WebSocket.OPEN) return false;
+    this.ws.send(JSON.stringify(frame));
+    return true;
+  }
+
   closeAndReconnect(): void {
     this.ws?.close(1000, "test drop");
   }

@@ -8,6 +8,7 @@ import {
   LIVE,
   LIVE_CLOSE,
   LIVE_ERROR,
+  type Line,
   type LiveFilter,
   liveFilterSchema,
   type Message,
@@ -16,16 +17,16 @@ import {
 } from "../../types";
 import { FrameLimiter } from "./frame-limiter";
 import { type AuthorOf, filterKey, shows } from "./live-filter";
+import { Presence } from "./presence";
 import { ResumeBudget } from "./resume-budget";
+import type { Typist } from "./typists";
 
 /** Carries the live route's validated parameters from the Worker to the Room. */
 export const LIVE_PARAMS_HEADER = "x-sww-live";
-/** Carries the client address (`cf-connecting-ip` as the Worker saw it) to the Room. */
-export const LIVE_ADDRESS_HEADER = "x-sww-client";
 
 /**
- * The hibernation tag of one client address's sockets: a hash, so the address itself is never
- * kept with the socket, and so `getWebSockets(tag)` counts them without a scan of every socket
+ * The hibernation tag of one client address's sockets: a hash (tags are listed by the runtime;
+ * the address itself stays in the attachment, for mutes), and so `getWebSockets(tag)` counts them without a scan of every socket
  * (tags survive hibernation with the socket).
  */
 export async function addressTag(address: string): Promise<string> {
@@ -47,6 +48,10 @@ export interface LiveSource {
   drafts(): { draft: Draft; question: Message }[];
   /** Messages changed in place (moderation) after `rev`, a bounded page, and the rev reached. */
   changesSince(rev: number): { updated: Message[]; rev: number; hasMore: boolean };
+  /** Every entity's line (workers/room/lines.ts). */
+  lines(): Line[];
+  /** Whether a moderator muted this identity or client address. */
+  muted(who: Typist & { address: string | null }): boolean;
 }
 
 /** What each socket remembers across hibernation (its attachment, at most 2 KB). */
@@ -57,6 +62,8 @@ interface Subscription {
   filter: LiveFilter;
   /** A bounded catch-up stopped early: broadcasts wait for the client's next resume. */
   paused?: boolean;
+  /** The client address the Worker saw (for mutes on typing frames). */
+  address?: string;
 }
 
 /**
@@ -72,12 +79,19 @@ export class LiveHub {
   private readonly resumeBudget = new ResumeBudget(LIVE.resumeRowsBurst, LIVE.resumeRowsPerMinute);
   /** Decoded attachments of the sockets this instance has seen (see subscription()). */
   private readonly decoded = new WeakMap<WebSocket, Subscription & { key: string }>();
+  /** Viewer count, typists and lines: coalesced aggregates, the same frame for every socket. */
+  private readonly presence: Presence;
 
   constructor(
     private readonly ctx: DurableObjectState,
     private readonly source: LiveSource,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.presence = new Presence(
+      { sockets: () => this.ctx.getWebSockets(), lines: () => source.lines(), muted: (who) => source.muted(who) },
+      { now, set: (fn, ms) => setTimeout(fn, ms), clear: (handle) => clearTimeout(handle as number) },
+    );
+  }
 
   get subscriberCount(): number {
     return this.ctx.getWebSockets().length;
@@ -87,7 +101,13 @@ export class LiveHub {
    * Accepts a subscriber (hibernatable: the object may sleep while the socket stays open) and
    * sends `hello`, then everything after `cursor` when the client named one.
    */
-  accept(cursor: number | undefined, filter: LiveFilter, rev: number | undefined, tag: string): WebSocket {
+  accept(
+    cursor: number | undefined,
+    filter: LiveFilter,
+    rev: number | undefined,
+    tag: string,
+    address?: string,
+  ): WebSocket {
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     if (this.ctx.getWebSockets(tag).length >= LIVE.maxSocketsPerAddress) {
@@ -102,7 +122,7 @@ export class LiveHub {
       return client;
     }
     this.ctx.acceptWebSocket(server, [tag]);
-    this.subscribe(server, crypto.randomUUID(), filter);
+    this.subscribe(server, crypto.randomUUID(), filter, false, address);
     const head = this.source.head();
     this.send(server, {
       type: "hello",
@@ -117,7 +137,18 @@ export class LiveHub {
     if (cursor !== undefined) this.resume(server, cursor);
     // A client whose window came from a cached snapshot learns what was removed since, once.
     if (rev !== undefined) this.sendChanges(server, filter, rev);
+    this.presence.accepted(server);
     return client;
+  }
+
+  /** The socket closed: the count drops and its typist goes (both with the next activity flush). */
+  closed(ws: WebSocket): void {
+    this.presence.closed(this.subscription(ws).id);
+  }
+
+  /** The queue moved (a post to an entity, a claim, an answer…): every line is sent again, coalesced. */
+  queueMoved(): void {
+    this.presence.queueMoved();
   }
 
   /** One client frame: validated, rate-limited, then acted on. Bad frames close only that socket. */
@@ -165,6 +196,7 @@ export class LiveHub {
   /** Addressed messages whose queue state changed (as they now stand). */
   publishQueue(changed: readonly Message[]): void {
     if (changed.length === 0) return;
+    this.presence.queueMoved();
     this.fanOut((filter) => {
       const changes = changed.filter((m) => shows(filter, m, this.source.authorOf)).map(queueChange);
       return changes.length ? { type: "queue", changes } : null;
@@ -213,8 +245,19 @@ export class LiveHub {
         this.resume(ws, frame.cursor);
         return;
       case "filter": {
-        const { id, paused } = this.subscription(ws);
-        this.subscribe(ws, id, frame.filter, paused);
+        const { id, paused, address } = this.subscription(ws);
+        this.subscribe(ws, id, frame.filter, paused, address);
+        return;
+      }
+      case "typing": {
+        const { id, address } = this.subscription(ws);
+        if (this.presence.typing(id, address ?? null, frame) === "muted") {
+          this.send(ws, {
+            type: "error",
+            code: "muted",
+            message: "A moderator muted you here: others do not see you typing, and your messages are not posted.",
+          });
+        }
         return;
       }
       case "ping":
@@ -300,16 +343,22 @@ export class LiveHub {
     }
   }
 
-  private subscribe(ws: WebSocket, id: string, filter: LiveFilter, paused = false): void {
+  private subscribe(ws: WebSocket, id: string, filter: LiveFilter, paused = false, address?: string): void {
     // Each pair once (a `filter` frame may repeat one): the same view has the same key and frame.
     const distinct = { channel: filter.channel, users: distinctUserFilters(filter.users) };
-    const subscription: Subscription = { v: 1, id, filter: distinct, ...(paused ? { paused } : {}) };
+    const subscription: Subscription = {
+      v: 1,
+      id,
+      filter: distinct,
+      ...(paused ? { paused } : {}),
+      ...(address ? { address } : {}),
+    };
     ws.serializeAttachment(subscription);
     this.remember(ws, subscription);
   }
 
   private setPaused(ws: WebSocket, subscription: Subscription, paused: boolean): void {
-    this.subscribe(ws, subscription.id, subscription.filter, paused);
+    this.subscribe(ws, subscription.id, subscription.filter, paused, subscription.address);
   }
 
   /**
@@ -342,6 +391,7 @@ export class LiveHub {
       id: typeof stored?.id === "string" ? stored.id : "unknown",
       filter: filter.success ? filter.data : { channel: "ALL", users: [] },
       paused: stored?.paused === true,
+      ...(typeof stored?.address === "string" ? { address: stored.address } : {}),
     };
   }
 

@@ -89,6 +89,18 @@ export class Mutes {
     );
   }
 
+  /**
+   * Whether the address or identity is muted now, without an error (a typing frame is dropped,
+   * not refused). Free while no mute is in force, like check().
+   */
+  isMuted(who: { address: string | null; username: string; color: string }, now: number): boolean {
+    if (this.latestUntil <= now) return false;
+    return (
+      (who.address !== null && this.find({ address: who.address }, now) !== undefined) ||
+      this.find({ username: who.username, color: who.color }, now) !== undefined
+    );
+  }
+
   /** Mutes still in force, soonest to end first. Expired rows are dropped here, not on the post path. */
   list(now: number): Mute[] {
     this.db.run("DELETE FROM mutes WHERE until <= ?", now);

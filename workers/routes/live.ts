@@ -5,7 +5,7 @@ import type { AppEnv } from "../app-env";
 import { clientAddress, roomStub } from "../context";
 import { HttpError } from "../errors";
 import { apiRouter, errors, query } from "../openapi";
-import { LIVE_ADDRESS_HEADER, LIVE_PARAMS_HEADER } from "../room/live";
+import { LIVE_PARAMS_HEADER } from "../room/live";
 import { userFiltersParam } from "../user-filters";
 
 export const live = apiRouter();
@@ -38,13 +38,14 @@ const liveRoute = createRoute({
 live.openapi(liveRoute, async (c) => {
   const q = c.req.valid("query");
   const users = userFiltersParam(q.u);
-  const params: LiveParams = { cursor: q.cursor, rev: q.rev, filter: { channel: q.type, users } };
   // The client address as Cloudflare reports it (as for post rate limits): the room caps the
-  // sockets one address holds (LIVE.maxSocketsPerAddress).
-  const headers = new Headers({
-    upgrade: "websocket",
-    [LIVE_PARAMS_HEADER]: JSON.stringify(params),
-    [LIVE_ADDRESS_HEADER]: clientAddress(c),
-  });
+  // sockets one address holds (LIVE.maxSocketsPerAddress) and drops a muted address's typing.
+  const params: LiveParams = {
+    cursor: q.cursor,
+    rev: q.rev,
+    filter: { channel: q.type, users },
+    address: clientAddress(c),
+  };
+  const headers = new Headers({ upgrade: "websocket", [LIVE_PARAMS_HEADER]: JSON.stringify(params) });
   return roomStub(c).fetch(new Request("https://room.internal/live", { headers }));
 });

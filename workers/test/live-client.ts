@@ -23,11 +23,11 @@ export class LiveClient {
     });
   }
 
-  /** `address` is the client's `cf-connecting-ip` (none: the Worker's "local"). */
-  static async open(room: string, query = "", address?: string): Promise<LiveClient> {
+  /** `headers` may carry the client's `cf-connecting-ip` (none: the Worker's "local"). */
+  static async open(room: string, query = "", headers: Record<string, string> = {}): Promise<LiveClient> {
     const res = await exports.default.fetch(
       new Request(`https://sww.test/api/live?room=${room}${query ? `&${query}` : ""}`, {
-        headers: { upgrade: "websocket", ...(address ? { "cf-connecting-ip": address } : {}) },
+        headers: { upgrade: "websocket", ...headers },
       }),
     );
     if (res.status !== 101 || !res.webSocket)

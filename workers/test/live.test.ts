@@ -307,7 +307,7 @@ describe("bad frames close only that socket and change nothing stored", () => {
 
 describe("sockets per client address", () => {
   const opened = async (room: string, address: string) => {
-    const live = await LiveClient.open(room, "", address);
+    const live = await LiveClient.open(room, "", { "cf-connecting-ip": address });
     await live.until(() => live.of("hello").length === 1 || live.closed !== null, "hello or a close");
     return live;
   };
