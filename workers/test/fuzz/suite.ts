@@ -10,13 +10,17 @@ import { ADMIN_TOKEN, BOT_TOKEN, call, claimNext, freshRoom, postMessage } from 
 import {
   fromZod,
   type Hints,
+  jsonSchemaOf,
   mutatedObject,
   nasty,
   noTimers,
+  PROTOTYPE_KEYS,
   queryString,
   type RawBody,
+  stringPaths,
   validColor,
   wireBody,
+  withValueAt,
 } from "./arbitrary";
 import type { Route } from "./routes";
 
@@ -153,8 +157,44 @@ export function fuzzRoutes(title: string, routes: readonly Route[]): void {
     );
   });
 
+  /** One request as the fuzz runs send it: the route's token, its own room, and `id` for `:id`. */
+  async function send(route: Route, id: string, query: unknown, body: unknown): Promise<number> {
+    const path = `${route.path.replace(":id", encodeURIComponent(id))}?${[queryString(noTimers(query)), `room=${room}`]
+      .filter(Boolean)
+      .join("&")}`;
+    if (route.upgrade) return upgrade(path);
+    const sent = route.method !== "GET" && body !== undefined ? { body: noTimers(body) } : {};
+    return (await call(route.method, path, { token: route.token, ...sent })).status;
+  }
+
+  /** A value the schema generates (mostly valid), the same one for each run of this suite. */
+  function sampleOf(schema: z.ZodType | undefined): unknown {
+    return schema ? fc.sample(fromZod(schema, hints()), { numRuns: 1, seed: 1 })[0] : undefined;
+  }
+
   describe(title, () => {
     for (const route of routes) {
+      it(`${route.name}: __proto__, constructor and prototype in every string field are answered below 500`, async () => {
+        const base = { query: sampleOf(route.query) ?? {}, body: sampleOf(route.body) };
+        const fields = [
+          ...(route.query
+            ? stringPaths(jsonSchemaOf(route.query)).map((p) => ({ in: "query" as const, path: p }))
+            : []),
+          ...(route.body ? stringPaths(jsonSchemaOf(route.body)).map((p) => ({ in: "body" as const, path: p })) : []),
+          ...(route.path.includes(":id") ? [{ in: "id" as const, path: [] }] : []),
+        ];
+        for (const field of fields) {
+          for (const key of PROTOTYPE_KEYS) {
+            const query = field.in === "query" ? withValueAt(base.query, field.path, key) : base.query;
+            const body = field.in === "body" ? withValueAt(base.body, field.path, key) : base.body;
+            const status = await send(route, field.in === "id" ? key : seeded.human, query, body);
+            expect(status, `${route.name} with ${field.in} ${field.path.join(".") || ":id"} = ${key}`).toBeLessThan(
+              500,
+            );
+          }
+        }
+      });
+
       it(`${route.name}: no 5xx, coded rejections, nothing stored changes on a rejection`, async () => {
         const t: Tally = { requests: 0, accepted: 0, rejected: 0, serverErrors: 0, changedOnReject: 0 };
         tally.set(route.name, t);
@@ -188,5 +228,26 @@ export function fuzzRoutes(title: string, routes: readonly Route[]): void {
         );
       });
     }
+
+    it("after the runs every route still answers below 500, /api/health is 200 and Object.prototype is clean", async () => {
+      for (const route of routes) {
+        const status = await send(route, seeded.human, sampleOf(route.query) ?? {}, sampleOf(route.body));
+        expect(status, `${route.name} after the fuzz runs`).toBeLessThan(500);
+      }
+      expect((await call("GET", "/api/health")).status).toBe(200);
+      expect((await call("GET", `/api/stats?room=${room}`)).status).toBe(200);
+      const probe = (): unknown[] => {
+        const plain: Record<string, unknown> = {};
+        return [
+          plain.pending,
+          plain.sage,
+          Object.keys(Object.prototype).length,
+          Object.getPrototypeOf(plain) === Object.prototype,
+        ];
+      };
+      expect(probe()).toEqual([undefined, undefined, 0, true]);
+      const stub = env.ROOM.get(env.ROOM.idFromName(room));
+      expect(await runInDurableObject(stub, () => probe())).toEqual([undefined, undefined, 0, true]);
+    });
   });
 }
