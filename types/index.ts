@@ -9,5 +9,6 @@ export * from "./live.ts";
 export * from "./message.ts";
 export * from "./moderation.ts";
 export * from "./page.ts";
+export * from "./public-view.ts";
 export * from "./queue.ts";
 export * from "./series.ts";

@@ -9,6 +9,7 @@ import {
   type LiveFilter,
   liveFilterSchema,
   type Message,
+  publicMessage,
   type QueueChange,
   type ServerEvent,
 } from "../../types";
@@ -127,8 +128,10 @@ export class LiveHub {
   publishMessages(messages: readonly Message[]): void {
     if (messages.length === 0) return;
     const cursor = this.source.head();
+    // Sockets are anonymous: each frame carries the public view (once per publish, not per socket).
+    const visible = messages.map(publicMessage);
     this.fanOut((filter) => {
-      const shown = messages.filter((m) => shows(filter, m, this.source.authorOf));
+      const shown = visible.filter((m) => shows(filter, m, this.source.authorOf));
       return shown.length ? { type: "messages", messages: shown, cursor, hasMore: false } : null;
     });
   }
@@ -136,8 +139,9 @@ export class LiveHub {
   /** Addressed messages whose queue state changed (as they now stand). */
   publishQueue(changed: readonly Message[]): void {
     if (changed.length === 0) return;
+    const visible = changed.map(publicMessage);
     this.fanOut((filter) => {
-      const changes = changed.filter((m) => shows(filter, m, this.source.authorOf)).map(queueChange);
+      const changes = visible.filter((m) => shows(filter, m, this.source.authorOf)).map(queueChange);
       return changes.length ? { type: "queue", changes } : null;
     });
   }
@@ -148,8 +152,9 @@ export class LiveHub {
    */
   publishUpdated(messages: readonly Message[], rev: number): void {
     if (messages.length === 0) return;
+    const visible = messages.map(publicMessage);
     this.fanOut((filter) => {
-      const shown = messages.filter((m) => m.removed || shows(filter, m, this.source.authorOf));
+      const shown = visible.filter((m) => m.removed || shows(filter, m, this.source.authorOf));
       return shown.length ? { type: "updated", messages: shown, rev } : null;
     });
   }
@@ -158,7 +163,7 @@ export class LiveHub {
     let at = rev;
     for (let n = 0; n < LIVE.catchUpPages; n++) {
       const page = this.source.changesSince(at);
-      const shown = page.updated.filter((m) => m.removed || shows(filter, m, this.source.authorOf));
+      const shown = page.updated.filter((m) => m.removed || shows(filter, m, this.source.authorOf)).map(publicMessage);
       if (shown.length) this.send(ws, { type: "updated", messages: shown, rev: page.rev });
       at = page.rev;
       if (!page.hasMore) return;
@@ -224,7 +229,7 @@ export class LiveHub {
     let at = cursor;
     for (let n = 1; ; n++) {
       const page = this.source.after(at, LIVE.catchUpPage);
-      const shown = page.comments.filter((m) => shows(subscription.filter, m, this.source.authorOf));
+      const shown = page.comments.filter((m) => shows(subscription.filter, m, this.source.authorOf)).map(publicMessage);
       at = page.cursor;
       const last = !page.hasMore || n === LIVE.catchUpPages;
       if (shown.length > 0 || last) {

@@ -5,11 +5,13 @@ import {
   type CommentsPage,
   commentsPageSchema,
   commentsQuerySchema,
+  type Message,
   messageIdSchema,
   messageInputSchema,
   messagePatchSchema,
   messageSchema,
   parseUserFilters,
+  publicMessage,
   statusQuerySchema,
   statusResponseSchema,
 } from "../../types";
@@ -23,6 +25,20 @@ import { apiRouter, BOT, errors, json, jsonBody, jsonOnly, query } from "../open
 import { openAddressedIds, readSnapshot, SNAPSHOT_SIZE } from "../snapshot";
 
 export const comments = apiRouter();
+
+/**
+ * Admin and bot callers read messages whole; anyone else reads the public view: no lease holder,
+ * and a failure's safe reason instead of its raw text (see types/public-view.ts). Applied to
+ * every answer that carries messages, the KV snapshot's included, which is stored whole.
+ */
+function viewFor(c: Context<AppEnv>): (m: Message) => Message {
+  return c.var.caller === "anonymous" ? publicMessage : (m) => m;
+}
+
+function pageFor(c: Context<AppEnv>, page: CommentsPage): CommentsPage {
+  const view = viewFor(c);
+  return { ...page, comments: page.comments.map(view) };
+}
 
 const readComments = createRoute({
   method: "get",
@@ -55,17 +71,18 @@ comments.openapi(readComments, async (c) => {
     // Legacy timestamp polling from the documented contract: a bare array, newest first. Its
     // clients know nothing of tombstones and need no cursor, so removed messages are left out.
     const since = unwrap(c, await stub.sinceTimestamp(q.after, q.limit, q.type));
-    return c.json(
-      since.filter((m) => !m.removed),
-      200,
-    );
+    return c.json(since.filter((m) => !m.removed).map(viewFor(c)), 200);
   }
-  if (q.cursor !== undefined) return c.json(unwrap(c, await stub.after(q.cursor, q.limit, filter, q.rev)), 200);
-  if (q.before !== undefined) return c.json(unwrap(c, await stub.latest(q.limit, filter, q.before)), 200);
+  if (q.cursor !== undefined) {
+    return c.json(pageFor(c, unwrap(c, await stub.after(q.cursor, q.limit, filter, q.rev))), 200);
+  }
+  if (q.before !== undefined) return c.json(pageFor(c, unwrap(c, await stub.latest(q.limit, filter, q.before))), 200);
 
   const unfiltered = filter.type === "ALL" && filter.users.length === 0;
-  if (!unfiltered || q.limit > SNAPSHOT_SIZE) return c.json(unwrap(c, await stub.latest(q.limit, filter, null)), 200);
-  return c.json(await recentWindow(c, q.limit, q.cached === "1"), 200);
+  if (!unfiltered || q.limit > SNAPSHOT_SIZE) {
+    return c.json(pageFor(c, unwrap(c, await stub.latest(q.limit, filter, null))), 200);
+  }
+  return c.json(pageFor(c, await recentWindow(c, q.limit, q.cached === "1")), 200);
 });
 
 /**
@@ -110,7 +127,7 @@ const messageStatus = createRoute({
 
 comments.openapi(messageStatus, async (c) => {
   const { ids } = c.req.valid("query");
-  return c.json({ comments: unwrap(c, await roomStub(c).byIds(ids)) }, 200);
+  return c.json({ comments: unwrap(c, await roomStub(c).byIds(ids)).map(viewFor(c)) }, 200);
 });
 
 const postMessage = createRoute({
@@ -147,7 +164,8 @@ comments.openapi(postMessage, async (c) => {
   const limit =
     c.var.caller === "anonymous" ? { client: clientAddress(c), perMinute: config(c.env).RATE_LIMIT_PER_MINUTE } : null;
   const result = await roomStub(c).post(input, new URL(c.req.url).hostname, limit, c.var.scope);
-  const message = unwrap(c, result);
+  // A replay of an existing id answers the message as it now stands, which may be claimed or failed.
+  const message = viewFor(c)(unwrap(c, result));
   return result.ok && result.status === 201 ? c.json(message, 201) : c.json(message, 200);
 });
 
