@@ -54,7 +54,7 @@ describe("roomStats: queue counts per entity", () => {
       const messages = new Messages(db, counts);
       entities.forEach((entity, i) => {
         const input: MessageInput = { text: "hi", username: "asker", color: "100150200", botParams: { entity } };
-        messages.post(input, { now: T0 + i * 1000, domainFallback: "test", newId: () => `m${i}` });
+        messages.post(input, { now: T0 + i * 1000, domain: "test", newId: () => `m${i}` });
       });
       counts.bump("q:toString:failed", 2);
       counts.bump("q:__proto__:complete", 1);

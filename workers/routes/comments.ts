@@ -22,6 +22,7 @@ import { clientAddress, roomStub } from "../context";
 import { postFloodGuard } from "../flood-guard";
 import { unwrap } from "../http";
 import { apiRouter, BOT, errors, json, jsonBody, jsonOnly, query } from "../openapi";
+import { postedDomain } from "../post-domain";
 import { openAddressedIds, readSnapshot, SNAPSHOT_SIZE } from "../snapshot";
 
 export const comments = apiRouter();
@@ -163,7 +164,9 @@ comments.openapi(postMessage, async (c) => {
   // and admin tokens are exempt, a self-declared domain never is.
   const limit =
     c.var.caller === "anonymous" ? { client: clientAddress(c), perMinute: config(c.env).RATE_LIMIT_PER_MINUTE } : null;
-  const result = await roomStub(c).post(input, new URL(c.req.url).hostname, limit, c.var.scope);
+  // The body's domain gives way to the host the post came from (F8: the filter trusts it).
+  const domain = postedDomain(c.req.header("origin"), c.req.url);
+  const result = await roomStub(c).post({ ...input, domain }, domain, limit, c.var.scope);
   // A replay of an existing id answers the message as it now stands, which may be claimed or failed.
   const message = viewFor(c)(unwrap(c, result));
   return result.ok && result.status === 201 ? c.json(message, 201) : c.json(message, 200);
