@@ -28,5 +28,10 @@ describe("chip notifications (N1)", () => {
     expect(parseSoundSettings('{"w:deploy":"chime","u:x":"kazoo","z":3}')).toEqual({ "w:deploy": "chime" });
     expect(parseSoundSettings("not json")).toEqual({});
     expect(parseSoundSettings("[1]")).toEqual({});
+    // Stored keys named like what every object has are kept as keys and reach no prototype.
+    const odd = parseSoundSettings('{"__proto__":"chime","constructor":"bell","u:x":"kazoo"}');
+    expect(Object.keys(odd).sort()).toEqual(["__proto__", "constructor"]);
+    expect(Object.getOwnPropertyDescriptor(odd, "__proto__")?.value).toBe("chime");
+    expect([odd.constructor, odd.toString]).toEqual(["bell", undefined]);
   });
 });

@@ -69,6 +69,13 @@ describe("URL hash codec (F7)", () => {
     });
   });
 
+  it("addresses only entity ids the API accepts (never __proto__, constructor or prototype)", () => {
+    expect(parseHash("#entity=sage.v2_x-1").entity).toBe("sage.v2_x-1");
+    for (const id of ["__proto__", "constructor", "prototype", "a:b", "x".repeat(65)]) {
+      expect(parseHash(`#entity=${id}`).entity).toBeUndefined();
+    }
+  });
+
   it("never throws on arbitrary input", () => {
     const samples = ["#%", "#u=%", "#&&&", "#=", "#u==", "#u=a:b:c", "#word=+++", "#-word=%ZZ", "#mt"];
     for (const s of samples) expect(() => parseHash(s)).not.toThrow();

@@ -1,4 +1,12 @@
-import { aiUsernameSchema, type Channel, colorSchema, LIMITS, type UserFilter, usernameSchema } from "../types";
+import {
+  aiUsernameSchema,
+  type Channel,
+  colorSchema,
+  isEntityId,
+  LIMITS,
+  type UserFilter,
+  usernameSchema,
+} from "../types";
 import { formatRange, MAX_SEQ_RANGES, normalizeRanges, parseRange, type SeqRange } from "./seq-filter";
 
 /**
@@ -59,7 +67,6 @@ export const EMPTY_HASH_STATE: HashState = {
 
 const MAX_LIST_ITEMS = 50;
 const MAX_WORD_LENGTH = 64;
-const ENTITY_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
 
 export function parseHash(hash: string): HashState {
   const state: HashState = { ...EMPTY_HASH_STATE, users: [], words: [], negativeWords: [] };
@@ -112,7 +119,8 @@ export function parseHash(hash: string): HashState {
         if (single !== undefined && parseIdentity(single, true, aiUsernameSchema)) state.ais = single;
         break;
       case "entity":
-        if (single !== undefined && ENTITY_ID.test(single)) state.entity = single;
+        // The wire's one rule for entity ids: a hash the API would refuse addresses nobody.
+        if (single !== undefined && isEntityId(single)) state.entity = single;
         break;
       case "priority": {
         const n = single === undefined ? Number.NaN : parseStrictInt(single);

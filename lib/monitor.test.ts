@@ -265,7 +265,15 @@ describe("parseEntityScope", () => {
     expect(parseEntityScope(" sage, wren sage ")).toEqual({ scope: ["sage", "wren"] });
     expect(parseEntityScope("*")).toEqual({ scope: "*" });
     expect(parseEntityScope("  ")).toEqual({ problem: "Name at least one entity, or * for all." });
-    expect(parseEntityScope("x".repeat(65))).toEqual({ problem: "Entity ids are 1–64 characters." });
+    expect(parseEntityScope("x".repeat(65))).toEqual({
+      problem: expect.stringMatching(/is not an entity id: ids are 1–64 characters/),
+    });
+    expect(parseEntityScope("sage, __proto__")).toEqual({
+      problem: expect.stringMatching(/^"__proto__" is not an entity id.*not __proto__, constructor or prototype/),
+    });
+    expect(parseEntityScope("constructor")).toEqual({
+      problem: expect.stringMatching(/^"constructor" is not an entity id/),
+    });
   });
 });
 

@@ -11,6 +11,7 @@ import {
   type EntitySeen,
   entitiesResponseSchema,
   entityScopeSchema,
+  isEntityId,
   LIMITS,
   type Message,
   type PublicStats,
@@ -332,7 +333,13 @@ export function parseEntityScope(raw: string): { scope: EntityScope } | { proble
   const ids = [...new Set(text.split(/[\s,]+/).filter(Boolean))];
   const parsed = entityScopeSchema.safeParse(ids);
   if (parsed.success) return { scope: parsed.data };
-  return { problem: ids.length === 0 ? "Name at least one entity, or * for all." : "Entity ids are 1–64 characters." };
+  if (ids.length === 0) return { problem: "Name at least one entity, or * for all." };
+  const bad = ids.find((id) => !isEntityId(id));
+  return {
+    problem: bad
+      ? `"${bad.slice(0, 64)}" is not an entity id: ids are 1–64 characters of A-Z, a-z, 0-9, '_', '.' or '-', and not __proto__, constructor or prototype.`
+      : "Name at most 100 entities, or * for all.",
+  };
 }
 
 export function scopeLabel(scope: EntityScope): string {

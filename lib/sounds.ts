@@ -71,7 +71,8 @@ export function parseSoundSettings(raw: string | null): SoundSettings {
   try {
     const parsed: unknown = JSON.parse(raw);
     if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) return {};
-    const settings: SoundSettings = {};
+    // Keys are whatever localStorage held: no prototype, so `__proto__` or `constructor` is just a key.
+    const settings: SoundSettings = Object.create(null);
     for (const [key, value] of Object.entries(parsed)) if (isSoundName(value)) settings[key] = value;
     return settings;
   } catch {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { entityIdSchema, storedEntityIdSchema } from "./message.ts";
 
 /**
  * Named bot tokens (issue #13): each says who is calling and which entities it may claim and
@@ -12,13 +13,14 @@ const tokenNameSchema = z
   .regex(/^[A-Za-z0-9_.-]{1,64}$/, "a token name is 1–64 letters, digits, '_', '.' or '-'")
   .refine((n) => n !== "admin" && n !== "BOT_TOKEN", "'admin' and 'BOT_TOKEN' name the configured secrets");
 
-const scopedEntityIdSchema = z.string().min(1).max(64);
+const scopeOf = (id: z.ZodType<string>) =>
+  z.union([z.literal(ALL_ENTITIES), z.array(id).min(1, "name at least one entity, or '*' for all").max(100)]);
 
-export const entityScopeSchema = z.union([
-  z.literal(ALL_ENTITIES),
-  z.array(scopedEntityIdSchema).min(1, "name at least one entity, or '*' for all").max(100),
-]);
+/** The entities a new token may speak for: each named by a valid entity id. */
+export const entityScopeSchema = scopeOf(entityIdSchema);
 export type EntityScope = z.infer<typeof entityScopeSchema>;
+/** A scope as stored and listed: tokens created before the entity id rule keep their names. */
+export const storedEntityScopeSchema = scopeOf(storedEntityIdSchema);
 
 /** `POST /api/admin/tokens` (admin token). */
 export const createBotTokenSchema = z.object({ name: tokenNameSchema, entities: entityScopeSchema });
@@ -29,7 +31,7 @@ export const revokeBotTokenSchema = z.object({ name: tokenNameSchema });
 /** A token as listed: never its secret or its hash. */
 const botTokenInfoSchema = z.object({
   name: z.string(),
-  entities: entityScopeSchema,
+  entities: storedEntityScopeSchema,
   createdAt: z.number().int(),
   revokedAt: z.number().int().nullable(),
 });

@@ -10,5 +10,6 @@ export * from "./message.ts";
 export * from "./moderation.ts";
 export * from "./names.ts";
 export * from "./page.ts";
+export * from "./public-view.ts";
 export * from "./queue.ts";
 export * from "./series.ts";

@@ -2,11 +2,11 @@ import { z } from "zod";
 import { channelSchema, entitySeenSchema, userFilterSchema } from "./api.ts";
 import {
   colorSchema,
-  entityIdSchema,
   LIMITS,
   messageIdSchema,
   messageSchema,
   queueStatusSchema,
+  storedEntityIdSchema,
   usernameSchema,
 } from "./message.ts";
 
@@ -208,7 +208,7 @@ const activityEventSchema = z.object({
 });
 /** One entity's line: how much waits, how much is being answered, and the order of what waits. */
 const lineSchema = z.object({
-  entity: entityIdSchema,
+  entity: storedEntityIdSchema,
   pending: z.number().int().min(0),
   processing: z.number().int().min(0),
   /** The first LIVE.lineMax waiting message ids, next first: a message's place is its index. */

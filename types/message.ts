@@ -66,8 +66,33 @@ export const messageTypeSchema = z.enum(["human", "AI"]);
 export const queueStatusSchema = z.enum(["pending", "processing", "complete", "failed"]);
 export type QueueStatus = z.infer<typeof queueStatusSchema>;
 
-/** Names an entity everywhere: botParams, queue filters, profiles, the bot's entity file. */
-export const entityIdSchema = z.string().min(1).max(64);
+/**
+ * Names that every JavaScript object already has: an id spelled like one of them, used as a key,
+ * would reach Object.prototype (`__proto__`) or be mistaken for what every object inherits.
+ */
+export const RESERVED_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
+
+/** An entity id's characters: they travel in URL hashes (`entity=`), queue filters and log lines. */
+export const ENTITY_ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/** Names an entity everywhere: botParams, queue filters, profiles, bot token scopes, the bot's entity file. */
+export const entityIdSchema = z
+  .string()
+  .regex(ENTITY_ID_PATTERN, "an entity id is 1-64 characters of A-Z, a-z, 0-9, '_', '.' or '-'")
+  .refine((id) => !RESERVED_KEYS.has(id), {
+    message: "an entity id cannot be __proto__, constructor or prototype (pick another name)",
+  });
+
+/** Whether a string (a URL hash's `entity=`, say) is a valid entity id. */
+export function isEntityId(id: string): boolean {
+  return ENTITY_ID_PATTERN.test(id) && !RESERVED_KEYS.has(id);
+}
+
+/**
+ * An entity id as the server reports it: rooms may hold ids stored before the rule above, so
+ * responses accept any short string rather than fail a whole page over one old message.
+ */
+export const storedEntityIdSchema = z.string().max(64);
 
 export const prioritySchema = z.number().int().min(0).max(LIMITS.priorityMax);
 
@@ -82,6 +107,7 @@ const botParamsInputSchema = z.object({
 
 /** `botParams` as stored and returned by the server. */
 const botParamsSchema = botParamsInputSchema.extend({
+  entity: storedEntityIdSchema,
   priority: prioritySchema,
   status: queueStatusSchema,
   attempts: z.number().int().min(0),

@@ -143,6 +143,10 @@ export const adminRequeueSchema = z.object({ messageId: messageIdSchema });
 /** What both operator actions answer: the message as it now stands. */
 export const adminResultSchema = z.object({ success: z.literal(true), message: messageSchema });
 
+/**
+ * `POST /api/admin/fail`. The reason is stored as `failed by an operator: <reason>` for admins and
+ * bots; the public reads only `failed by an operator` (types/public-view.ts).
+ */
 export const adminFailSchema = z.object({
   messageId: messageIdSchema,
   error: z.string().min(1).max(500).default("failed by an operator"),

@@ -31,7 +31,8 @@ export class RequestMetrics {
 
 /** Parses a Server-Timing header written by {@link RequestMetrics} (tests and benchmarks use it). */
 export function parseServerTiming(header: string | null): Record<string, number> {
-  const out: Record<string, number> = {};
+  // The header's names become keys: no prototype for them to reach.
+  const out: Record<string, number> = Object.create(null);
   for (const part of (header ?? "").split(",")) {
     const [name, ...params] = part.trim().split(";");
     for (const p of params) {

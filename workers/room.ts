@@ -224,7 +224,8 @@ export class Room extends DurableObject<Bindings> {
    */
   async post(
     input: MessageInput,
-    domainFallback: string,
+    /** The host the post came from: the message's domain, whatever the body said (see post-domain.ts). */
+    domain: string,
     limit: { client: string; perMinute: number } | null,
     scope: EntityScope = "*",
   ): Promise<RoomResult<Message>> {
@@ -244,7 +245,7 @@ export class Room extends DurableObject<Bindings> {
         }
       };
       const post = (archivedCandidates?: (id: string) => number[]) =>
-        this.messages.post(input, { now: this.clock.now(), domainFallback, newId, admit, archivedCandidates });
+        this.messages.post(input, { now: this.clock.now(), domain, newId, admit, archivedCandidates });
       let result = post((id) => this.archive.candidates(id));
       if ("archived" in result) {
         // The id may belong to an archived message: a replay answers with it, as for a hot one,

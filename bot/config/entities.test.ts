@@ -44,6 +44,18 @@ describe("parseEntities", () => {
     expect(message).toContain("temprature");
   });
 
+  it("takes the API's entity ids and refuses the names every object already has", () => {
+    expect(parse({ entities: [{ ...valid, id: "sage.v2" }] })[0]?.id).toBe("sage.v2");
+    for (const id of ["__proto__", "constructor", "prototype"]) {
+      const message = errorOf(() => parse({ entities: [{ ...valid, id }] }));
+      expect(message).toContain(`entities[0] (id "${id}").id`);
+      expect(message).toContain("cannot be __proto__, constructor or prototype");
+    }
+    expect(errorOf(() => parse({ entities: [{ ...valid, id: "two words" }] }))).toContain(
+      "1-64 characters of A-Z, a-z, 0-9, '_', '.' or '-'",
+    );
+  });
+
   it("rejects a missing required field and duplicate ids", () => {
     const { systemPrompt: _, ...withoutPrompt } = valid;
     expect(errorOf(() => parse({ entities: [withoutPrompt] }))).toContain('entities[0] (id "sage").systemPrompt');

@@ -3,8 +3,8 @@ import { aiUsernameSchema, colorSchema, entityIdSchema, LIMITS, prioritySchema }
 
 /** One AI persona. Unknown keys are errors, so a misspelt option is reported instead of silently ignored. */
 export const entitySchema = z.strictObject({
-  // The wire's rule, narrowed for ids an operator writes: they also travel in URL hashes (`entity=`).
-  id: entityIdSchema.regex(/^[A-Za-z0-9_-]+$/, "id must be 1-64 characters of A-Z, a-z, 0-9, _ or -"),
+  // The wire's one rule, so every id an operator writes is one the API and the URL hash accept.
+  id: entityIdSchema,
   /** Up to `LIMITS.aiUsernameMax` (32): entity names run longer than people's. */
   username: aiUsernameSchema,
   color: colorSchema,

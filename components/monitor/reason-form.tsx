@@ -9,7 +9,7 @@ const ACTIONS = {
   Fail: {
     doing: "failing",
     maxLength: 500,
-    placeholder: "Reason the person will see (default: failed by an operator)",
+    placeholder: "Reason, for operators (people see only: failed by an operator)",
   },
   Remove: {
     doing: "removing",

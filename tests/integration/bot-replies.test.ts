@@ -4,6 +4,7 @@ import { writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { colorSchema } from "../../types/message.ts";
 import { startFakeLlm } from "../support/fake-llm.ts";
+import { BOT_TOKEN } from "../support/worker-process.ts";
 import {
   allMessages,
   jobEvents,
@@ -181,7 +182,7 @@ describe("failures of one message", () => {
     );
     console.log("failed message as the API shows it:", JSON.stringify(failed?.botParams));
     expect(failed?.botParams).toMatchObject({ status: "failed", attempts: 3 });
-    expect(failed?.botParams?.error).toContain("empty reply");
+    expect(failed?.botParams?.error).toBe("the model returned an empty reply");
     expect(world.fake.requests.filter((r) => lastUser(r.body) === "please say nothing")).toHaveLength(3);
     // The API shows the failure as soon as it is stored; the bot logs it once its call returns.
     await bot.waitForEvent("its failed job line", (e) => e.messageId === "mute" && e.outcome === "failed", 10_000);
@@ -217,8 +218,11 @@ describe("failures of one message", () => {
       },
       30_000,
     );
-    expect(bad?.botParams?.error).toContain("400");
+    // The public sees a safe reason; the bot token reads what the LLM server said.
+    expect(bad?.botParams?.error).toBe("the bot gave up after 3 attempts");
     expect(bad?.botParams?.attempts).toBe(3);
+    const [raw] = await statusOf(world.worker.url, room, ["bad"], BOT_TOKEN);
+    expect(raw?.botParams?.error).toContain("400");
   });
 });
 

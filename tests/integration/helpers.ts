@@ -102,12 +102,17 @@ export async function allMessages(api: string, room: string): Promise<Message[]>
   throw new Error("more pages than expected");
 }
 
-/** The current state of some messages (queue status, attempts, error), through the public API. */
-export async function statusOf(api: string, room: string, ids: string[]): Promise<Message[]> {
+/**
+ * The current state of some messages (queue status, attempts, error), through the public API: its
+ * public view unless `token` is given (a bot or admin token reads lease holders and raw errors).
+ */
+export async function statusOf(api: string, room: string, ids: string[], token?: string): Promise<Message[]> {
   const found: Message[] = [];
   for (let i = 0; i < ids.length; i += 100) {
     const chunk = ids.slice(i, i + 100).join(",");
-    const response = await fetch(`${api}/api/comments/status?room=${room}&ids=${chunk}`);
+    const response = await fetch(`${api}/api/comments/status?room=${room}&ids=${chunk}`, {
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    });
     found.push(...((await response.json()) as { comments: Message[] }).comments);
   }
   return found;

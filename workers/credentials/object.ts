@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { type BotTokenInfo, type EntityScope, entityScopeSchema } from "../../types";
+import { type BotTokenInfo, type EntityScope, storedEntityScopeSchema } from "../../types";
 import type { Bindings } from "../app-env";
 import { RoomError, type RoomResult } from "../errors";
 import { Db, usageSince } from "../room/db";
@@ -102,7 +102,8 @@ export class Credentials extends DurableObject<Bindings> {
 }
 
 function parseScope(stored: string): EntityScope {
-  return entityScopeSchema.parse(JSON.parse(stored));
+  // Lenient: a token created before the entity id rule still lists and still works.
+  return storedEntityScopeSchema.parse(JSON.parse(stored));
 }
 
 function toInfo(row: TokenRow): BotTokenInfo {

@@ -12,6 +12,7 @@ import {
   type LiveFilter,
   liveFilterSchema,
   type Message,
+  publicMessage,
   type QueueChange,
   type ServerEvent,
 } from "../../types";
@@ -187,8 +188,10 @@ export class LiveHub {
   publishMessages(messages: readonly Message[]): void {
     if (messages.length === 0) return;
     const cursor = this.source.head();
+    // Sockets are anonymous: each frame carries the public view (once per publish, not per socket).
+    const visible = messages.map(publicMessage);
     this.fanOut((filter) => {
-      const shown = messages.filter((m) => shows(filter, m, this.source.authorOf));
+      const shown = visible.filter((m) => shows(filter, m, this.source.authorOf));
       return shown.length ? { type: "messages", messages: shown, cursor, hasMore: false } : null;
     });
   }
@@ -197,8 +200,9 @@ export class LiveHub {
   publishQueue(changed: readonly Message[]): void {
     if (changed.length === 0) return;
     this.presence.queueMoved();
+    const visible = changed.map(publicMessage);
     this.fanOut((filter) => {
-      const changes = changed.filter((m) => shows(filter, m, this.source.authorOf)).map(queueChange);
+      const changes = visible.filter((m) => shows(filter, m, this.source.authorOf)).map(queueChange);
       return changes.length ? { type: "queue", changes } : null;
     });
   }
@@ -209,8 +213,9 @@ export class LiveHub {
    */
   publishUpdated(messages: readonly Message[], rev: number): void {
     if (messages.length === 0) return;
+    const visible = messages.map(publicMessage);
     this.fanOut((filter) => {
-      const shown = messages.filter((m) => m.removed || shows(filter, m, this.source.authorOf));
+      const shown = visible.filter((m) => m.removed || shows(filter, m, this.source.authorOf));
       return shown.length ? { type: "updated", messages: shown, rev } : null;
     });
   }
@@ -219,7 +224,7 @@ export class LiveHub {
     let at = rev;
     for (let n = 0; n < LIVE.catchUpPages; n++) {
       const page = this.source.changesSince(at);
-      const shown = page.updated.filter((m) => m.removed || shows(filter, m, this.source.authorOf));
+      const shown = page.updated.filter((m) => m.removed || shows(filter, m, this.source.authorOf)).map(publicMessage);
       if (shown.length) this.send(ws, { type: "updated", messages: shown, rev: page.rev });
       at = page.rev;
       if (!page.hasMore) return;
@@ -307,7 +312,7 @@ export class LiveHub {
       const page = this.source.after(at, LIVE.catchUpPage);
       // The rows that read touched: the page, and the one past it that said hasMore.
       this.resumeBudget.spend(subscription.id, page.comments.length + (page.hasMore ? 1 : 0), this.now());
-      const shown = page.comments.filter((m) => shows(subscription.filter, m, this.source.authorOf));
+      const shown = page.comments.filter((m) => shows(subscription.filter, m, this.source.authorOf)).map(publicMessage);
       at = page.cursor;
       const spent = this.resumeBudget.available(subscription.id, this.now()) < PAGE_ROWS;
       // No room for another page: stop as at the page limit (so a catch-up never reads past the

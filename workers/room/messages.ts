@@ -23,8 +23,8 @@ export interface PageFilter {
 
 export interface PostOptions {
   now: number;
-  /** Host the request came from, used when the client sent no `domain`. */
-  domainFallback: string;
+  /** Host the request came from: the message's domain is the server's word, never the body's (F8). */
+  domain: string;
   newId: () => string;
   /** Runs once the post is known to be new (not a replay), before it is stored: may throw to refuse it. */
   admit?: () => void;
@@ -97,7 +97,7 @@ export class Messages {
         text: input.text,
         username: input.username,
         color: input.color,
-        domain: input.domain ?? opts.domainFallback,
+        domain: opts.domain,
         type,
         replyTo: input.replyTo ?? null,
         context: input.context ?? null,

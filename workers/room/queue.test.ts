@@ -42,7 +42,7 @@ async function withQueue(run: (q: Queue, ask: (id: string, priority?: number) =>
         color: "100150200",
         botParams: { entity: "sage", ...(priority === undefined ? {} : { priority }) },
       };
-      messages.post(input, { now: T0, domainFallback: "test", newId: () => id });
+      messages.post(input, { now: T0, domain: "test", newId: () => id });
     };
     run(queue, ask);
   });

@@ -1,4 +1,4 @@
-import { type Lease, LIMITS, type Message, type ReplyInput } from "../../types";
+import { type Lease, LIMITS, type Message, operatorFailure, type ReplyInput } from "../../types";
 import { RoomError } from "../errors";
 import type { Counts } from "./counts";
 import type { Db } from "./db";
@@ -200,13 +200,16 @@ export class Queue {
     });
   }
 
-  /** Operator: fail a message by hand with a reason the user sees. */
+  /**
+   * Operator: fail a message by hand. The reason is kept (admins and bots read it) behind a prefix
+   * that tells the public view it was an operator's doing; the public sees only that.
+   */
   failByHand(messageId: string, error: string): Message {
     return this.db.transaction(() => {
       const row = this.addressed(messageId);
       if (row.status === "complete")
         throw new RoomError("already_answered", `message "${messageId}" is already answered`);
-      this.setState(row, "failed", row.attempts, error);
+      this.setState(row, "failed", row.attempts, operatorFailure(error));
       return toMessage(this.addressed(messageId));
     });
   }

@@ -5,6 +5,7 @@ import { LEGACY_ANSWERED_KEY } from "./legacy";
 
 const STATUSES = ["pending", "processing", "complete", "failed"] as const;
 type StatusCounts = Record<(typeof STATUSES)[number], number>;
+type EntityCounts = Stats["queue"]["byEntity"][string];
 
 /** Storage work since the object started, with a rolling per-minute rate. */
 export class StorageTotals {
@@ -52,14 +53,20 @@ export function roomStats(input: {
   now: number;
 }): Stats {
   const { db, counts, now } = input;
-  const byEntity: Stats["queue"]["byEntity"] = {};
+  // Keyed by entity ids, which come from clients: a Map, never a plain object, so an id such as
+  // `__proto__` or `toString` can neither reach Object.prototype nor collide with what it inherits.
+  const byEntity = new Map<string, EntityCounts>();
   const totals: StatusCounts = { pending: 0, processing: 0, complete: 0, failed: 0 };
   for (const [key, n] of counts) {
     const match = /^q:(.*):(pending|processing|complete|failed)$/.exec(key);
     if (!match) continue;
     const [, entity = "", status] = match as unknown as [string, string, keyof StatusCounts];
-    byEntity[entity] ??= { pending: 0, processing: 0, complete: 0, failed: 0, oldestPendingAgeMs: null };
-    byEntity[entity][status] += n;
+    let slot = byEntity.get(entity);
+    if (!slot) {
+      slot = { pending: 0, processing: 0, complete: 0, failed: 0, oldestPendingAgeMs: null };
+      byEntity.set(entity, slot);
+    }
+    slot[status] += n;
     totals[status] += n;
   }
   const oldest = db.all<{ entity: string; ts: number }>(
@@ -68,7 +75,7 @@ export function roomStats(input: {
   let oldestPendingAgeMs: number | null = null;
   for (const { entity, ts } of oldest) {
     const age = now - ts;
-    const slot = byEntity[entity];
+    const slot = byEntity.get(entity);
     if (slot) slot.oldestPendingAgeMs = age;
     oldestPendingAgeMs = Math.max(oldestPendingAgeMs ?? 0, age);
   }
@@ -98,7 +105,14 @@ export function roomStats(input: {
       AI: counts.get("type:AI") ?? 0,
     },
     headSeq: input.headSeq,
-    queue: { ...totals, oldestPendingAgeMs, byEntity, answeredByLegacy: counts.get(LEGACY_ANSWERED_KEY) ?? 0 },
+    queue: {
+      ...totals,
+      oldestPendingAgeMs,
+      // Object.fromEntries defines each id as an own property (even `__proto__`), never through a
+      // setter, and the result is an ordinary object that survives the Durable Object's RPC.
+      byEntity: Object.fromEntries(byEntity),
+      answeredByLegacy: counts.get(LEGACY_ANSWERED_KEY) ?? 0,
+    },
     leases,
     bots: input.bots,
     recentFailures,

@@ -5,10 +5,12 @@ import {
   type CommentsPage,
   commentsPageSchema,
   commentsQuerySchema,
+  type Message,
   messageIdSchema,
   messageInputSchema,
   messagePatchSchema,
   messageSchema,
+  publicMessage,
   statusQuerySchema,
   statusResponseSchema,
 } from "../../types";
@@ -19,10 +21,25 @@ import { clientAddress, roomStub } from "../context";
 import { postFloodGuard } from "../flood-guard";
 import { unwrap } from "../http";
 import { apiRouter, BOT, errors, json, jsonBody, jsonOnly, query } from "../openapi";
+import { postedDomain } from "../post-domain";
 import { openAddressedIds, readSnapshot, SNAPSHOT_SIZE } from "../snapshot";
 import { userFiltersParam } from "../user-filters";
 
 export const comments = apiRouter();
+
+/**
+ * Admin and bot callers read messages whole; anyone else reads the public view: no lease holder,
+ * and a failure's safe reason instead of its raw text (see types/public-view.ts). Applied to
+ * every answer that carries messages, the KV snapshot's included, which is stored whole.
+ */
+function viewFor(c: Context<AppEnv>): (m: Message) => Message {
+  return c.var.caller === "anonymous" ? publicMessage : (m) => m;
+}
+
+function pageFor(c: Context<AppEnv>, page: CommentsPage): CommentsPage {
+  const view = viewFor(c);
+  return { ...page, comments: page.comments.map(view) };
+}
 
 const readComments = createRoute({
   method: "get",
@@ -58,17 +75,18 @@ comments.openapi(readComments, async (c) => {
     // Legacy timestamp polling from the documented contract: a bare array, newest first. Its
     // clients know nothing of tombstones and need no cursor, so removed messages are left out.
     const since = unwrap(c, await stub.sinceTimestamp(q.after, q.limit, q.type));
-    return c.json(
-      since.filter((m) => !m.removed),
-      200,
-    );
+    return c.json(since.filter((m) => !m.removed).map(viewFor(c)), 200);
   }
-  if (q.cursor !== undefined) return c.json(unwrap(c, await stub.after(q.cursor, q.limit, filter, q.rev)), 200);
-  if (q.before !== undefined) return c.json(unwrap(c, await stub.latest(q.limit, filter, q.before)), 200);
+  if (q.cursor !== undefined) {
+    return c.json(pageFor(c, unwrap(c, await stub.after(q.cursor, q.limit, filter, q.rev))), 200);
+  }
+  if (q.before !== undefined) return c.json(pageFor(c, unwrap(c, await stub.latest(q.limit, filter, q.before))), 200);
 
   const unfiltered = filter.type === "ALL" && filter.users.length === 0;
-  if (!unfiltered || q.limit > SNAPSHOT_SIZE) return c.json(unwrap(c, await stub.latest(q.limit, filter, null)), 200);
-  return c.json(await recentWindow(c, q.limit, q.cached === "1"), 200);
+  if (!unfiltered || q.limit > SNAPSHOT_SIZE) {
+    return c.json(pageFor(c, unwrap(c, await stub.latest(q.limit, filter, null))), 200);
+  }
+  return c.json(pageFor(c, await recentWindow(c, q.limit, q.cached === "1")), 200);
 });
 
 /**
@@ -113,7 +131,7 @@ const messageStatus = createRoute({
 
 comments.openapi(messageStatus, async (c) => {
   const { ids } = c.req.valid("query");
-  return c.json({ comments: unwrap(c, await roomStub(c).byIds(ids)) }, 200);
+  return c.json({ comments: unwrap(c, await roomStub(c).byIds(ids)).map(viewFor(c)) }, 200);
 });
 
 const postMessage = createRoute({
@@ -150,8 +168,11 @@ comments.openapi(postMessage, async (c) => {
   // and admin tokens are exempt, a self-declared domain never is.
   const limit =
     c.var.caller === "anonymous" ? { client: clientAddress(c), perMinute: config(c.env).RATE_LIMIT_PER_MINUTE } : null;
-  const result = await roomStub(c).post(input, new URL(c.req.url).hostname, limit, c.var.scope);
-  const message = unwrap(c, result);
+  // The body's domain gives way to the host the post came from (F8: the filter trusts it).
+  const domain = postedDomain(c.req.header("origin"), c.req.url);
+  const result = await roomStub(c).post({ ...input, domain }, domain, limit, c.var.scope);
+  // A replay of an existing id answers the message as it now stands, which may be claimed or failed.
+  const message = viewFor(c)(unwrap(c, result));
   return result.ok && result.status === 201 ? c.json(message, 201) : c.json(message, 200);
 });
 

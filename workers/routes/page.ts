@@ -1,5 +1,5 @@
 import { type Context, Hono, type MiddlewareHandler } from "hono";
-import { type CommentsPage, DEFAULT_ROOM, type InitialWindow, roomSchema } from "../../types";
+import { type CommentsPage, DEFAULT_ROOM, type InitialWindow, publicMessage, roomSchema } from "../../types";
 import type { AppEnv } from "../app-env";
 import { rewritePage } from "../page/rewrite";
 import { ALWAYS, newNonce, pageHeaders } from "../page/security";
@@ -41,7 +41,8 @@ async function initialWindow(c: Context<AppEnv>, url: URL): Promise<InitialWindo
   if (!room.success) return null;
   const snapshot = await readSnapshot(c.env.SNAPSHOTS, room.data);
   if (!snapshot) return null;
-  const comments = snapshot.comments.filter((m) => m.seq <= snapshot.seq);
+  // The page is anyone's: the public view of each message (the snapshot is stored whole).
+  const comments = snapshot.comments.filter((m) => m.seq <= snapshot.seq).map(publicMessage);
   // With its rev, so the page's socket asks for what was removed after the snapshot was written.
   const page: CommentsPage = {
     comments,

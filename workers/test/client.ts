@@ -153,13 +153,15 @@ export async function claimNext(room: string, workerId: string, extra: Record<st
   );
 }
 
-export async function allMessages(room: string): Promise<Message[]> {
+/** Every message in the room, as the public reads it, or whole with a bot or admin `token`. */
+export async function allMessages(room: string, token?: string): Promise<Message[]> {
   const out: Message[] = [];
   let cursor = 0;
   for (;;) {
     const page = await call<{ comments: Message[]; cursor: number; hasMore: boolean }>(
       "GET",
       `/api/comments?room=${room}&cursor=${cursor}&limit=500`,
+      { token },
     );
     out.push(...page.body.comments);
     cursor = page.body.cursor;

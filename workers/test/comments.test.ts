@@ -132,6 +132,35 @@ describe("POST /api/comments", () => {
     expect(m.domain).toBe("sww.test");
   });
 
+  describe("the domain is the server's word (F8: the 'this domain' filter trusts it)", () => {
+    async function postFrom(room: string, origin: string | undefined, domain: string | undefined) {
+      const res = await call("POST", `/api/comments?room=${room}`, {
+        body: human({ domain }),
+        headers: origin ? { origin } : {},
+      });
+      expect(res.status).toBe(201);
+      return res.body.domain as string;
+    }
+
+    it("replaces a domain the body claims with the Origin's host, and keeps one that matches", async () => {
+      const room = freshRoom();
+      expect(await postFrom(room, "https://saywhatwant.app", "evil.example")).toBe("saywhatwant.app");
+      expect(await postFrom(room, "https://saywhatwant.app", "saywhatwant.app")).toBe("saywhatwant.app");
+      expect(await postFrom(room, "https://SayWhatWant.app:8443", "saywhatwant.app")).toBe("saywhatwant.app");
+      expect(await postFrom(room, "http://localhost:3000", undefined)).toBe("localhost");
+      // As stored: a later read says the same.
+      const stored = (await allMessages(room)).map((m) => m.domain);
+      expect(stored).toEqual(["saywhatwant.app", "saywhatwant.app", "saywhatwant.app", "localhost"]);
+    });
+
+    it("with no Origin (or an opaque one) the request URL's host decides", async () => {
+      const room = freshRoom();
+      expect(await postFrom(room, undefined, "saywhatwant.app")).toBe("sww.test");
+      expect(await postFrom(room, "null", "saywhatwant.app")).toBe("sww.test");
+      expect(await postFrom(room, "not a url", "x")).toBe("sww.test");
+    });
+  });
+
   describe("rejects bad input with a clear error and stores nothing", () => {
     const cases: [string, Partial<{ body: unknown; rawBody: string; headers: Record<string, string> }>, number][] = [
       ["missing text", { body: human({ text: undefined }) }, 400],

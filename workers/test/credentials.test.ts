@@ -142,7 +142,8 @@ describe("a token limited to sage", () => {
     });
     expect(patch.status).toBe(403);
 
-    const stored = await allMessages(room);
+    // As an admin reads it: the lease holder is admin and bot detail.
+    const stored = await allMessages(room, ADMIN_TOKEN);
     expect(stored.map((m) => m.id)).toEqual(["w1", "s1"]);
     expect(stored[0]?.botParams).toMatchObject({ status: "processing", claimedBy: "w", attempts: 0 });
   });

@@ -165,7 +165,7 @@ describe("live resume", () => {
       for (const i of batch.slice(1)) {
         messages.post(
           { id: `p${i}`, text: `m${i}`, username: "Seeder", color: "100100100" },
-          { now: Date.now(), domainFallback: "test", newId: () => `p${i}` },
+          { now: Date.now(), domain: "test", newId: () => `p${i}` },
         );
       }
     });

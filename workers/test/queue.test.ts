@@ -191,8 +191,11 @@ describe("fail and release", () => {
       });
       expect(res.body).toEqual({ success: true, ...expected });
     }
-    const [message] = await allMessages(room);
+    // The bot's reason, as bots and admins read it; the public reads a safe one instead.
+    const [message] = await allMessages(room, BOT_TOKEN);
     expect(message?.botParams).toMatchObject({ status: "failed", attempts: 3, error: "model said nothing" });
+    const [shown] = await allMessages(room);
+    expect(shown?.botParams).toMatchObject({ status: "failed", error: "the bot gave up after 3 attempts" });
     expect((await claimNext(room, "w1")).status).toBe(204);
   });
 
@@ -253,7 +256,8 @@ describe("fail and release", () => {
       body: { messageId: "o1", error: "spam" },
       token: ADMIN_TOKEN,
     });
-    expect(failed.body.message.botParams).toMatchObject({ status: "failed", error: "spam" });
+    // The operator's reason stays for admins, marked as theirs (the public sees only that part).
+    expect(failed.body.message.botParams).toMatchObject({ status: "failed", error: "failed by an operator: spam" });
   });
 });
 
@@ -272,8 +276,10 @@ describe("leases", () => {
       expect(message?.botParams?.attempts).toBe(attempt);
       expect(message?.botParams?.status).toBe(attempt < 3 ? "pending" : "failed");
     }
-    const [message] = await allMessages(room);
+    const [message] = await allMessages(room, BOT_TOKEN);
     expect(message?.botParams?.error).toMatch(/lease expired.*dead-3.*3 attempts/);
+    const [shown] = await allMessages(room);
+    expect(shown?.botParams?.error).toBe("the reply took too long");
   });
 
   it("a late complete from an expired lease is accepted while nobody else holds the message, else 409", async () => {

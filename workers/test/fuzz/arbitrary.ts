@@ -7,7 +7,7 @@ import { z } from "zod";
  * types, huge and unicode strings, extra fields, bad JSON, the wrong content type.
  */
 
-interface JsonSchema {
+export interface JsonSchema {
   type?: string;
   properties?: Record<string, JsonSchema>;
   required?: string[];
@@ -29,14 +29,59 @@ export type Hints = Record<string, fc.Arbitrary<unknown>>;
 
 const INT32 = 2 ** 31 - 1;
 
+/**
+ * Names every JavaScript object already has. A Worker that used one of them, sent as a string, as
+ * a key of a plain object would write onto Object.prototype and break every later request.
+ */
+export const PROTOTYPE_KEYS = ["__proto__", "constructor", "prototype"] as const;
+const prototypeKey = fc.constantFrom(...PROTOTYPE_KEYS);
+
 export function fromZod(schema: z.ZodType, hints: Hints = {}): fc.Arbitrary<unknown> {
-  return fromJsonSchema(z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as JsonSchema, hints);
+  return fromJsonSchema(jsonSchemaOf(schema), hints);
 }
 
 function fromJsonSchema(s: JsonSchema, hints: Hints, key?: string): fc.Arbitrary<unknown> {
   const base = plain(s, hints);
   const hint = key ? hints[key] : undefined;
-  return hint ? fc.oneof({ arbitrary: hint, weight: 3 }, { arbitrary: base, weight: 1 }) : base;
+  const value = hint ? fc.oneof({ arbitrary: hint, weight: 3 }, { arbitrary: base, weight: 1 }) : base;
+  // Every string field, whatever its pattern or hint, is sometimes a prototype name.
+  return s.type === "string"
+    ? fc.oneof({ arbitrary: value, weight: 5 }, { arbitrary: prototypeKey, weight: 1 })
+    : value;
+}
+
+/** The JSON Schema a zod schema generates from, as the fuzzer reads it. */
+export function jsonSchemaOf(schema: z.ZodType): JsonSchema {
+  return z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as JsonSchema;
+}
+
+/**
+ * Where a schema has string fields: object keys, with `0` for an array's items (`["botParams",
+ * "entity"]`, `["entities", 0]`). `anyOf` branches are all followed.
+ */
+export function stringPaths(s: JsonSchema, at: (string | number)[] = []): (string | number)[][] {
+  if (s.type === "string" || (s.enum ?? []).some((v) => typeof v === "string")) return [at];
+  if (s.anyOf) return s.anyOf.flatMap((branch) => stringPaths(branch, at));
+  if (s.type === "array" && s.items) return stringPaths(s.items, [...at, 0]);
+  if (s.type === "object") {
+    return Object.entries(s.properties ?? {}).flatMap(([k, v]) => stringPaths(v, [...at, k]));
+  }
+  return [];
+}
+
+/** A copy of `value` with `replacement` at `path`, creating the objects and arrays on the way. */
+export function withValueAt(value: unknown, path: readonly (string | number)[], replacement: unknown): unknown {
+  const [head, ...rest] = path;
+  if (head === undefined) return replacement;
+  if (typeof head === "number") {
+    const array = Array.isArray(value) ? [...value] : [];
+    array[head] = withValueAt(array[head], rest, replacement);
+    return array;
+  }
+  // The keys here come from a schema's properties, which never include `__proto__`.
+  const object = value && typeof value === "object" && !Array.isArray(value) ? { ...(value as Dict) } : {};
+  object[head] = withValueAt(object[head], rest, replacement);
+  return object;
 }
 
 function plain(s: JsonSchema, hints: Hints): fc.Arbitrary<unknown> {
@@ -76,7 +121,7 @@ function plain(s: JsonSchema, hints: Hints): fc.Arbitrary<unknown> {
 
 /** Values of the wrong kind, or the right kind at sizes and in scripts a schema must survive. */
 export const nasty: fc.Arbitrary<unknown> = fc.oneof(
-  fc.constantFrom(null, true, 0, -1, 1e308, -0, "", " ", "\u0000", "null", "[]", "{}", "__proto__", "<script>"),
+  fc.constantFrom(null, true, 0, -1, 1e308, -0, "", " ", "\u0000", "null", "[]", "{}", "<script>", ...PROTOTYPE_KEYS),
   fc.string({ unit: "grapheme", maxLength: 40 }),
   fc.string({ unit: "binary", maxLength: 40 }),
   fc.integer().map((n) => String(n)),
@@ -92,7 +137,8 @@ type Dict = Record<string, unknown>;
 
 /** A generated object, then one of: unchanged, a field dropped, a field made nasty, an extra field. */
 export function mutatedObject(valid: fc.Arbitrary<unknown>, keys: readonly string[]): fc.Arbitrary<unknown> {
-  const anyKey = fc.oneof(fc.constantFrom(...(keys.length ? keys : ["x"])), fc.string({ maxLength: 8 }));
+  // Extra fields are sometimes prototype names too: the JSON then carries `"__proto__": …` as a key.
+  const anyKey = fc.oneof(fc.constantFrom(...(keys.length ? keys : ["x"])), fc.string({ maxLength: 8 }), prototypeKey);
   return fc.oneof(
     { arbitrary: valid, weight: 4 },
     fc.tuple(valid, anyKey).map(([v, k]) => {

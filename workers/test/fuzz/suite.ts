@@ -10,13 +10,17 @@ import { ADMIN_TOKEN, BOT_TOKEN, call, claimNext, freshRoom, postMessage } from 
 import {
   fromZod,
   type Hints,
+  jsonSchemaOf,
   mutatedObject,
   nasty,
   noTimers,
+  PROTOTYPE_KEYS,
   queryString,
   type RawBody,
+  stringPaths,
   validColor,
   wireBody,
+  withValueAt,
 } from "./arbitrary";
 import type { Route } from "./routes";
 
@@ -153,8 +157,65 @@ export function fuzzRoutes(title: string, routes: readonly Route[]): void {
     );
   });
 
+  /** One request as the fuzz runs send it: the route's token, its own room, and `id` for `:id`. */
+  async function send(route: Route, id: string, query: unknown, body: unknown, inRoom = room): Promise<number> {
+    const path = `${route.path.replace(":id", encodeURIComponent(id))}?${[
+      queryString(noTimers(query)),
+      `room=${inRoom}`,
+    ]
+      .filter(Boolean)
+      .join("&")}`;
+    if (route.upgrade) return upgrade(path);
+    const sent = route.method !== "GET" && body !== undefined ? { body: noTimers(body) } : {};
+    return (await call(route.method, path, { token: route.token, ...sent })).status;
+  }
+
+  /**
+   * A valid value of the schema (the same one on every run), so a request that differs from it in
+   * one field reaches the Room and is stored when the Worker takes that field.
+   */
+  function sampleOf(schema: z.ZodType | undefined): unknown {
+    if (!schema) return undefined;
+    const samples = fc.sample(fromZod(schema, hints()), { numRuns: 200, seed: 1 });
+    const valid = samples.find((v) => schema.safeParse(v).success);
+    if (valid === undefined) throw new Error("the schema's generator made no valid value in 200 tries");
+    return valid;
+  }
+
+  let sweeps = 0;
+  const hasId = (v: unknown): v is Record<string, unknown> =>
+    typeof v === "object" && v !== null && !Array.isArray(v) && "id" in v;
+
   describe(title, () => {
     for (const route of routes) {
+      it(`${route.name}: __proto__, constructor and prototype in every string field are answered below 500`, async () => {
+        const base = { query: sampleOf(route.query) ?? {}, body: sampleOf(route.body) };
+        const fields = [
+          ...(route.query
+            ? stringPaths(jsonSchemaOf(route.query)).map((p) => ({ in: "query" as const, path: p }))
+            : []),
+          ...(route.body ? stringPaths(jsonSchemaOf(route.body)).map((p) => ({ in: "body" as const, path: p })) : []),
+          ...(route.path.includes(":id") ? [{ in: "id" as const, path: [] }] : []),
+        ];
+        for (const field of fields) {
+          for (const key of PROTOTYPE_KEYS) {
+            const query = field.in === "query" ? withValueAt(base.query, field.path, key) : base.query;
+            const one = field.in === "body" ? withValueAt(base.body, field.path, key) : base.body;
+            // A post under an id already stored is a replay that stores nothing: each try gets its own.
+            const body = hasId(one) && field.path[0] !== "id" ? { ...one, id: `proto-${++sweeps}` } : one;
+            const status = await send(route, field.in === "id" ? key : seeded.human, query, body);
+            expect(status, `${route.name} with ${field.in} ${field.path.join(".") || ":id"} = ${key}`).toBeLessThan(
+              500,
+            );
+          }
+        }
+        // The room every route takes, named like a prototype property too.
+        for (const key of PROTOTYPE_KEYS) {
+          const status = await send(route, seeded.human, base.query, base.body, key);
+          expect(status, `${route.name} in room ${key}`).toBeLessThan(500);
+        }
+      });
+
       it(`${route.name}: no 5xx, coded rejections, nothing stored changes on a rejection`, async () => {
         const t: Tally = { requests: 0, accepted: 0, rejected: 0, serverErrors: 0, changedOnReject: 0 };
         tally.set(route.name, t);
@@ -188,5 +249,26 @@ export function fuzzRoutes(title: string, routes: readonly Route[]): void {
         );
       });
     }
+
+    it("after the runs every route still answers below 500, /api/health is 200 and Object.prototype is clean", async () => {
+      for (const route of routes) {
+        const status = await send(route, seeded.human, sampleOf(route.query) ?? {}, sampleOf(route.body));
+        expect(status, `${route.name} after the fuzz runs`).toBeLessThan(500);
+      }
+      expect((await call("GET", "/api/health")).status).toBe(200);
+      expect((await call("GET", `/api/stats?room=${room}`)).status).toBe(200);
+      const probe = (): unknown[] => {
+        const plain: Record<string, unknown> = {};
+        return [
+          plain.pending,
+          plain.sage,
+          Object.keys(Object.prototype).length,
+          Object.getPrototypeOf(plain) === Object.prototype,
+        ];
+      };
+      expect(probe()).toEqual([undefined, undefined, 0, true]);
+      const stub = env.ROOM.get(env.ROOM.idFromName(room));
+      expect(await runInDurableObject(stub, () => probe())).toEqual([undefined, undefined, 0, true]);
+    });
   });
 }
