@@ -135,7 +135,7 @@ export type ClientFrame = z.infer<typeof clientFrameSchema>;
 const queueChangeSchema = z.object({
   id: messageIdSchema,
   /** The job that moved, for a message with several (absent: the message's only job). */
-  entity: entityIdSchema.optional(),
+  entity: storedEntityIdSchema.optional(),
   seq: z.number().int().positive(),
   status: queueStatusSchema,
   attempts: z.number().int().min(0),
