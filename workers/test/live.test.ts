@@ -192,7 +192,7 @@ describe("live resume budget", () => {
       for (let i = 1; i <= total; i++) {
         messages.post(
           { id: `s${i}`, text: `m${i}`, username: "Seeder", color: "100100100" },
-          { now: Date.now(), domainFallback: "test", newId: () => `s${i}` },
+          { now: Date.now(), domain: "test", newId: () => `s${i}` },
         );
       }
     });
