@@ -137,7 +137,7 @@ export class LiveHub {
   publishQueue(changed: readonly Message[]): void {
     if (changed.length === 0) return;
     this.fanOut((filter) => {
-      const changes = changed.filter((m) => shows(filter, m, this.source.authorOf)).map(queueChange);
+      const changes = changed.filter((m) => shows(filter, m, this.source.authorOf)).flatMap(queueChanges);
       return changes.length ? { type: "queue", changes } : null;
     });
   }
@@ -319,6 +319,20 @@ export class LiveHub {
       // Already closed.
     }
   }
+}
+
+/** One change per job of a message with several (each naming its entity), else the message's only one. */
+function queueChanges(m: Message): QueueChange[] {
+  if (!m.jobs || m.jobs.length < 2) return [queueChange(m)];
+  return m.jobs.map((job) => ({
+    id: m.id,
+    entity: job.entity,
+    seq: m.seq,
+    status: job.status,
+    attempts: job.attempts,
+    error: job.error,
+    leaseExpiresAt: job.entity === m.botParams?.entity ? (m.botParams?.leaseExpiresAt ?? null) : null,
+  }));
 }
 
 function queueChange(m: Message): QueueChange {
