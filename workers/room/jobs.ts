@@ -35,6 +35,8 @@ export interface JobRow extends Record<string, string | number | null> {
 
 const EXTRA_COLUMNS = `0 AS primary_job, 1 AS has_view, ord, message_seq AS seq, message_id AS id, entity, ts, priority, status,
   attempts, claimed_by, lease_token, lease_expires_at, error, reply_id, answered_token, depth`;
+// Ordering names the table's columns (messages.priority), not these aliases, so the partial
+// queue indexes still give the order without a sort.
 const PRIMARY_COLUMNS = `1 AS primary_job, (jobs IS NOT NULL) AS has_view, 0 AS ord, seq, id, entity, ts, COALESCE(priority, ${LIMITS.priorityDefault}) AS priority,
   COALESCE(status, 'pending') AS status, attempts, claimed_by, lease_token, lease_expires_at, error, reply_id,
   answered_token, COALESCE(depth, 0) AS depth`;
@@ -51,12 +53,31 @@ export interface JobChange {
   answered_token?: string | null;
 }
 
+const OPEN = new Set(["pending", "processing"]);
+
 export class Jobs {
+  /**
+   * Further jobs that are pending or processing, in memory (changed only once a transaction
+   * commits), so the queue's hot paths skip the `jobs` table entirely while it holds no open job.
+   */
+  private openExtra: number;
+
   constructor(
     private readonly db: Db,
     private readonly counts: Counts,
     private readonly events: RoomEvents = NO_EVENTS,
-  ) {}
+  ) {
+    this.openExtra =
+      (db.one<{ n: number }>("SELECT COUNT(*) AS n FROM jobs WHERE status = 'pending'")?.n ?? 0) +
+      (db.one<{ n: number }>("SELECT COUNT(*) AS n FROM jobs WHERE status = 'processing'")?.n ?? 0);
+  }
+
+  private opened(delta: number): void {
+    if (delta !== 0)
+      this.db.afterCommit(() => {
+        this.openExtra += delta;
+      });
+  }
 
   /** The first job, read from the message row itself (no extra read). */
   primary(row: MessageRow): JobRow | null {
@@ -109,6 +130,7 @@ export class Jobs {
       );
       this.counts.moveQueue(job.entity, null, "pending");
     });
+    this.opened(extra.length);
   }
 
   /** Writes a state change to the job's row (message row or `jobs`), keeping the counts exact. */
@@ -120,6 +142,7 @@ export class Jobs {
     if (job.primary_job === 1) this.db.run(`UPDATE messages SET ${set} WHERE seq = ?`, ...values, job.seq);
     else this.db.run(`UPDATE jobs SET ${set} WHERE message_seq = ? AND entity = ?`, ...values, job.seq, job.entity);
     const next = { ...job, ...change } as JobRow;
+    if (job.primary_job === 0) this.opened(Number(OPEN.has(next.status)) - Number(OPEN.has(job.status)));
     if (change.status && change.status !== job.status) {
       this.counts.moveQueue(job.entity, job.status, change.status);
       if (change.status === "failed") this.db.afterCommit(() => this.events.failed());
@@ -150,6 +173,7 @@ export class Jobs {
 
   /** Pending further jobs, most urgent first (the first jobs are on the message rows). */
   pendingExtra(entity: string | undefined, limit: number): JobRow[] {
+    if (this.openExtra === 0) return [];
     return entity
       ? this.db.all<JobRow>(
           `SELECT ${EXTRA_COLUMNS} FROM jobs WHERE entity = ? AND status = 'pending' ORDER BY priority, message_seq LIMIT ?`,
@@ -165,12 +189,12 @@ export class Jobs {
   pendingPrimary(entity: string | undefined, limit: number): JobRow[] {
     return entity
       ? this.db.all<JobRow>(
-          `SELECT ${PRIMARY_COLUMNS} FROM messages WHERE entity = ? AND status = 'pending' ORDER BY priority, seq LIMIT ?`,
+          `SELECT ${PRIMARY_COLUMNS} FROM messages WHERE entity = ? AND status = 'pending' ORDER BY messages.priority, messages.seq LIMIT ?`,
           entity,
           limit,
         )
       : this.db.all<JobRow>(
-          `SELECT ${PRIMARY_COLUMNS} FROM messages WHERE status = 'pending' ORDER BY priority, seq LIMIT ?`,
+          `SELECT ${PRIMARY_COLUMNS} FROM messages WHERE status = 'pending' ORDER BY messages.priority, messages.seq LIMIT ?`,
           limit,
         );
   }
@@ -186,10 +210,12 @@ export class Jobs {
         `SELECT ${PRIMARY_COLUMNS} FROM messages WHERE status = 'processing' AND lease_expires_at <= ?`,
         now,
       ),
-      ...this.db.all<JobRow>(
-        `SELECT ${EXTRA_COLUMNS} FROM jobs WHERE status = 'processing' AND lease_expires_at <= ?`,
-        now,
-      ),
+      ...(this.openExtra === 0
+        ? []
+        : this.db.all<JobRow>(
+            `SELECT ${EXTRA_COLUMNS} FROM jobs WHERE status = 'processing' AND lease_expires_at <= ?`,
+            now,
+          )),
     ];
   }
 
@@ -198,9 +224,11 @@ export class Jobs {
       this.db.one<{ at: number | null }>(
         "SELECT lease_expires_at AS at FROM messages WHERE status = 'processing' ORDER BY lease_expires_at LIMIT 1",
       )?.at,
-      this.db.one<{ at: number | null }>(
-        "SELECT lease_expires_at AS at FROM jobs WHERE status = 'processing' ORDER BY lease_expires_at LIMIT 1",
-      )?.at,
+      this.openExtra === 0
+        ? null
+        : this.db.one<{ at: number | null }>(
+            "SELECT lease_expires_at AS at FROM jobs WHERE status = 'processing' ORDER BY lease_expires_at LIMIT 1",
+          )?.at,
     ].filter((t): t is number => typeof t === "number");
     return at.length ? Math.min(...at) : null;
   }

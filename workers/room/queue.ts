@@ -43,7 +43,26 @@ export class Queue {
 
   /** Most urgent first: priority ascending (0 is most urgent), then seq. Each message as its job. */
   pending(entity: string | undefined, limit: number): Message[] {
-    return this.jobs.pending(entity, limit).map((job) => this.asJob(job));
+    // First jobs come with their rows (one read each, as before jobs); further ones read their message.
+    const rows = entity
+      ? this.db.all<MessageRow>(
+          "SELECT * FROM messages WHERE entity = ? AND status = 'pending' ORDER BY priority, seq LIMIT ?",
+          entity,
+          limit,
+        )
+      : this.db.all<MessageRow>(
+          "SELECT * FROM messages WHERE status = 'pending' ORDER BY priority, seq LIMIT ?",
+          limit,
+        );
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    const primary = rows.map((row) => this.jobs.primary(row)).filter((j): j is JobRow => j !== null);
+    return [...primary, ...this.jobs.pendingExtra(entity, limit)]
+      .sort(byUrgency)
+      .slice(0, limit)
+      .map((job) => {
+        const row = job.primary_job === 1 ? byId.get(job.id) : undefined;
+        return row ? asJob(row, job) : this.asJob(job);
+      });
   }
 
   /** Claims the message's first pending job that `scope` covers. */
@@ -62,11 +81,11 @@ export class Queue {
   /** Claims the most urgent pending job for any of `entities` (all entities when absent). */
   claimNext(workerId: string, entities: string[] | undefined, leaseSeconds: number, now: number): Claim | null {
     return this.db.transaction(() => {
-      const job = this.mostUrgent(entities);
-      if (!job) return null;
-      const row = this.messages.byId(job.id);
-      if (!row) throw new Error(`job of ${job.id} has no message`);
-      return this.lease(row, job, workerId, leaseSeconds, now);
+      const head = this.mostUrgent(entities);
+      if (!head) return null;
+      const row = head.row ?? this.messages.byId(head.job.id);
+      if (!row) throw new Error(`job of ${head.job.id} has no message`);
+      return this.lease(row, head.job, workerId, leaseSeconds, now);
     });
   }
 
@@ -262,16 +281,24 @@ export class Queue {
     return { message: asJob(updated, leased), lease: { token, expiresAt } };
   }
 
-  private mostUrgent(entities: string[] | undefined): JobRow | undefined {
-    if (!entities) {
-      return [...this.jobs.pendingPrimary(undefined, 1), ...this.jobs.pendingExtra(undefined, 1)].sort(byUrgency)[0];
+  /**
+   * The most urgent pending job: one indexed probe per entity and table (an IN (...) would sort
+   * every pending row). A first job comes with its message row, so claiming it reads no more.
+   */
+  private mostUrgent(entities: string[] | undefined): { job: JobRow; row?: MessageRow } | undefined {
+    const heads: { job: JobRow; row?: MessageRow }[] = [];
+    for (const entity of entities ?? [undefined]) {
+      const row = entity
+        ? this.db.one<MessageRow>(
+            "SELECT * FROM messages WHERE entity = ? AND status = 'pending' ORDER BY priority, seq LIMIT 1",
+            entity,
+          )
+        : this.db.one<MessageRow>("SELECT * FROM messages WHERE status = 'pending' ORDER BY priority, seq LIMIT 1");
+      const job = row ? this.jobs.primary(row) : null;
+      if (row && job) heads.push({ job, row });
+      for (const extra of this.jobs.pendingExtra(entity, 1)) heads.push({ job: extra });
     }
-    // One indexed probe per entity beats an IN (...) that would sort every pending row.
-    const heads = entities.flatMap((entity) => [
-      ...this.jobs.pendingPrimary(entity, 1),
-      ...this.jobs.pendingExtra(entity, 1),
-    ]);
-    return heads.sort(byUrgency)[0];
+    return heads.sort((a, b) => byUrgency(a.job, b.job))[0];
   }
 
   private addressed(messageId: string): MessageRow {
