@@ -6,8 +6,10 @@ import {
   type ClaimNextRequest,
   type ClaimResponse,
   type CompleteRequest,
+  type ContextScope,
   claimResponseSchema,
   completeResponseSchema,
+  contextResponseSchema,
   type FailRequest,
   failResponseSchema,
   type HeartbeatRequest,
@@ -141,6 +143,14 @@ export function createApiClient(options: ApiClientOptions) {
       await call("POST", "/api/queue/release", null, { body: request });
     },
     /** The latest `limit` messages of these people before `beforeSeq`, ascending. */
+    /** The history an entity's scope names for one job (E9), oldest first, ending with the message. */
+    async context(messageId: string, scope: ContextScope, limit: number, entity: string): Promise<Message[]> {
+      const page = await call("GET", "/api/queue/context", contextResponseSchema, {
+        query: { messageId, scope, limit: String(limit), entity },
+      });
+      return page!.messages.filter((m) => !m.removed);
+    },
+
     async conversation(people: Identity[], beforeSeq: number, limit: number): Promise<Message[]> {
       const u = people.map((p) => `${p.username}:${p.color}`).join("+");
       const page = await call("GET", "/api/comments", commentsPageSchema, {

@@ -1,4 +1,4 @@
-import type { Message } from "../types/message.ts";
+import type { Message, ReadRecord } from "../types/message.ts";
 import { type Lease, PROGRESS } from "../types/queue.ts";
 import { type ApiClient, ApiError } from "./api-client.ts";
 import { type BackoffPolicy, backoffDelay, sleep } from "./backoff.ts";
@@ -10,7 +10,7 @@ import { type JobRecord, type JobTally, type Logger, logJob, type Outcome } from
 import type { OutageGate } from "./outage.ts";
 import { type DraftView, draftView, postprocess, THINKING } from "./postprocess.ts";
 import { createProgressReporter } from "./progress-reporter.ts";
-import { buildPrompt } from "./prompt.ts";
+import { type ChatTurn, promptAndRead, scopedPrompt } from "./prompt.ts";
 import type { ChatRequest, ChatResult, OnText, Responder } from "./responder.ts";
 import { readOutput } from "./thinking.ts";
 
@@ -82,17 +82,10 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<Outcome>
 
   try {
     const speaker = replyIdentity(entity, message.botParams?.ais, message);
-    const history = message.context ? [] : await retrying(() => fetchHistory(ctx.api, message, speaker, entity));
+    const prompt = await retrying(() => buildJobPrompt(ctx.api, message, speaker, entity));
     const request: ChatRequest = {
       model: message.botParams?.model ?? entity.model,
-      messages: buildPrompt({
-        systemPrompt: entity.systemPrompt,
-        contextMessages: entity.contextMessages,
-        message,
-        entityId: entity.id,
-        speaker,
-        history,
-      }),
+      messages: prompt.messages,
       temperature: entity.temperature,
       maxTokens: entity.maxTokens,
       topP: entity.topP,
@@ -162,7 +155,10 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<Outcome>
           processed.kind === "reply"
             ? { text: processed.text, username: speaker.username, color: speaker.color }
             : undefined;
-        await retrying(() => ctx.api.complete({ messageId: message.id, leaseToken, reply }));
+        // What the entity read is shown with its reply (E9).
+        await retrying(() =>
+          ctx.api.complete({ messageId: message.id, leaseToken, reply, ...(reply ? { read: prompt.read } : {}) }),
+        );
         return end(processed.kind === "reply" ? "replied" : "skipped");
       }
     }
@@ -224,6 +220,39 @@ async function generate(request: ChatRequest, ctx: JobContext, lost: AbortSignal
       await sleep(wait, AbortSignal.any([lost, ctx.stopping, ctx.abortAll]));
     }
   }
+}
+
+/**
+ * The prompt from the history the entity's `scope` names (E9). `conversation` is what it always
+ * was: the context the client sent, or the asker's and the speaker's messages; `thread` and `room`
+ * ask the room (GET /api/queue/context), which is what a turn another entity triggered needs.
+ */
+async function buildJobPrompt(
+  api: ApiClient,
+  message: Message,
+  speaker: Identity,
+  entity: Entity,
+): Promise<{ messages: ChatTurn[]; read: ReadRecord }> {
+  if (entity.scope !== "conversation") {
+    const history = await api.context(message.id, entity.scope, entity.contextMessages, entity.id);
+    return scopedPrompt({
+      systemPrompt: entity.systemPrompt,
+      contextMessages: entity.contextMessages,
+      scope: entity.scope,
+      speaker,
+      message,
+      history,
+    });
+  }
+  const history = message.context ? [] : await fetchHistory(api, message, speaker, entity);
+  return promptAndRead({
+    systemPrompt: entity.systemPrompt,
+    contextMessages: entity.contextMessages,
+    message,
+    entityId: entity.id,
+    speaker,
+    history,
+  });
 }
 
 async function fetchHistory(api: ApiClient, message: Message, speaker: Identity, entity: Entity): Promise<Message[]> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildPrompt, type PromptInput } from "./prompt.ts";
+import { buildPrompt, type PromptInput, promptAndRead, scopedPrompt } from "./prompt.ts";
 
 const alice = { username: "alice", color: "255100050" };
 const sage = { username: "Sage", color: "120200150" };
@@ -169,5 +169,66 @@ describe("buildPrompt", () => {
       history: [],
     });
     expect(fromContext.map((t) => t.content)).toEqual([system, "hi", "Hi.", "and now?"]);
+  });
+});
+
+describe("scoped prompts and what they read (E9)", () => {
+  const wren = { username: "Wren", color: "230160060" };
+  const thread = [
+    { seq: 3, text: "@sage what of birds?", ...alice, "message-type": "human" as const },
+    { seq: 5, text: "ask @Wren", ...sage, "message-type": "AI" as const },
+    { seq: 8, text: "@Sage they dream of seeds", ...wren, "message-type": "AI" as const },
+  ];
+
+  it("names every other speaker, makes the speaker's own turns the assistant's, ends with the message, and reads its seqs", () => {
+    const { messages, read } = scopedPrompt({
+      systemPrompt: system,
+      contextMessages: 20,
+      scope: "thread",
+      speaker: sage,
+      message: thread[2]!,
+      history: thread,
+    });
+    expect(messages).toEqual([
+      { role: "system", content: system },
+      { role: "user", content: "alice: @sage what of birds?" },
+      { role: "assistant", content: "ask @Wren" },
+      { role: "user", content: "Wren: @Sage they dream of seeds" },
+    ]);
+    expect(read).toEqual({ scope: "thread", count: 3, seqs: [3, 5, 8] });
+  });
+
+  it("keeps at most contextMessages, the message included", () => {
+    const { read } = scopedPrompt({
+      systemPrompt: system,
+      contextMessages: 2,
+      scope: "room",
+      speaker: sage,
+      message: thread[2]!,
+      history: thread,
+    });
+    expect(read).toEqual({ scope: "room", count: 2, seqs: [5, 8] });
+  });
+
+  it("a conversation prompt reads the kept history's seqs; a client context only its count", () => {
+    const history = conversation(5);
+    const fromHistory = promptAndRead({
+      systemPrompt: system,
+      contextMessages: 3,
+      message: { ...history.at(-1)!, context: undefined },
+      entityId: "sage",
+      speaker: sage,
+      history,
+    });
+    expect(fromHistory.read).toEqual({ scope: "conversation", count: 3, seqs: [3, 4, 5] });
+    const fromContext = promptAndRead({
+      systemPrompt: system,
+      contextMessages: 3,
+      message: { seq: 9, text: "hi", ...alice, context: ["bob: one", "alice: two"] },
+      entityId: "sage",
+      speaker: sage,
+      history: [],
+    });
+    expect(fromContext.read).toEqual({ scope: "conversation", count: 3 });
   });
 });

@@ -93,4 +93,15 @@ describe("publicMessage", () => {
     const pending = { ...base, botParams: { ...botParams, status: "pending" as const, claimedBy: null } };
     expect(publicMessage(pending)).toBe(pending);
   });
+
+  it("replaces each job's raw failure too, for a message that addressed several entities", () => {
+    const jobs = [
+      { entity: "sage", status: "complete" as const, attempts: 1, error: null, depth: 0, replyId: "r1" },
+      { entity: "wren", status: "failed" as const, attempts: 3, error: "connect ECONNREFUSED 10.0.0.7:1234", depth: 0 },
+    ];
+    const shown = publicMessage({ ...base, jobs });
+    expect(shown.jobs?.[0]).toEqual(jobs[0]);
+    expect(shown.jobs?.[1]?.error).toBe(PUBLIC_FAILURE_REASONS.modelDown);
+    expect(JSON.stringify(shown)).not.toContain("10.0.0.7");
+  });
 });

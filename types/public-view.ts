@@ -56,13 +56,23 @@ export function publicFailureReason(raw: string, attempts: number): string {
 /** The message as a public reader gets it: no lease holder, no raw failure. */
 export function publicMessage(m: Message): Message {
   const bp = m.botParams;
-  if (!bp || (bp.claimedBy === null && bp.error === null)) return m;
+  const rawJobError = m.jobs?.some((job) => job.error !== null) ?? false;
+  if ((!bp || (bp.claimedBy === null && bp.error === null)) && !rawJobError) return m;
   return {
     ...m,
-    botParams: {
-      ...bp,
-      claimedBy: null,
-      error: bp.error === null ? null : publicFailureReason(bp.error, bp.attempts),
-    },
+    ...(bp && {
+      botParams: {
+        ...bp,
+        claimedBy: null,
+        error: bp.error === null ? null : publicFailureReason(bp.error, bp.attempts),
+      },
+    }),
+    // Each job of a message that addressed several entities carries its own failure (E7).
+    ...(m.jobs &&
+      rawJobError && {
+        jobs: m.jobs.map((job) =>
+          job.error === null ? job : { ...job, error: publicFailureReason(job.error, job.attempts) },
+        ),
+      }),
   };
 }

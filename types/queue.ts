@@ -160,3 +160,27 @@ export const sceneSettingsSchema = z.object({
   hourlyCap: z.number().int().min(0).max(SCENES.hourlyCapMax),
 });
 export type SceneSettings = z.infer<typeof sceneSettingsSchema>;
+
+/** What an entity's `scope` names for its prompt (E9). */
+export const contextScopeSchema = z.enum(["conversation", "thread", "room"]);
+export type ContextScope = z.infer<typeof contextScopeSchema>;
+
+/** `GET /api/queue/context`: the room history one job's prompt is built from (bot token). */
+export const contextQuerySchema = z.object({
+  messageId: messageIdSchema,
+  /**
+   * `thread`: the reply chain from the message up to the human message that started it;
+   * `room`: the room's last `limit` messages up to and including the message; `conversation`: the
+   * messages of the message's author and of `entity` (its display name as bots report it).
+   */
+  scope: contextScopeSchema,
+  limit: z.coerce.number().int().min(1).max(LIMITS.contextMax).default(20),
+  /** The entity whose conversation is meant (default: the message's first job). */
+  entity: entityIdSchema.optional(),
+});
+export type ContextQuery = z.infer<typeof contextQuerySchema>;
+export const contextResponseSchema = z.object({
+  scope: contextScopeSchema,
+  /** Oldest first; the message itself is the last one. */
+  messages: z.array(messageSchema),
+});

@@ -5,6 +5,7 @@ import type {
   ClaimRequest,
   CommentsPage,
   CompleteRequest,
+  ContextQuery,
   EntityProfile,
   EntityScope,
   EntitySeen,
@@ -18,6 +19,7 @@ import type {
   ProgressRequest,
   ReleaseRequest,
   RemoveRequest,
+  SceneSettings,
   Stats,
 } from "../types";
 import { describeTarget, LEASE, LIVE, liveParamsSchema, type MuteTarget, PROGRESS } from "../types";
@@ -30,18 +32,21 @@ import { Audit } from "./room/audit";
 import { seedForBench } from "./room/bench-seed";
 import { Changes } from "./room/changes";
 import { RoomClock } from "./room/clock";
+import { readContext } from "./room/context";
 import { Counts } from "./room/counts";
 import { Db, usageSince } from "./room/db";
 import { Drafts } from "./room/drafts";
 import type { RoomEvents } from "./room/events";
 import { History } from "./room/history";
 import { assertSameContent } from "./room/idempotency";
+import { Jobs } from "./room/jobs";
 import { LegacyFlow } from "./room/legacy";
 import { readLines } from "./room/lines";
 import { addressTag, LIVE_PARAMS_HEADER, LiveHub } from "./room/live";
 import { longPoll } from "./room/long-poll";
 import { Messages, type PageFilter } from "./room/messages";
 import { Mutes } from "./room/mutes";
+import { Participants } from "./room/participants";
 import { Pollers } from "./room/pollers";
 import { PostAddresses } from "./room/post-addresses";
 import { type Claim, Queue } from "./room/queue";
@@ -69,6 +74,8 @@ export class Room extends DurableObject<Bindings> {
   private readonly db: Db;
   private messages!: Messages;
   private queue!: Queue;
+  private jobs!: Jobs;
+  private participants!: Participants;
   private pollers!: Pollers;
   private legacy!: LegacyFlow;
   private counts!: Counts;
@@ -112,11 +119,16 @@ export class Room extends DurableObject<Bindings> {
         failed: () => this.series.failed(),
       };
       this.messages = new Messages(this.db, this.counts, events);
+      this.jobs = new Jobs(this.db, this.counts, events);
+      this.participants = new Participants(this.db, this.messages, this.jobs);
+      this.messages.addressing = this.participants;
       this.queue = new Queue(this.db, this.messages, this.counts, {
         maxAttempts: config(env).MAX_ATTEMPTS,
         newToken: newId,
         newId,
         events,
+        jobs: this.jobs,
+        participants: this.participants,
       });
       this.series = new MinuteSeries(new SqlSeriesStore(this.db), {
         now: () => this.clock.now(),
@@ -124,11 +136,13 @@ export class Room extends DurableObject<Bindings> {
         gauges: () => queueGauges(this.db, this.counts.all(), this.clock.now()),
       });
       this.pollers = new Pollers(this.db);
-      this.legacy = new LegacyFlow(this.db, this.messages, this.counts);
+      // The entities a mention may name, in memory so resolving one reads no row (E7).
+      this.participants.learn(this.pollers.entities());
+      this.legacy = new LegacyFlow(this.db, this.messages, this.counts, this.jobs);
       this.changes = new Changes(this.db);
       this.audit = new Audit(this.db);
       this.archive = new Archive(this.db, env.ARCHIVE, this.counts, () => ctx.storage.sql.databaseSize);
-      this.removals = new Removals(this.db, this.counts, this.changes, this.audit, this.archive);
+      this.removals = new Removals(this.db, this.counts, this.changes, this.audit, this.archive, this.jobs);
       this.mutes = new Mutes(this.db);
       this.postAddresses = new PostAddresses();
       // Every row may have moved to R2 (seq never goes back), so head is at least the archive's top.
@@ -375,7 +389,13 @@ export class Room extends DurableObject<Bindings> {
     return this.run(() => {
       assertMessageInScope(scope, this.messages, req.messageId, "claim");
       this.expireLeases();
-      const value = this.queue.claim(req.messageId, req.workerId, leaseSeconds(req.leaseSeconds), this.clock.now());
+      const value = this.queue.claim(
+        req.messageId,
+        req.workerId,
+        leaseSeconds(req.leaseSeconds),
+        this.clock.now(),
+        scope,
+      );
       this.changed();
       this.live.publishQueue([value.message]);
       return { value };
@@ -461,9 +481,11 @@ export class Room extends DurableObject<Bindings> {
       assertMessageInScope(scope, this.messages, req.messageId, "complete");
       this.expireLeases();
       const headBefore = this.messages.head;
-      const value = this.queue.complete(req.messageId, req.leaseToken, req.reply, this.clock.now());
+      const value = this.queue.complete(req.messageId, req.leaseToken, req.reply, this.clock.now(), req.read);
       this.changed();
       this.dropDraft(req.messageId, "complete");
+      // A reply that addresses entities (a scene's next turn) wakes the bots waiting for them.
+      if (value?.botParams) this.waiters.wakeAll();
       // A repeated complete answers with the reply stored the first time: that one was already sent.
       this.publish(value && value.seq > headBefore ? [value] : [], [req.messageId]);
       return { value };
@@ -603,6 +625,23 @@ export class Room extends DurableObject<Bindings> {
 
   entities(): RoomResult<EntitySeen[]> {
     return this.run(() => ({ value: this.pollers.entities() }));
+  }
+
+  /** A room's scene limits (E8): the operator's, or the defaults. */
+  sceneSettings(): RoomResult<SceneSettings> {
+    return this.run(() => ({ value: this.participants.sceneSettings() }));
+  }
+
+  setSceneSettings(settings: SceneSettings): RoomResult<SceneSettings> {
+    return this.run(() => ({ value: this.db.transaction(() => this.participants.setSceneSettings(settings)) }));
+  }
+
+  /** What an entity's `scope` names for the prompt of one job (E9): bounded, indexed reads. */
+  context(req: ContextQuery, scope: EntityScope = "*"): RoomResult<Message[]> {
+    return this.run(() => {
+      assertMessageInScope(scope, this.messages, req.messageId, "read the context of");
+      return { value: readContext(this.messages, this.pollers, req) };
+    });
   }
 
   /** `/api/stats`; `detailed` (the admin token) adds the series' reply latencies. */
@@ -804,6 +843,14 @@ export class Room extends DurableObject<Bindings> {
   /** Records a queue poll; an entity that just became served is announced to the subscribers. */
   private recordPoller(workerId: string | undefined, entities: string[] | undefined, profiles?: EntityProfile[]): void {
     const arrived = this.pollers.record(workerId, entities, this.clock.now(), profiles);
+    if (entities?.length) {
+      this.participants.learn(
+        entities.map((id) => {
+          const profile = profiles?.find((p) => p.id === id);
+          return profile ? { id, username: profile.username, color: profile.color } : { id };
+        }),
+      );
+    }
     if (arrived && this.live.subscriberCount > 0) this.live.publishPresence(this.pollers.entities());
   }
 

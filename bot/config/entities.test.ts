@@ -28,8 +28,14 @@ function errorOf(run: () => unknown): string {
 describe("parseEntities", () => {
   it("fills in the documented defaults", () => {
     expect(parse({ entities: [valid] })).toEqual([
-      { ...valid, contextMessages: 20, filterOut: [], trimAfter: [], enabled: true },
+      { ...valid, contextMessages: 20, scope: "conversation", filterOut: [], trimAfter: [], enabled: true },
     ]);
+  });
+
+  it("takes a context scope of conversation, thread or room, and names a wrong one", () => {
+    expect(parse({ entities: [{ ...valid, scope: "thread" }] })[0]?.scope).toBe("thread");
+    const message = errorOf(() => parse({ entities: [{ ...valid, scope: "everything" }] }));
+    expect(message).toContain('entities[0] (id "sage").scope');
   });
 
   it("names the bad field, with the entity's id, in the error", () => {

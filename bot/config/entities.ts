@@ -21,6 +21,13 @@ export const entitySchema = z.strictObject({
   thinking: z.enum(["off", "low", "medium", "high"]).optional(),
   /** Conversation messages in the prompt, the one being answered included. */
   contextMessages: z.number().int().min(1).max(LIMITS.contextMax).default(20),
+  /**
+   * Which history the prompt is built from (E9): `conversation` (the asker's and this entity's
+   * messages, or the context the client sent), `thread` (the reply chain up to the human message)
+   * or `room` (the room's last messages). Always at most `contextMessages`, and shown to everyone
+   * as the reply's `read`.
+   */
+  scope: z.enum(["conversation", "thread", "room"]).default("conversation"),
   filterOut: z.array(z.string().min(1)).default([]),
   trimAfter: z.array(z.string().min(1)).default([]),
   /** The priority a client should give messages to this entity (the queue uses each message's own). */

@@ -24,7 +24,10 @@ export interface Behavior {
   slowFirstRequestMs: number;
   /** Answer this HTTP status (with an OpenAI-style error body) instead of a completion. */
   errorStatus: number | null | ((body: RequestBody, index: number) => number | null | undefined);
-  /** The reply text; default `echo: <last user message>`. */
+  /**
+   * The reply text; default `echo: <last user message>`. A request whose model is `mention:<Name>`
+   * gets `@<Name> ` before the default reply, so two entities keep addressing each other (scenes).
+   */
   reply: string | ((body: RequestBody) => string) | null;
   /**
    * Stream (SSE `data:` chunks, then `[DONE]`) at this many tokens a second when the request asks for
@@ -192,7 +195,10 @@ function replyFor(body: RequestBody, reply: Behavior["reply"], fillerWords: numb
   const messages: Array<{ role: string; content: string }> = Array.isArray(body?.messages) ? body.messages : [];
   const lastUser = messages.findLast((m) => m.role === "user");
   const filler = fillerWords ? `${Array.from({ length: fillerWords }, (_, i) => `word${i + 1}`).join(" ")} ` : "";
-  return `${filler}echo: ${lastUser?.content ?? ""}`;
+  const mention = typeof body?.model === "string" ? /^mention:(\S+)$/.exec(body.model)?.[1] : undefined;
+  // Only the first line of what it answers, so a long scene's replies do not grow without end.
+  const answered = (lastUser?.content ?? "").split("\n").at(-1)?.slice(0, 200) ?? "";
+  return mention ? `@${mention} ${filler}echo: ${answered}` : `${filler}echo: ${lastUser?.content ?? ""}`;
 }
 
 /** One token of output: part of the answer (`content`) or of the chain of thought. */

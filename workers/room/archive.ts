@@ -46,7 +46,9 @@ export interface ArchivedRemoval extends Record<string, string | number | null> 
 export type ArchiveRun = NonNullable<ArchiveStats["lastRun"]>;
 
 /** A settled message: never pending or processing, so its archived copy never goes stale. */
-const SETTLED = "(status IS NULL OR status IN ('complete', 'failed'))";
+const SETTLED = `(status IS NULL OR status IN ('complete', 'failed'))
+  AND (jobs IS NULL OR NOT EXISTS (SELECT 1 FROM jobs WHERE jobs.message_seq = messages.seq
+    AND jobs.status IN ('pending', 'processing')))`;
 const CACHED_SEGMENTS = 8;
 
 /**
@@ -524,6 +526,14 @@ export class Archive {
         this.db.run("INSERT OR IGNORE INTO archived_ids (hash, seq) VALUES (?, ?)", idHash(m.id), m.seq);
       }
       this.db.run(`DELETE FROM messages WHERE seq > ? AND seq <= ? AND ${SETTLED}`, floor, lastSeq);
+      // Their further jobs are settled too, and their state is in each message's jobs view.
+      this.db.run(
+        "DELETE FROM jobs WHERE message_seq > ? AND message_seq <= ? AND message_seq NOT IN (SELECT seq FROM messages WHERE seq > ? AND seq <= ?)",
+        floor,
+        lastSeq,
+        floor,
+        lastSeq,
+      );
       this.counts.bump("archive:messages", messages.length);
       this.counts.bump("archive:segments", 1);
       this.counts.bump("archive:bytes", bytes.byteLength);

@@ -59,15 +59,19 @@ export class Counts {
     );
     counts.set("type:human", this.head() - (counts.get("type:AI") ?? 0));
     // Literal states, so each count reads its own partial index: the queue, never the history.
-    const live = [
+    // A message's further jobs (E7) are counted from their own table's partial indexes.
+    const live = ["messages", "jobs"].flatMap((table) => [
       ...this.db.all<{ entity: string; status: string; n: number }>(
-        "SELECT entity, 'pending' AS status, COUNT(*) AS n FROM messages WHERE status = 'pending' GROUP BY entity",
+        `SELECT entity, 'pending' AS status, COUNT(*) AS n FROM ${table} WHERE status = 'pending' GROUP BY entity`,
       ),
       ...this.db.all<{ entity: string; status: string; n: number }>(
-        "SELECT entity, 'processing' AS status, COUNT(*) AS n FROM messages WHERE status = 'processing' GROUP BY entity",
+        `SELECT entity, 'processing' AS status, COUNT(*) AS n FROM ${table} WHERE status = 'processing' GROUP BY entity`,
       ),
-    ];
-    for (const row of live) counts.set(`q:${row.entity}:${row.status}`, row.n);
+    ]);
+    for (const row of live) {
+      const key = `q:${row.entity}:${row.status}`;
+      counts.set(key, (counts.get(key) ?? 0) + row.n);
+    }
     return counts;
   }
 }

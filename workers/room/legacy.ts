@@ -2,6 +2,7 @@ import type { Message } from "../../types";
 import { RoomError } from "../errors";
 import type { Counts } from "./counts";
 import type { Db } from "./db";
+import type { Jobs } from "./jobs";
 import type { Messages } from "./messages";
 import { toMessage } from "./rows";
 
@@ -37,6 +38,7 @@ export class LegacyFlow {
     private readonly db: Db,
     private readonly messages: Messages,
     private readonly counts: Counts,
+    private readonly jobs: Jobs,
   ) {}
 
   /**
@@ -48,10 +50,14 @@ export class LegacyFlow {
     return this.db.transaction(() => {
       const row = this.messages.byId(id);
       if (!row) throw new RoomError("not_found", `No message with id "${id}"`);
-      const open = row.entity !== null && (row.status === "pending" || row.status === "processing");
-      if (!processed || !open) return { message: toMessage(row), settled: false };
-      this.messages.markAnswered(row, null, LEGACY_PATCH_TOKEN);
-      this.counts.bump(LEGACY_ANSWERED_KEY, 1);
+      // Every open job of the message: the old bot knows one flag per message, not its jobs (E7).
+      const open = this.jobs.of(row).filter((j) => j.status === "pending" || j.status === "processing");
+      if (!processed || open.length === 0) return { message: toMessage(row), settled: false };
+      for (const job of open) {
+        this.jobs.answer(job, null, LEGACY_PATCH_TOKEN);
+        this.counts.bump(LEGACY_ANSWERED_KEY, 1);
+      }
+      if (row.jobs !== null) this.jobs.refreshView(row.seq);
       const settled = this.messages.byId(id);
       if (!settled) throw new Error(`settled row ${row.seq} vanished`);
       return { message: toMessage(settled), settled: true };

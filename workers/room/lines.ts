@@ -18,15 +18,17 @@ export function readLines(db: Db): Line[] {
     }
     return c;
   };
-  // Literal states, so each count reads its own partial index (the queue, never the history).
-  for (const r of db.all<{ entity: string; n: number }>(
-    "SELECT entity, COUNT(*) AS n FROM messages WHERE status = 'pending' GROUP BY entity",
-  ))
-    at(r.entity).pending = r.n;
-  for (const r of db.all<{ entity: string; n: number }>(
-    "SELECT entity, COUNT(*) AS n FROM messages WHERE status = 'processing' GROUP BY entity",
-  ))
-    at(r.entity).processing = r.n;
+  // Literal states, so each count reads its own partial index (the queue, never the history). A
+  // message's first job lives on its row, its further jobs in `jobs` (E7): both arms count.
+  for (const status of ["pending", "processing"] as const) {
+    for (const r of db.all<{ entity: string; n: number }>(
+      `SELECT entity, COUNT(*) AS n FROM (
+         SELECT entity FROM messages WHERE status = '${status}'
+         UNION ALL SELECT entity FROM jobs WHERE status = '${status}'
+       ) GROUP BY entity`,
+    ))
+      at(r.entity)[status] = r.n;
+  }
   const lines: Line[] = [];
   for (const [entity, c] of [...counts].sort(([a], [b]) => a.localeCompare(b))) {
     if (!entity) continue;
@@ -35,8 +37,18 @@ export function readLines(db: Db): Line[] {
         ? []
         : db
             .all<{ id: string }>(
-              "SELECT id FROM messages WHERE entity = ? AND status = 'pending' ORDER BY priority, seq LIMIT ?",
+              // Each arm stops at lineMax on its own index; the merge sorts at most twice that.
+              `SELECT id FROM (
+                 SELECT * FROM (SELECT id, priority, seq FROM messages
+                   WHERE entity = ? AND status = 'pending' ORDER BY priority, seq LIMIT ?)
+                 UNION ALL
+                 SELECT * FROM (SELECT message_id AS id, priority, message_seq AS seq FROM jobs
+                   WHERE entity = ? AND status = 'pending' ORDER BY priority, message_seq LIMIT ?)
+               ) ORDER BY priority, seq LIMIT ?`,
               entity,
+              LIVE.lineMax,
+              entity,
+              LIVE.lineMax,
               LIVE.lineMax,
             )
             .map((r) => r.id);

@@ -202,7 +202,7 @@ export class LiveHub {
     this.presence.queueMoved();
     const visible = changed.map(publicMessage);
     this.fanOut((filter) => {
-      const changes = visible.filter((m) => shows(filter, m, this.source.authorOf)).map(queueChange);
+      const changes = visible.filter((m) => shows(filter, m, this.source.authorOf)).flatMap(queueChanges);
       return changes.length ? { type: "queue", changes } : null;
     });
   }
@@ -423,6 +423,19 @@ export class LiveHub {
 
 /** Rows one catch-up page may read: the page, and the row past it that says hasMore. */
 const PAGE_ROWS = LIVE.catchUpPage + 1;
+/** One change per job of a message with several (each naming its entity), else the message's only one. */
+function queueChanges(m: Message): QueueChange[] {
+  if (!m.jobs || m.jobs.length < 2) return [queueChange(m)];
+  return m.jobs.map((job) => ({
+    id: m.id,
+    entity: job.entity,
+    seq: m.seq,
+    status: job.status,
+    attempts: job.attempts,
+    error: job.error,
+    leaseExpiresAt: job.entity === m.botParams?.entity ? (m.botParams?.leaseExpiresAt ?? null) : null,
+  }));
+}
 
 function queueChange(m: Message): QueueChange {
   const bp = m.botParams;

@@ -12,6 +12,7 @@ import type { Counts } from "./counts";
 import type { Db } from "./db";
 import { NO_EVENTS, type RoomEvents } from "./events";
 import { assertSameContent } from "./idempotency";
+import type { JobRow } from "./jobs";
 import { type MessageRow, toMessage } from "./rows";
 
 export type { Channel };
@@ -32,6 +33,46 @@ export interface PostOptions {
   archivedCandidates?: (id: string) => number[];
 }
 
+/** A new row as {@link Messages.insert} writes it. */
+export interface InsertFields {
+  id: string;
+  now: number;
+  clientTimestamp: number | null;
+  text: string;
+  username: string;
+  color: string;
+  domain: string;
+  type: "human" | "AI";
+  replyTo: string | null;
+  context: string[] | null;
+  bot: { entity: string; priority: number; model: string | null; ais: string | null; depth?: number } | null;
+  /** What the room resolved about participants (E7–E9), as stored JSON; absent for a plain message. */
+  participation?: {
+    depth: number | null;
+    mentions: string | null;
+    jobs: string | null;
+    scene: string | null;
+    read: string | null;
+  };
+}
+
+/**
+ * Who a new message addresses and which job an AI reply answers (room/participants.ts), set by
+ * the Room; without it a message addresses only its `botParams.entity`, as before mentions.
+ */
+export interface AddressingHooks {
+  store(
+    fields: Omit<InsertFields, "bot" | "participation">,
+    ctx: {
+      botParams: InsertFields["bot"];
+      answers: JobRow | null;
+      read: null;
+    },
+  ): MessageRow;
+  jobAnsweredBy(parent: MessageRow, poster: { entity?: string; username: string }): JobRow;
+  answered(parent: MessageRow, job: JobRow, replyId: string): void;
+}
+
 export type PostResult = { created: boolean; message: Message } | { created: false; archived: number[] };
 
 /**
@@ -42,6 +83,7 @@ export class Messages {
   /** Highest committed seq; kept in memory so an empty poll touches no rows. */
   head: number;
   lastTimestamp: number;
+  addressing: AddressingHooks | null = null;
 
   constructor(
     private readonly db: Db,
@@ -88,9 +130,7 @@ export class Messages {
         }
         throw new RoomError("not_found", `replyTo "${input.replyTo}" names no message in this room`);
       }
-      // An AI reply to an addressed message answers it in this same transaction.
-      if (type === "AI" && parent?.entity != null) this.answerParent(parent, id);
-      const row = this.insert({
+      const fields = {
         id,
         now: opts.now,
         clientTimestamp: input.timestamp ?? null,
@@ -101,15 +141,27 @@ export class Messages {
         type,
         replyTo: input.replyTo ?? null,
         context: input.context ?? null,
-        bot: input.botParams
-          ? {
-              entity: input.botParams.entity,
-              priority: input.botParams.priority ?? LIMITS.priorityDefault,
-              model: input.botParams.model ?? null,
-              ais: input.botParams.ais ?? null,
-            }
-          : null,
-      });
+      };
+      const botParams = input.botParams
+        ? {
+            entity: input.botParams.entity,
+            priority: input.botParams.priority ?? LIMITS.priorityDefault,
+            model: input.botParams.model ?? null,
+            ais: input.botParams.ais ?? null,
+          }
+        : null;
+      if (!this.addressing) {
+        if (type === "AI" && parent?.entity != null) this.answerParent(parent, id);
+        return { created: true, message: toMessage(this.insert({ ...fields, bot: botParams })) };
+      }
+      // An AI reply to an addressed message answers one of its jobs in this same transaction, and
+      // its mentions continue that job's chain (E8).
+      const answers =
+        type === "AI" && parent?.entity != null
+          ? this.addressing.jobAnsweredBy(parent, { entity: input.botParams?.entity, username: input.username })
+          : null;
+      const row = this.addressing.store(fields, { botParams, answers, read: null });
+      if (answers && parent) this.addressing.answered(parent, answers, row.id);
       return { created: true, message: toMessage(row) };
     });
   }
@@ -141,26 +193,14 @@ export class Messages {
     if (replyId !== null) this.db.afterCommit(() => this.events.answered(parent.ts));
   }
 
-  insert(m: {
-    id: string;
-    now: number;
-    clientTimestamp: number | null;
-    text: string;
-    username: string;
-    color: string;
-    domain: string;
-    type: "human" | "AI";
-    replyTo: string | null;
-    context: string[] | null;
-    bot: { entity: string; priority: number; model: string | null; ais: string | null } | null;
-  }): MessageRow {
+  insert(m: InsertFields): MessageRow {
     const seq = this.head + 1;
     // Server time, never behind the previous message, so `after=` (timestamp) polling stays ordered.
     const ts = Math.max(m.now, this.lastTimestamp);
     const row = this.db.one<MessageRow>(
       `INSERT INTO messages (seq, id, ts, client_ts, text, username, color, domain, type, reply_to,
-         context, entity, priority, model, ais, status, attempts)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0) RETURNING *`,
+         context, entity, priority, model, ais, status, attempts, depth, mentions, jobs, scene, read)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?) RETURNING *`,
       seq,
       m.id,
       ts,
@@ -177,6 +217,11 @@ export class Messages {
       m.bot?.model ?? null,
       m.bot?.ais ?? null,
       m.bot ? "pending" : null,
+      m.participation?.depth ?? null,
+      m.participation?.mentions ?? null,
+      m.participation?.jobs ?? null,
+      m.participation?.scene ?? null,
+      m.participation?.read ?? null,
     );
     if (!row) throw new Error("INSERT … RETURNING returned no row");
     if (m.type === "AI") this.counts.bump("type:AI", 1);

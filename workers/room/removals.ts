@@ -5,6 +5,7 @@ import type { Audit } from "./audit";
 import type { Changes } from "./changes";
 import type { Counts } from "./counts";
 import type { Db } from "./db";
+import type { Jobs } from "./jobs";
 import { type MessageRow, toMessage, tombstone } from "./rows";
 
 /**
@@ -48,6 +49,7 @@ export class Removals {
     private readonly changes: Changes,
     private readonly audit: Audit,
     private readonly archive: Archive,
+    private readonly jobs?: Jobs,
   ) {}
 
   /** Whether the message is a hot row (else it may be archived: {@link removeArchived}). */
@@ -76,7 +78,7 @@ export class Removals {
       );
       const cutShort = row.status === "pending" || row.status === "processing";
       // Clearing the lease token too makes the holder's late complete or heartbeat a 409.
-      const tombstone = this.db.one<MessageRow>(
+      let tombstone = this.db.one<MessageRow>(
         `UPDATE messages SET text = '', username = '', color = '', context = NULL,
            removed_reason = ?, removed_at = ?,
            status = CASE WHEN ? THEN 'failed' ELSE status END,
@@ -97,6 +99,21 @@ export class Removals {
       );
       if (!tombstone) throw new Error(`removed row ${row.seq} vanished`);
       if (cutShort) this.counts.moveQueue(row.entity ?? "", row.status, "failed");
+      // Its further jobs (E7) are cancelled the same way: the queue keeps no job nobody will settle.
+      if (row.jobs !== null && this.jobs) {
+        for (const job of this.jobs.of(row)) {
+          if (job.primary_job === 1 || (job.status !== "pending" && job.status !== "processing")) continue;
+          this.jobs.change(job, {
+            status: "failed",
+            error: MODERATION.removedQueueError,
+            claimed_by: null,
+            lease_token: null,
+            lease_expires_at: null,
+          });
+        }
+        this.jobs.refreshView(row.seq);
+        tombstone = this.db.one<MessageRow>("SELECT * FROM messages WHERE seq = ?", row.seq) ?? tombstone;
+      }
       const scrubbed = this.scrubContexts(row);
       this.changes.record([tombstone, ...scrubbed]);
       this.audit.record({ at: now, operator, action: "remove", target: `message:${row.id}`, reason });
@@ -140,11 +157,24 @@ export class Removals {
       );
       if (!restored) throw new Error(`restored row ${row.seq} vanished`);
       if (requeue) this.counts.moveQueue(row.entity ?? "", row.status, "pending");
+      let requeuedExtra = false;
+      if (row.jobs !== null && this.jobs) {
+        for (const job of this.jobs.of(restored)) {
+          if (job.primary_job === 1 || job.status !== "failed" || job.error !== MODERATION.removedQueueError) continue;
+          this.jobs.change(job, { status: "pending", error: null });
+          requeuedExtra = true;
+        }
+        this.jobs.refreshView(row.seq);
+      }
       this.db.run("DELETE FROM removals WHERE message_id = ?", row.id);
       this.changes.record([restored]);
       this.audit.record({ at: now, operator, action: "restore", target: `message:${row.id}`, reason: "" });
-      const message = toMessage(restored);
-      return { message, changed: true, updated: [message], requeued: requeue };
+      const message = toMessage(
+        requeuedExtra
+          ? (this.db.one<MessageRow>("SELECT * FROM messages WHERE seq = ?", row.seq) ?? restored)
+          : restored,
+      );
+      return { message, changed: true, updated: [message], requeued: requeue || requeuedExtra };
     });
   }
 

@@ -1,4 +1,4 @@
-import { LIMITS, type Message, type QueueStatus } from "../../types";
+import { type Job, LIMITS, type Mention, type Message, type QueueStatus, type ReadRecord } from "../../types";
 
 /** A `messages` row as SQLite returns it. */
 export interface MessageRow extends Record<string, string | number | null> {
@@ -28,6 +28,16 @@ export interface MessageRow extends Record<string, string | number | null> {
   answered_token: string | null;
   removed_reason: string | null;
   removed_at: number | null;
+  /** The scene depth of the row's own (first) job; null reads as 0 (rows from before scenes). */
+  depth: number | null;
+  /** JSON: Mention[] (absent when the text mentions no entity). */
+  mentions: string | null;
+  /** JSON: Job[], every job of the message, when it has several or any by mention. */
+  jobs: string | null;
+  /** JSON: Message["scene"] of an AI reply. */
+  scene: string | null;
+  /** JSON: ReadRecord of an AI reply. */
+  read: string | null;
 }
 
 /** Shapes a stored row into the wire format (field names of the documented API). */
@@ -62,6 +72,15 @@ export function toMessage(row: MessageRow): Message {
       processed: status === "complete" || status === "failed",
     };
   }
+  if (row.mentions !== null) message.mentions = JSON.parse(row.mentions) as Mention[];
+  if (row.jobs !== null) {
+    const jobs = JSON.parse(row.jobs) as Job[];
+    message.jobs = jobs;
+    // The message is processed once every one of its jobs is settled, not only the first.
+    if (message.botParams) message.botParams.processed = jobs.every((j) => settled(j.status));
+  }
+  if (row.scene !== null) message.scene = JSON.parse(row.scene) as NonNullable<Message["scene"]>;
+  if (row.read !== null) message.read = JSON.parse(row.read) as ReadRecord;
   if (row.removed_at !== null) return tombstone(message, { reason: row.removed_reason ?? "", at: row.removed_at });
   return message;
 }
@@ -73,4 +92,8 @@ export function toMessage(row: MessageRow): Message {
 export function tombstone(message: Message, removed: { reason: string; at: number }): Message {
   const { context: _context, ...kept } = message;
   return { ...kept, text: "", username: "", color: "", removed: { reason: removed.reason, at: removed.at } };
+}
+
+export function settled(status: string | null): boolean {
+  return status === "complete" || status === "failed";
 }

@@ -174,6 +174,41 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX archived_removals_due ON archived_removals (expires_at) WHERE purged_at IS NULL;
   `,
+  // Entities as participants (E7 mentions, E8 scenes, E9 context scope). A message's first job stays
+  // on its row (the queue columns above, plus its scene depth), so every row addressed before this
+  // migration is already its own first job and nothing moves; further jobs of the same message (a
+  // second or third entity it mentions) are rows of `jobs` with the same columns and the same
+  // partial indexes. `jobs` on the message is the rendered list of all its jobs, written only for a
+  // message that mentions an entity or has several jobs; `mentions`, `scene` and `read` are JSON.
+  `
+  ALTER TABLE messages ADD COLUMN depth INTEGER;
+  ALTER TABLE messages ADD COLUMN mentions TEXT;
+  ALTER TABLE messages ADD COLUMN jobs TEXT;
+  ALTER TABLE messages ADD COLUMN scene TEXT;
+  ALTER TABLE messages ADD COLUMN read TEXT;
+  CREATE TABLE jobs (
+    message_seq INTEGER NOT NULL,
+    message_id TEXT NOT NULL,
+    ord INTEGER NOT NULL,
+    entity TEXT NOT NULL,
+    ts INTEGER NOT NULL,
+    priority INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    claimed_by TEXT,
+    lease_token TEXT,
+    lease_expires_at INTEGER,
+    error TEXT,
+    reply_id TEXT,
+    answered_token TEXT,
+    depth INTEGER NOT NULL,
+    PRIMARY KEY (message_seq, entity)
+  ) WITHOUT ROWID;
+  CREATE INDEX jobs_pending_by_entity ON jobs (entity, priority, message_seq) WHERE status = 'pending';
+  CREATE INDEX jobs_pending ON jobs (priority, message_seq) WHERE status = 'pending';
+  CREATE INDEX jobs_failed ON jobs (message_seq) WHERE status = 'failed';
+  CREATE INDEX jobs_leases ON jobs (status, lease_expires_at) WHERE status = 'processing';
+  `,
 ];
 
 export const MIGRATIONS_TABLE = `

@@ -12,7 +12,9 @@ export function assertMessageInScope(scope: EntityScope, messages: Messages, mes
   const row = messages.byId(messageId);
   // An unknown id is left to the operation itself (404), so a scoped bot learns nothing more.
   if (!row) return;
-  if (!scopeCovers(scope, row.entity)) {
+  // A message with several jobs (E7) is in scope when any of its entities is.
+  const entities = row.jobs !== null ? (JSON.parse(row.jobs) as { entity: string }[]).map((j) => j.entity) : [];
+  if (!scopeCovers(scope, row.entity) && !entities.some((entity) => scopeCovers(scope, entity))) {
     throw new RoomError(
       "forbidden",
       row.entity === null

@@ -75,6 +75,8 @@ export class SqlSeriesStore implements SeriesStore {
 export function queueGauges(db: Db, counts: Map<string, number>, now: number): QueueGauges {
   let queueDepth = 0;
   for (const [key, n] of counts) if (/^q:.*:(pending|processing)$/.test(key)) queueDepth += n;
-  const oldest = db.one<{ ts: number | null }>("SELECT MIN(ts) AS ts FROM messages WHERE status = 'pending'");
+  const oldest = db.one<{ ts: number | null }>(
+    "SELECT MIN(ts) AS ts FROM (SELECT MIN(ts) AS ts FROM messages WHERE status = 'pending' UNION ALL SELECT MIN(ts) AS ts FROM jobs WHERE status = 'pending')",
+  );
   return { queueDepth, oldestPendingMs: oldest?.ts == null ? null : Math.max(0, now - oldest.ts) };
 }

@@ -7,6 +7,16 @@ const STATUSES = ["pending", "processing", "complete", "failed"] as const;
 type StatusCounts = Record<(typeof STATUSES)[number], number>;
 type EntityCounts = Stats["queue"]["byEntity"][string];
 
+/**
+ * The jobs in one queue state over both of their tables (a message's first job on its row, its
+ * further ones in `jobs`, E7), each arm on its own partial index.
+ */
+function JOBS_IN(status: "pending" | "processing" | "failed", columns: string): string {
+  const fromJobs = columns.replace(/\bid\b/, "message_id AS id").replace(/\bseq\b/, "message_seq AS seq");
+  return `SELECT ${columns} FROM messages WHERE status = '${status}'
+    UNION ALL SELECT ${fromJobs} FROM jobs WHERE status = '${status}'`;
+}
+
 /** Storage work since the object started, with a rolling per-minute rate. */
 export class StorageTotals {
   kvReads = 0;
@@ -70,7 +80,7 @@ export function roomStats(input: {
     totals[status] += n;
   }
   const oldest = db.all<{ entity: string; ts: number }>(
-    "SELECT entity, MIN(ts) AS ts FROM messages WHERE status = 'pending' GROUP BY entity",
+    `SELECT entity, MIN(ts) AS ts FROM (${JOBS_IN("pending", "entity, ts")}) GROUP BY entity`,
   );
   let oldestPendingAgeMs: number | null = null;
   for (const { entity, ts } of oldest) {
@@ -81,8 +91,8 @@ export function roomStats(input: {
   }
   const leases = db
     .all<{ id: string; entity: string; claimed_by: string; lease_expires_at: number; attempts: number }>(
-      `SELECT id, entity, claimed_by, lease_expires_at, attempts FROM messages
-       WHERE status = 'processing' ORDER BY lease_expires_at LIMIT 100`,
+      `${JOBS_IN("processing", "id, entity, claimed_by, lease_expires_at, attempts")}
+       ORDER BY lease_expires_at LIMIT 100`,
     )
     .map((r) => ({
       messageId: r.id,
@@ -93,8 +103,7 @@ export function roomStats(input: {
     }));
   const recentFailures = db
     .all<{ id: string; entity: string; error: string | null; attempts: number }>(
-      `SELECT id, entity, error, attempts FROM messages WHERE status = 'failed'
-       ORDER BY seq DESC LIMIT 20`,
+      `${JOBS_IN("failed", "id, entity, error, attempts, seq")} ORDER BY seq DESC LIMIT 20`,
     )
     .map((r) => ({ messageId: r.id, entity: r.entity, error: r.error ?? "", attempts: r.attempts }));
   return {

@@ -9,6 +9,8 @@ import {
   claimResponseSchema,
   completeRequestSchema,
   completeResponseSchema,
+  contextQuerySchema,
+  contextResponseSchema,
   failRequestSchema,
   failResponseSchema,
   heartbeatRequestSchema,
@@ -17,6 +19,7 @@ import {
   pendingResponseSchema,
   progressRequestSchema,
   releaseRequestSchema,
+  sceneSettingsSchema,
 } from "../../types";
 import { requireAdmin, requireBot, requireEntity } from "../auth";
 import { roomStub } from "../context";
@@ -233,4 +236,52 @@ queue.openapi(
     const message = unwrap(c, await roomStub(c).failByHand(messageId, error));
     return c.json({ success: true as const, message }, 200);
   },
+);
+
+queue.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/queue/context",
+    summary:
+      "The room history an entity's scope names for one job's prompt (E9): the thread up to its human message, the room's last messages, or the conversation",
+    request: { query: query(contextQuerySchema) },
+    responses: {
+      200: json(contextResponseSchema, "the messages, oldest first, ending with the message itself"),
+      ...errors(...AUTH_ERRORS, "not_found"),
+    },
+    security: BOT,
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    const messages = unwrap(c, await roomStub(c).context(q, c.var.scope));
+    return c.json({ scope: q.scope, messages }, 200);
+  },
+);
+
+queue.openapi(
+  createRoute({
+    method: "get",
+    path: "/api/admin/scene",
+    summary: "Operator: the room's scene limits (E8): AI turns after a human message, and AI-triggered turns per hour",
+    request: { query: query() },
+    responses: { 200: json(sceneSettingsSchema, "the room's scene limits"), ...errors(...AUTH_ERRORS) },
+    security: ADMIN,
+  }),
+  async (c) => c.json(unwrap(c, await roomStub(c).sceneSettings()), 200),
+);
+
+queue.openapi(
+  createRoute({
+    method: "put",
+    path: "/api/admin/scene",
+    summary: "Operator: set the room's scene limits (turnBudget 0 turns scenes off); answers them as stored",
+    middleware: [jsonOnly],
+    request: { query: query(), body: jsonBody(sceneSettingsSchema) },
+    responses: {
+      200: json(sceneSettingsSchema, "the room's scene limits as stored"),
+      ...errors(...AUTH_ERRORS, ...BODY_ERRORS),
+    },
+    security: ADMIN,
+  }),
+  async (c) => c.json(unwrap(c, await roomStub(c).setSceneSettings(c.req.valid("json"))), 200),
 );

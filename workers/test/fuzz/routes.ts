@@ -11,6 +11,7 @@ import {
   claimRequestSchema,
   commentsQuerySchema,
   completeRequestSchema,
+  contextQuerySchema,
   createBotTokenSchema,
   failRequestSchema,
   heartbeatRequestSchema,
@@ -24,6 +25,7 @@ import {
   removeRequestSchema,
   restoreRequestSchema,
   revokeBotTokenSchema,
+  sceneSettingsSchema,
   statusQuerySchema,
   unmuteRequestSchema,
 } from "../../../types";
@@ -35,7 +37,7 @@ export interface Route {
   name: string;
   /** Which test file fuzzes it (see workers/test/fuzz-*.test.ts). */
   group: FuzzGroup;
-  method: "GET" | "POST" | "PATCH";
+  method: "GET" | "POST" | "PATCH" | "PUT";
   /** A path template; `:id` is filled with a generated message id. */
   path: string;
   query?: z.ZodType;
@@ -126,6 +128,23 @@ export const ROUTES: Route[] = [
     path: "/api/queue/release",
     body: releaseRequestSchema,
     token: BOT_TOKEN,
+  },
+  {
+    name: "GET /api/queue/context",
+    group: "queue",
+    method: "GET",
+    path: "/api/queue/context",
+    query: contextQuerySchema,
+    token: BOT_TOKEN,
+  },
+  { name: "GET /api/admin/scene", group: "admin", method: "GET", path: "/api/admin/scene", token: ADMIN_TOKEN },
+  {
+    name: "PUT /api/admin/scene",
+    group: "admin",
+    method: "PUT",
+    path: "/api/admin/scene",
+    body: sceneSettingsSchema,
+    token: ADMIN_TOKEN,
   },
   {
     name: "POST /api/admin/requeue",
