@@ -6,6 +6,7 @@ import type { ServerEvent } from "../../types/live.ts";
 import { startFakeLlm, THOUGHT_MARK, type ThinkingFormat } from "../support/fake-llm.ts";
 import { watchLive } from "../support/live-watcher.ts";
 import { startRecordingProxy } from "../support/recording-proxy.ts";
+import { BOT_TOKEN } from "../support/worker-process.ts";
 import {
   allMessages,
   post,
@@ -135,10 +136,12 @@ describe("thinking models", () => {
       30_000,
       100,
     );
+    // The operator's view (a token): the raw reason, which the public never reads.
     const [spent, inlineSpent, cut] = await statusOf(
       world.worker.url,
       room,
       entities.map((e) => `q-${e.id}`),
+      BOT_TOKEN,
     );
     for (const [message, name] of [
       [spent, "Spent"],
