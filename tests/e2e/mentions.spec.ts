@@ -1,5 +1,5 @@
 import AxeBuilder from "@axe-core/playwright";
-import { type APIRequestContext, expect, type Page, test } from "@playwright/test";
+import { expect, type Page, test } from "@playwright/test";
 import type { Message } from "../../types";
 import { postHuman, roomMessages, uniqueId, uniqueRoom } from "./support/api";
 import { type ChatPage, openChat } from "./support/chat-page";
@@ -8,22 +8,9 @@ import { BOT_ROOM, ECHO, WREN } from "./support/env";
 /**
  * E7-E9, entities as participants, from the page: `@` autocomplete in the composer, mentions
  * addressing several entities, what an entity read, and the monitor's scene limits.
- *
- * WAITING ON THE SERVER SIDE: tests titled "[needs the room's participants side]" need the room
- * to resolve mentions into jobs, store `read` on replies and serve /api/admin/scene. Until that
- * lands they skip themselves (the scene route answers 404); once it does they run as they are.
  */
 const ADMIN_TOKEN = "dev-admin-token";
 const ME = { username: "Mentioner", color: "230180120" };
-const NEEDS_SERVER = "[needs the room's participants side]";
-
-/** True until the Worker serves the scene routes that came with mentions, jobs and read records. */
-async function participantsMissing(request: APIRequestContext): Promise<boolean> {
-  const response = await request.get(`/api/admin/scene?room=${BOT_ROOM}`, {
-    headers: { Authorization: `Bearer ${ADMIN_TOKEN}` },
-  });
-  return response.status() === 404;
-}
 
 async function openBotRoom(page: Page): Promise<ChatPage> {
   const chat = await openChat(page, { room: BOT_ROOM, identity: ME });
@@ -144,11 +131,10 @@ test("a seq filter in the hash shows exactly those messages, as a chip that clea
   expect(new URL(page.url()).hash).not.toContain("seq=");
 });
 
-test(`${NEEDS_SERVER} @Echo @Wren hello gets exactly one reply from each, both linked to it, each shown in its entity's state (E7)`, async ({
+test(`@Echo @Wren hello gets exactly one reply from each, both linked to it, each shown in its entity's state (E7)`, async ({
   page,
   request,
 }) => {
-  test.skip(await participantsMissing(request), "waits on the room resolving mentions into jobs");
   const chat = await openBotRoom(page);
   const marker = uniqueId("both");
   await chat.messageBox.click();
@@ -191,11 +177,10 @@ test(`${NEEDS_SERVER} @Echo @Wren hello gets exactly one reply from each, both l
   expect(await repliesTo()).toEqual([ECHO.username, WREN.username]);
 });
 
-test(`${NEEDS_SERVER} an AI reply's menu says what its entity read, and choosing it shows exactly those messages (E9)`, async ({
+test(`an AI reply's menu says what its entity read, and choosing it shows exactly those messages (E9)`, async ({
   page,
   request,
 }) => {
-  test.skip(await participantsMissing(request), "waits on the room storing what an entity read");
   const marker = uniqueId("read");
   await postHuman(request, BOT_ROOM, { ...ME, text: `context before ${marker}` });
   const question = await postHuman(request, BOT_ROOM, {
@@ -238,10 +223,7 @@ test(`${NEEDS_SERVER} an AI reply's menu says what its entity read, and choosing
   await expect(page.getByRole("list", { name: "Filters" }).getByRole("listitem")).toHaveText(/^#\d+/);
 });
 
-test("the monitor's scene form checks the numbers before sending, and (with the server side) stores them (E8)", async ({
-  page,
-  request,
-}) => {
+test("the monitor's scene form checks the numbers before sending and stores them (E8)", async ({ page, request }) => {
   const room = uniqueRoom("scene");
   await page.goto(`/monitor?room=${room}`);
   await page.getByLabel("Admin token", { exact: true }).fill(ADMIN_TOKEN);
@@ -249,16 +231,14 @@ test("the monitor's scene form checks the numbers before sending, and (with the 
   const turns = panel.getByLabel("Turn budget");
   const cap = panel.getByLabel("Hourly cap");
   await expect(turns).toBeVisible({ timeout: 10_000 });
+  // The room's defaults, loaded from the server, before anything is typed.
+  await expect(turns).toHaveValue("4");
   await turns.fill("25");
   await cap.fill("60");
   await panel.getByRole("button", { name: "Save" }).click();
   await expect(panel.getByRole("alert")).toHaveText("Turn budget must be a whole number from 0 (scenes off) to 20.");
-
-  if (await participantsMissing(request)) {
-    test.info().annotations.push({ type: "skipped part", description: `${NEEDS_SERVER} storing the limits` });
-    return;
-  }
-  await expect(turns).toHaveValue("4");
+  // A refused value stays in the box for the person to correct (no lost input).
+  await expect(turns).toHaveValue("25");
   await turns.fill("2");
   await cap.fill("30");
   await panel.getByRole("button", { name: "Save" }).click();
