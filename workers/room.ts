@@ -25,7 +25,7 @@ import type {
 import { describeTarget, LEASE, LIVE, liveParamsSchema, type MuteTarget, PROGRESS } from "../types";
 import type { Bindings } from "./app-env";
 import { config } from "./config";
-import { RoomError, type RoomResult, type StorageUsage } from "./errors";
+import { RoomError, type RoomResult } from "./errors";
 import { Archive } from "./room/archive";
 import { type ArchiveOptions, archiveOptions, normalizeArchiveOptions } from "./room/archive-options";
 import { Audit } from "./room/audit";
@@ -34,7 +34,7 @@ import { Changes } from "./room/changes";
 import { RoomClock } from "./room/clock";
 import { readContext } from "./room/context";
 import { Counts } from "./room/counts";
-import { Db, usageSince } from "./room/db";
+import { Db } from "./room/db";
 import { Drafts } from "./room/drafts";
 import type { RoomEvents } from "./room/events";
 import { History } from "./room/history";
@@ -59,6 +59,7 @@ import { SnapshotWriter } from "./room/snapshot-writer";
 import { roomStats, StorageTotals } from "./room/stats";
 import { Waiters } from "./room/waiters";
 import { SNAPSHOT_SIZE, type Snapshot, type SnapshotDelta, snapshotKey } from "./snapshot";
+import { UnitOfWork } from "./unit-of-work";
 
 const newId = () => crypto.randomUUID();
 /** After an archive run that failed or made no progress (R2 down, rows changing), the pause before a retry. */
@@ -103,6 +104,12 @@ export class Room extends DurableObject<Bindings> {
   private readonly drafts = new Drafts(() => this.clock.now(), PROGRESS.minIntervalMs);
   private name = "";
   private alarmAt: number | null = null;
+  /** Every call: rolls the series, measures the rows and KV writes it cost, returns a RoomError as a value. */
+  private readonly work = new UnitOfWork({
+    begin: () => this.series.roll(),
+    // Server-Timing counts storage work where it happens: rows here, and the snapshot writer's KV writes.
+    measure: () => ({ ...this.db.totals(), kvWrites: this.snapshot.writes }),
+  });
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
@@ -200,7 +207,7 @@ export class Room extends DurableObject<Bindings> {
     }
     const { cursor, filter, rev, address } = params.data;
     const tag = await addressTag(address ?? "local");
-    const result = this.run(() => ({ value: this.live.accept(cursor, filter, rev, tag, address) }));
+    const result = this.work.run(() => ({ value: this.live.accept(cursor, filter, rev, tag, address) }));
     if (!result.ok) return new Response(result.error, { status: 400 });
     return new Response(null, { status: 101, webSocket: result.value });
   }
@@ -243,7 +250,7 @@ export class Room extends DurableObject<Bindings> {
     limit: { client: string; perMinute: number } | null,
     scope: EntityScope = "*",
   ): Promise<RoomResult<Message>> {
-    return this.runAsync(async () => {
+    return this.work.runAsync(async () => {
       assertPostInScope(scope, this.messages, input);
       const admit = () => {
         if (!limit) return;
@@ -290,7 +297,7 @@ export class Room extends DurableObject<Bindings> {
    * window. With `rev`, the page also carries the messages changed in place since that rev.
    */
   async after(cursor: number, limit: number, filter: PageFilter, rev?: number): Promise<RoomResult<CommentsPage>> {
-    return this.runAsync(async () => {
+    return this.work.runAsync(async () => {
       const page = await this.history.after(cursor, limit, filter);
       // An old client that sends no rev gets exactly the page it always got.
       return { value: rev === undefined ? page : await this.withChanges(page, rev) };
@@ -299,7 +306,7 @@ export class Room extends DurableObject<Bindings> {
 
   /** The newest messages, or those before `before`, across hot rows and the archive. */
   async latest(limit: number, filter: PageFilter, before: number | null): Promise<RoomResult<CommentsPage>> {
-    return this.runAsync(async () => ({
+    return this.work.runAsync(async () => ({
       value: await this.withChanges(await this.history.before(limit, filter, before)),
     }));
   }
@@ -309,7 +316,7 @@ export class Room extends DurableObject<Bindings> {
    * LIMIT, never a scan) and schedule a rewrite of the snapshot.
    */
   async latestAndRepair(limit: number, kvReads: number): Promise<RoomResult<CommentsPage>> {
-    return this.runAsync(async () => {
+    return this.work.runAsync(async () => {
       this.storage.kvReads += kvReads;
       this.changed();
       return { value: await this.withChanges(await this.history.before(limit, { type: "ALL", users: [] }, null)) };
@@ -329,7 +336,7 @@ export class Room extends DurableObject<Bindings> {
     openIds: string[] = [],
     rev = 0,
   ): Promise<RoomResult<SnapshotDelta>> {
-    return this.runAsync(async () => {
+    return this.work.runAsync(async () => {
       this.storage.kvReads += kvReads;
       const page = await this.withChanges(await this.history.after(seq, limit, { type: "ALL", users: [] }), rev);
       return { value: { ...page, refreshed: this.messages.byIds(openIds.slice(0, SNAPSHOT_SIZE)) } };
@@ -337,16 +344,16 @@ export class Room extends DurableObject<Bindings> {
   }
 
   sinceTimestamp(ms: number, limit: number, type: PageFilter["type"]): RoomResult<Message[]> {
-    return this.run(() => ({ value: this.messages.sinceTimestamp(ms, limit, type) }));
+    return this.work.run(() => ({ value: this.messages.sinceTimestamp(ms, limit, type) }));
   }
 
   byIds(ids: string[]): RoomResult<Message[]> {
-    return this.run(() => ({ value: this.messages.byIds(ids) }));
+    return this.work.run(() => ({ value: this.messages.byIds(ids) }));
   }
 
   /** The predecessor's `PATCH processed`: settles an open addressed message (see room/legacy.ts). */
   setProcessed(id: string, processed: boolean, scope: EntityScope = "*"): RoomResult<Message> {
-    return this.run(() => {
+    return this.work.run(() => {
       assertMessageInScope(scope, this.messages, id, "update");
       const { message, settled } = this.legacy.patchProcessed(id, processed);
       if (settled) {
@@ -360,11 +367,11 @@ export class Room extends DurableObject<Bindings> {
 
   /** The head seq, from memory (no rows read): the `limit=0` "where is the head?" probe. */
   head(): RoomResult<number> {
-    return this.run(() => ({ value: this.messages.head }));
+    return this.work.run(() => ({ value: this.messages.head }));
   }
 
   lastPostAt(): RoomResult<number> {
-    return this.run(() => ({ value: this.messages.lastTimestamp }));
+    return this.work.run(() => ({ value: this.messages.lastTimestamp }));
   }
 
   // ── queue ───────────────────────────────────────────────────────────────────────────────
@@ -377,7 +384,7 @@ export class Room extends DurableObject<Bindings> {
   }): Promise<RoomResult<Message[]>> {
     const deadline = this.clock.now() + q.wait * 1000;
     const pass = () =>
-      this.run(() => {
+      this.work.run(() => {
         this.recordPoller(q.workerId, q.entity ? [q.entity] : undefined);
         this.expireLeases();
         return { value: this.queue.pending(q.entity, q.limit) };
@@ -386,7 +393,7 @@ export class Room extends DurableObject<Bindings> {
   }
 
   claim(req: ClaimRequest, scope: EntityScope = "*"): RoomResult<Claim> {
-    return this.run(() => {
+    return this.work.run(() => {
       assertMessageInScope(scope, this.messages, req.messageId, "claim");
       this.expireLeases();
       const value = this.queue.claim(
@@ -406,7 +413,7 @@ export class Room extends DurableObject<Bindings> {
   async claimNext(req: ClaimNextRequest): Promise<RoomResult<Claim | null>> {
     const deadline = this.clock.now() + (req.wait ?? 0) * 1000;
     const pass = () =>
-      this.run(() => {
+      this.work.run(() => {
         const now = this.clock.now();
         this.recordPoller(req.workerId, req.entities, req.profiles);
         this.expireLeases();
@@ -421,7 +428,7 @@ export class Room extends DurableObject<Bindings> {
   }
 
   heartbeat(req: HeartbeatRequest, scope: EntityScope = "*"): RoomResult<Lease> {
-    return this.run(() => {
+    return this.work.run(() => {
       assertMessageInScope(scope, this.messages, req.messageId, "heartbeat");
       this.expireLeases();
       // A later expiry needs no new alarm: the earlier one finds nothing expired and re-arms.
@@ -441,7 +448,7 @@ export class Room extends DurableObject<Bindings> {
    * message, no row written).
    */
   progress(req: ProgressRequest, scope: EntityScope = "*"): RoomResult<Lease> {
-    return this.run(() => {
+    return this.work.run(() => {
       assertMessageInScope(scope, this.messages, req.messageId, "progress");
       this.expireLeases();
       const admit = () => {
@@ -477,7 +484,7 @@ export class Room extends DurableObject<Bindings> {
   }
 
   complete(req: CompleteRequest, scope: EntityScope = "*"): RoomResult<Message | null> {
-    return this.run(() => {
+    return this.work.run(() => {
       assertMessageInScope(scope, this.messages, req.messageId, "complete");
       this.expireLeases();
       const headBefore = this.messages.head;
@@ -493,7 +500,7 @@ export class Room extends DurableObject<Bindings> {
   }
 
   fail(req: FailRequest, scope: EntityScope = "*"): RoomResult<{ status: "pending" | "failed"; attempts: number }> {
-    return this.run(() => {
+    return this.work.run(() => {
       assertMessageInScope(scope, this.messages, req.messageId, "fail");
       this.expireLeases();
       const value = this.queue.fail(req.messageId, req.leaseToken, req.error, req.retryable ?? false);
@@ -506,7 +513,7 @@ export class Room extends DurableObject<Bindings> {
   }
 
   release(req: ReleaseRequest, scope: EntityScope = "*"): RoomResult<null> {
-    return this.run(() => {
+    return this.work.run(() => {
       assertMessageInScope(scope, this.messages, req.messageId, "release");
       this.expireLeases();
       this.queue.release(req.messageId, req.leaseToken);
@@ -519,7 +526,7 @@ export class Room extends DurableObject<Bindings> {
   }
 
   requeue(messageId: string): RoomResult<Message> {
-    return this.run(() => {
+    return this.work.run(() => {
       const value = this.queue.requeue(messageId);
       this.changed();
       this.dropDraft(messageId, "removed");
@@ -530,7 +537,7 @@ export class Room extends DurableObject<Bindings> {
   }
 
   failByHand(messageId: string, error: string): RoomResult<Message> {
-    return this.run(() => {
+    return this.work.run(() => {
       const value = this.queue.failByHand(messageId, error);
       this.changed();
       this.dropDraft(messageId, "failed");
@@ -546,7 +553,7 @@ export class Room extends DurableObject<Bindings> {
    * the archive's id index first (a corrupt segment is 503, an id stored nowhere 404).
    */
   async remove(req: RemoveRequest, operator: string): Promise<RoomResult<ModerationOutcome>> {
-    return this.runAsync(async () => {
+    return this.work.runAsync(async () => {
       const value = this.removals.holds(req.messageId)
         ? this.removals.remove(req.messageId, req.reason, operator, this.clock.now())
         : this.removals.removeArchived(await this.archived(req.messageId), req.reason, operator, this.clock.now());
@@ -562,7 +569,7 @@ export class Room extends DurableObject<Bindings> {
   }
 
   async restore(messageId: string, operator: string): Promise<RoomResult<ModerationOutcome>> {
-    return this.runAsync(async () => {
+    return this.work.runAsync(async () => {
       const value = this.removals.holds(messageId)
         ? this.removals.restore(messageId, operator, this.clock.now())
         : this.removals.restoreArchived(await this.archived(messageId), operator, this.clock.now());
@@ -583,7 +590,7 @@ export class Room extends DurableObject<Bindings> {
   }
 
   mute(req: MuteRequest, operator: string): RoomResult<Mute> {
-    return this.run(() => {
+    return this.work.run(() => {
       const now = this.clock.now();
       const value = this.db.transaction(() => {
         const target = this.postAddresses.resolve(req.target);
@@ -603,7 +610,7 @@ export class Room extends DurableObject<Bindings> {
 
   /** Lifting takes effect at once: the next post's check reads the same table. */
   unmute(target: MuteTarget, operator: string): RoomResult<{ lifted: boolean }> {
-    return this.run(() => {
+    return this.work.run(() => {
       const now = this.clock.now();
       const value = this.db.transaction(() => {
         const lifted = this.mutes.lift(target, now);
@@ -616,29 +623,29 @@ export class Room extends DurableObject<Bindings> {
   }
 
   activeMutes(): RoomResult<Mute[]> {
-    return this.run(() => ({ value: this.mutes.list(this.clock.now()) }));
+    return this.work.run(() => ({ value: this.mutes.list(this.clock.now()) }));
   }
 
   auditTrail(limit: number): RoomResult<AuditEntry[]> {
-    return this.run(() => ({ value: this.audit.recent(limit) }));
+    return this.work.run(() => ({ value: this.audit.recent(limit) }));
   }
 
   entities(): RoomResult<EntitySeen[]> {
-    return this.run(() => ({ value: this.pollers.entities() }));
+    return this.work.run(() => ({ value: this.pollers.entities() }));
   }
 
   /** A room's scene limits (E8): the operator's, or the defaults. */
   sceneSettings(): RoomResult<SceneSettings> {
-    return this.run(() => ({ value: this.participants.sceneSettings() }));
+    return this.work.run(() => ({ value: this.participants.sceneSettings() }));
   }
 
   setSceneSettings(settings: SceneSettings): RoomResult<SceneSettings> {
-    return this.run(() => ({ value: this.db.transaction(() => this.participants.setSceneSettings(settings)) }));
+    return this.work.run(() => ({ value: this.db.transaction(() => this.participants.setSceneSettings(settings)) }));
   }
 
   /** What an entity's `scope` names for the prompt of one job (E9): bounded, indexed reads. */
   context(req: ContextQuery, scope: EntityScope = "*"): RoomResult<Message[]> {
-    return this.run(() => {
+    return this.work.run(() => {
       assertMessageInScope(scope, this.messages, req.messageId, "read the context of");
       return { value: readContext(this.messages, this.pollers, req) };
     });
@@ -646,7 +653,7 @@ export class Room extends DurableObject<Bindings> {
 
   /** `/api/stats`; `detailed` (the admin token) adds the series' reply latencies. */
   stats(view: { minutes: number; detailed: boolean }): RoomResult<Stats> {
-    return this.run(() => ({
+    return this.work.run(() => ({
       value: {
         ...roomStats({
           series: { minutes: this.series.read(view.minutes, view.detailed), detailed: view.detailed },
@@ -668,7 +675,7 @@ export class Room extends DurableObject<Bindings> {
    * so archiving can be exercised without millions of messages. Stored, so it survives restarts.
    */
   setArchiveOptions(options: ArchiveOptions): RoomResult<ArchiveOptions> {
-    return this.run(() => {
+    return this.work.run(() => {
       this.archiveOptions = normalizeArchiveOptions(options);
       this.db.run(
         "INSERT INTO meta (key, value) VALUES ('archive:options', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -681,7 +688,7 @@ export class Room extends DurableObject<Bindings> {
 
   /** Bench only: appends `count` settled messages, archiving past the hot window as the alarm would. */
   async benchSeed(count: number): Promise<RoomResult<Awaited<ReturnType<typeof seedForBench>>>> {
-    return this.runAsync(async () => {
+    return this.work.runAsync(async () => {
       const deps = { db: this.db, messages: this.messages, archive: this.archive };
       const value = await seedForBench(deps, this.name, count, this.archiveOptions, this.clock.now());
       this.changed();
@@ -749,25 +756,6 @@ export class Room extends DurableObject<Bindings> {
   // ── plumbing ────────────────────────────────────────────────────────────────────────────
 
   /**
-   * Runs one synchronous unit of work: remembers the room's name (the alarm needs it to find
-   * the KV key), measures the rows it touched, and turns a RoomError into a value.
-   */
-  private run<T>(fn: () => { value: T; status?: 200 | 201 | 204 }): RoomResult<T> {
-    this.series.roll();
-    const before = this.measure();
-    try {
-      const { value, status } = fn();
-      return { ok: true, value, status, usage: usageSince(before, this.measure()) };
-    } catch (error) {
-      const usage = usageSince(before, this.measure());
-      if (error instanceof RoomError) {
-        return { ok: false, code: error.code, error: error.message, retryAfter: error.retryAfter, usage };
-      }
-      throw error;
-    }
-  }
-
-  /**
    * Stamps a page with the change rev it reflects, plus the changes after `rev` when asked.
    * Changed messages that have since been archived are read from their segments.
    */
@@ -779,29 +767,6 @@ export class Room extends DurableObject<Bindings> {
       : changes.updated;
     // More changes than one page: `hasMore` asks the reader to read again (from the new rev).
     return { ...page, hasMore: page.hasMore || changes.hasMore, rev: changes.rev, updated };
-  }
-
-  /** {@link run} for work that may await the archive (R2); the hot-only path inside stays synchronous. */
-  private async runAsync<T>(
-    fn: () => { value: T | Promise<T>; status?: 200 | 201 | 204 } | Promise<{ value: T; status?: 200 | 201 | 204 }>,
-  ): Promise<RoomResult<T>> {
-    this.series.roll();
-    const before = this.measure();
-    try {
-      const { value, status } = await fn();
-      return { ok: true, value: await value, status, usage: usageSince(before, this.measure()) };
-    } catch (error) {
-      const usage = usageSince(before, this.measure());
-      if (error instanceof RoomError) {
-        return { ok: false, code: error.code, error: error.message, retryAfter: error.retryAfter, usage };
-      }
-      throw error;
-    }
-  }
-
-  /** Rows and KV writes so far; a call's usage is the difference (Server-Timing counts where the work happens). */
-  private measure(): StorageUsage {
-    return { ...this.db.totals(), kvWrites: this.snapshot.writes };
   }
 
   private rememberName(room: string): void {
