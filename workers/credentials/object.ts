@@ -2,7 +2,8 @@ import { DurableObject } from "cloudflare:workers";
 import { type BotTokenInfo, type EntityScope, storedEntityScopeSchema } from "../../types";
 import type { Bindings } from "../app-env";
 import { RoomError, type RoomResult } from "../errors";
-import { Db, usageSince } from "../room/db";
+import { Db } from "../room/db";
+import { UnitOfWork } from "../unit-of-work";
 import { CREDENTIALS_MIGRATIONS } from "./schema";
 
 interface TokenRow extends Record<string, string | number | null> {
@@ -25,6 +26,7 @@ export interface TokenHolder {
 export class Credentials extends DurableObject<Bindings> {
   private readonly db: Db;
   private live = new Map<string, TokenHolder>();
+  private readonly work = new UnitOfWork({ measure: () => this.db.totals() });
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env);
@@ -87,17 +89,9 @@ export class Credentials extends DurableObject<Bindings> {
     });
   }
 
+  /** Each call is one transaction: a refused create or revoke writes nothing. */
   private run<T>(fn: () => T): RoomResult<T> {
-    const before = this.db.totals();
-    try {
-      const value = this.db.transaction(fn);
-      return { ok: true, value, usage: usageSince(before, this.db.totals()) };
-    } catch (error) {
-      if (error instanceof RoomError) {
-        return { ok: false, code: error.code, error: error.message, usage: usageSince(before, this.db.totals()) };
-      }
-      throw error;
-    }
+    return this.work.run(() => ({ value: this.db.transaction(fn) }));
   }
 }
 
