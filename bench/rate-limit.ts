@@ -47,7 +47,7 @@ process.once("SIGTERM", () => process.exit(143));
 
 const started = Date.now();
 const loadBefore = loadavg()[0] ?? 0;
-const worker = await startWorker(repoRoot, { BENCH_ROUTES: "1", RATE_LIMIT_PER_MINUTE: String(ROOM_LIMIT_PER_MINUTE) });
+const worker = await startWorker(repoRoot, { RATE_LIMIT_PER_MINUTE: String(ROOM_LIMIT_PER_MINUTE) });
 console.log(`Worker up at ${worker.origin} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
 const http = new HttpClient(worker.origin, SIZES.concurrency + SIZES.bystanderConcurrency);
 
@@ -67,7 +67,7 @@ interface Answer {
   roomCalls: number;
 }
 
-/** An anonymous post; `guard: false` skips the Worker's flood guard (honoured with BENCH_ROUTES only). */
+/** An anonymous post; `guard: false` skips the Worker's flood guard (honoured by the bench build only). */
 async function post(room: string, client: string, guard: boolean, expect: number[]): Promise<Answer> {
   const headers: Record<string, string> = { "cf-connecting-ip": client };
   if (!guard) headers["x-bench-flood-guard"] = "off";

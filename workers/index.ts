@@ -8,7 +8,6 @@ import { HttpError } from "./errors";
 import { RequestMetrics } from "./metrics";
 import { apiRouter, declaredMethods, openApiDocument, serveDocument } from "./openapi";
 import { adminModeration } from "./routes/admin-moderation";
-import { bench } from "./routes/bench";
 import { comments } from "./routes/comments";
 import { credentials } from "./routes/credentials";
 import { exportHistory } from "./routes/export";
@@ -17,7 +16,6 @@ import { meta } from "./routes/meta";
 import { nosniff, page } from "./routes/page";
 import { queue } from "./routes/queue";
 
-export { BenchBaseline } from "./bench-baseline";
 export { Credentials } from "./credentials/object";
 export { Room } from "./room";
 
@@ -59,7 +57,6 @@ app.route("/", credentials);
 app.route("/", live);
 app.route("/", adminModeration);
 app.route("/", exportHistory);
-app.route("/", bench);
 
 serveDocument(app);
 

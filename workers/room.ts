@@ -27,7 +27,6 @@ import { RoomError, type RoomResult, type StorageUsage } from "./errors";
 import { Archive } from "./room/archive";
 import { type ArchiveOptions, archiveOptions, normalizeArchiveOptions } from "./room/archive-options";
 import { Audit } from "./room/audit";
-import { seedForBench } from "./room/bench-seed";
 import { Changes } from "./room/changes";
 import { RoomClock } from "./room/clock";
 import { Counts } from "./room/counts";
@@ -64,8 +63,8 @@ const PURGE_SEGMENTS_PER_ALARM = 4;
  * writer of its KV snapshot. Methods are called over RPC by the Worker; each is one transaction.
  */
 export class Room extends DurableObject<Bindings> {
-  private readonly db: Db;
-  private messages!: Messages;
+  protected readonly db: Db;
+  protected messages!: Messages;
   private queue!: Queue;
   private pollers!: Pollers;
   private legacy!: LegacyFlow;
@@ -76,9 +75,9 @@ export class Room extends DurableObject<Bindings> {
   private audit!: Audit;
   private postAddresses!: PostAddresses;
   private series!: MinuteSeries;
-  private archive!: Archive;
+  protected archive!: Archive;
   private history!: History;
-  private archiveOptions!: ArchiveOptions;
+  protected archiveOptions!: ArchiveOptions;
   /** When more archiving is due than one alarm may do, the next alarm continues it. */
   private archiveDueAt: number | null = null;
   /** After a failed segment rewrite for an archived removal, not before this time again. */
@@ -92,7 +91,7 @@ export class Room extends DurableObject<Bindings> {
   private readonly storage = new StorageTotals(() => this.clock.now());
   private readonly live: LiveHub;
   private readonly drafts = new Drafts(() => this.clock.now(), PROGRESS.minIntervalMs);
-  private name = "";
+  protected name = "";
   private alarmAt: number | null = null;
 
   constructor(ctx: DurableObjectState, env: Bindings) {
@@ -614,8 +613,9 @@ export class Room extends DurableObject<Bindings> {
   }
 
   /**
-   * Bench and test rooms only (the routes calling it are behind BENCH_ROUTES): a tiny hot window
-   * so archiving can be exercised without millions of messages. Stored, so it survives restarts.
+   * Test and bench rooms only (no production route calls it: the archive tests call it on the
+   * stub, the bench build's seed route through workers/bench/): a tiny hot window so archiving
+   * can be exercised without millions of messages. Stored, so it survives restarts.
    */
   setArchiveOptions(options: ArchiveOptions): RoomResult<ArchiveOptions> {
     return this.run(() => {
@@ -626,16 +626,6 @@ export class Room extends DurableObject<Bindings> {
       );
       // No alarm of its own: the next change schedules one, which archives what is due.
       return { value: this.archiveOptions };
-    });
-  }
-
-  /** Bench only: appends `count` settled messages, archiving past the hot window as the alarm would. */
-  async benchSeed(count: number): Promise<RoomResult<Awaited<ReturnType<typeof seedForBench>>>> {
-    return this.runAsync(async () => {
-      const deps = { db: this.db, messages: this.messages, archive: this.archive };
-      const value = await seedForBench(deps, this.name, count, this.archiveOptions, this.clock.now());
-      this.changed();
-      return { value };
     });
   }
 
@@ -732,7 +722,7 @@ export class Room extends DurableObject<Bindings> {
   }
 
   /** {@link run} for work that may await the archive (R2); the hot-only path inside stays synchronous. */
-  private async runAsync<T>(
+  protected async runAsync<T>(
     fn: () => { value: T | Promise<T>; status?: 200 | 201 | 204 } | Promise<{ value: T; status?: 200 | 201 | 204 }>,
   ): Promise<RoomResult<T>> {
     this.series.roll();
@@ -796,7 +786,7 @@ export class Room extends DurableObject<Bindings> {
   }
 
   /** Something visible changed: the snapshot needs rewriting (coalesced by the alarm). */
-  private changed(): void {
+  protected changed(): void {
     this.snapshot.markDirty();
     this.scheduleAlarm();
   }
