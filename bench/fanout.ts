@@ -86,7 +86,8 @@ console.log(`\n${section}\n`);
 console.log(`Wrote ${resultsPath} in ${((Date.now() - started) / 1000).toFixed(0)} s total.`);
 
 async function phase(w: RunningWorker, side: Side, viewers: number, round: number): Promise<Phase> {
-  const room = `fan-${side}-${viewers}-${round}-${Date.now().toString(36)}`;
+  // The same length on both sides: the ids (room-n) are in every frame.
+  const room = `fan-${side === "room" ? "r" : "b"}-${viewers}-${round}-${Date.now().toString(36)}`;
   const ws = w.origin.replace(/^http/, "ws");
   const url = side === "room" ? `${ws}/api/live?room=${room}` : `${ws}/api/_bench/fanout/live?room=${room}`;
   const postedAt = new Map<string, number>();

@@ -18,10 +18,13 @@ export class FanoutViewer {
   private ws: WebSocket | null = null;
   private keepAlive: KeepAlive | null = null;
 
-  constructor(
-    private readonly url: string,
-    private readonly onMessage: (id: string, receivedAt: number) => void,
-  ) {}
+  private readonly url: string;
+  private readonly onMessage: (id: string, receivedAt: number) => void;
+
+  constructor(url: string, onMessage: (id: string, receivedAt: number) => void) {
+    this.url = url;
+    this.onMessage = onMessage;
+  }
 
   /** Resolves once the socket is open (the server accepted it), rejects if it fails first. */
   open(): Promise<void> {

@@ -14,6 +14,8 @@ export interface RunningWorker {
   origin: string;
   /** The exact command line, for the results file. */
   command: string;
+  /** wrangler's inspector (Chrome DevTools protocol) for the Worker's isolate: CPU profiles. */
+  inspectorPort: number;
   /** CPU time so far of the whole server (npm, wrangler, workerd), or null where unreadable. */
   serverCpu(): CpuReading | null;
   /** CPU time so far of the workerd processes alone (the runtime that would serve in production). */
@@ -81,6 +83,7 @@ export async function startWorker(repoRoot: string, vars: Record<string, string>
   return {
     origin,
     command: `npm ${args.join(" ")}`,
+    inspectorPort,
     serverCpu: () => readProcessGroupCpu(group),
     workerdCpu: () => readProcessGroupCpu(group, "workerd"),
     stop,
