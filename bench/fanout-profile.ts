@@ -4,6 +4,7 @@
 // the Room's transaction, the publish, the alarm's snapshot write) and the top functions by self
 // time. Prints a report; bench/RESULTS.md quotes it in the "fanout" section.
 //   node bench/fanout-profile.ts            (room side; FANOUT_PROFILE_SIDE=baseline for the floor)
+//   FANOUT_PROFILE_AFTER_SECONDS=70 node bench/fanout-profile.ts   (then idle CPU per 5 s, sockets open)
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { FanoutViewer } from "./lib/fanout-viewer.ts";
@@ -14,6 +15,8 @@ const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
 const VIEWERS = Number(process.env.FANOUT_VIEWERS ?? 200);
 const SECONDS = Number(process.env.FANOUT_SECONDS ?? 15);
 const SIDE = process.env.FANOUT_PROFILE_SIDE === "baseline" ? "baseline" : "room";
+/** Then this many 5 s slices of idle CPU (FANOUT_PROFILE_AFTER_SECONDS, default 0). */
+const AFTER_SLICES = Math.ceil(Number(process.env.FANOUT_PROFILE_AFTER_SECONDS ?? 0) / 5);
 
 /** Sections of a post, by the function that starts each (inclusive time: the function and all it calls). */
 const SECTIONS = [
@@ -99,7 +102,18 @@ try {
   const cpuAfter = worker.workerdCpu();
   profile = ((await cdp("Profiler.stop")) as { profile: Profile }).profile;
   const cpuMs = cpuBefore && cpuAfter ? cpuMsBetween(cpuBefore, cpuAfter) : Number.NaN;
+  // After the traffic, sockets still open: what the room does while nothing happens, 5 s at a time.
+  const slices: string[] = [];
+  for (let i = 0; i < AFTER_SLICES; i++) {
+    const b = worker.workerdCpu();
+    await new Promise((r) => setTimeout(r, 5_000));
+    const a = worker.workerdCpu();
+    slices.push(b && a ? cpuMsBetween(b, a).toFixed(0) : "n/a");
+  }
+  const frame = viewers[0]?.lastFrame ?? "";
   for (const v of viewers) v.close();
+  if (AFTER_SLICES) console.log(`workerd CPU ms per 5 s after the last post, sockets open: ${slices.join(", ")}`);
+  console.log(`a \`messages\` frame as sent (${Buffer.byteLength(frame)} B): ${frame}`);
   console.log(`${SIDE}: ${total} posts, ${delivered} deliveries to ${VIEWERS} viewers, profiled ${SECONDS + 1.5} s`);
   console.log(
     `workerd CPU over the window: ${cpuMs.toFixed(0)} ms (${(cpuMs / total).toFixed(2)} ms per post, profiler included)`,

@@ -13,6 +13,8 @@ export class FanoutViewer {
   readonly seen = new Map<string, number>();
   messageFrames = 0;
   messageFrameBytes = 0;
+  /** The last `messages` frame, verbatim (to show what a frame holds). */
+  lastFrame = "";
   /** What the handshake agreed (e.g. "permessage-deflate; …"), "" for none; set on open. */
   extensions = "";
   private ws: WebSocket | null = null;
@@ -62,6 +64,7 @@ export class FanoutViewer {
     if (frame.type !== "messages" || !frame.messages) return;
     this.messageFrames++;
     this.messageFrameBytes += Buffer.byteLength(data);
+    this.lastFrame = data;
     for (const m of frame.messages) {
       this.seen.set(m.id, (this.seen.get(m.id) ?? 0) + 1);
       this.onMessage(m.id, receivedAt);

@@ -1,22 +1,28 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { DEFAULT_ROOM, ERROR_STATUS, type ErrorCode, roomSchema } from "../../types";
-import type { RoomResult } from "../errors";
+import { ERROR_STATUS, type ErrorCode } from "../../types";
+import { useApiMiddleware } from "../api-middleware";
+import type { AppEnv } from "../app-env";
+import { HttpError, type RoomResult } from "../errors";
 import type { BenchBindings } from "./env";
 
 /**
  * The bench build's routes (`/api/_bench/*`): the baselines the benchmarks measure the API
  * against, and seeding. They exist only in workers/bench/index.ts; the production Worker has none.
+ * They run behind the API's own middleware (identity, CORS, Server-Timing, room), as they did when
+ * they lived in the production app, so a baseline still pays every cost before a route's own work.
  */
-export const benchRoutes = new Hono<{ Bindings: BenchBindings; Variables: { room: string } }>();
+export const benchRoutes = new Hono<AppEnv>();
+useApiMiddleware(benchRoutes);
 
-benchRoutes.use("/api/_bench/*", async (c, next) => {
-  const raw = c.req.query("room");
-  const room = roomSchema.safeParse(raw === undefined || raw === "" ? DEFAULT_ROOM : raw);
-  if (!room.success) return fail(c, "invalid_input", room.error.issues[0]?.message ?? "invalid room");
-  c.set("room", room.data);
-  await next();
+benchRoutes.onError((error, c) => {
+  if (error instanceof HttpError) return c.json({ error: error.message, code: error.code }, error.status);
+  console.error(`[bench] ${c.req.method} ${c.req.url} failed`, error);
+  return c.json({ error: "Internal error; it has been logged", code: "internal" }, 500);
 });
+
+/** The bench build's bindings (the app's context is typed for production's). */
+const bindings = (c: { env: unknown }) => c.env as BenchBindings;
 
 function fail(c: { json: (body: unknown, status: number) => Response }, code: ErrorCode, error: string): Response {
   return c.json({ error, code }, ERROR_STATUS[code]);
@@ -24,7 +30,7 @@ function fail(c: { json: (body: unknown, status: number) => Response }, code: Er
 
 /** One bare SQLite insert of the raw body (no validation, on purpose). */
 benchRoutes.post("/api/_bench/insert", async (c) => {
-  const ns = c.env.BENCH;
+  const ns = bindings(c).BENCH;
   const seq = await ns.get(ns.idFromName(c.var.room)).insert(await c.req.text());
   return c.json({ seq }, 201);
 });
@@ -35,7 +41,7 @@ const cursorQuery = z.object({ cursor: z.coerce.number().int().min(0).default(0)
 benchRoutes.get("/api/_bench/read", async (c) => {
   const q = cursorQuery.safeParse(c.req.query());
   if (!q.success) return fail(c, "invalid_input", `cursor: ${q.error.issues[0]?.message}`);
-  const ns = c.env.BENCH;
+  const ns = bindings(c).BENCH;
   const rows = await ns.get(ns.idFromName(c.var.room)).readAfter(q.data.cursor, 200);
   return c.json({ rows: rows.map((r) => JSON.parse(r) as unknown), cursor: q.data.cursor }, 200);
 });
@@ -50,7 +56,8 @@ const seedQuery = z.object({
 benchRoutes.post("/api/_bench/seed", async (c) => {
   const q = seedQuery.safeParse(c.req.query());
   if (!q.success) return fail(c, "invalid_input", q.error.issues.map((i) => `${i.path}: ${i.message}`).join("; "));
-  const stub = c.env.ROOM.get(c.env.ROOM.idFromName(c.var.room));
+  const ns = bindings(c).ROOM;
+  const stub = ns.get(ns.idFromName(c.var.room));
   if (q.data.hot !== undefined) {
     const set = await stub.setArchiveOptions({ hotMessages: q.data.hot, segmentSize: 1000, segmentsPerRun: 4 });
     if (!set.ok) return fail(c, set.code, set.error);
@@ -68,7 +75,7 @@ const fanoutPostSchema = z.object({
 
 /** The fan-out baseline's viewers: a hibernating socket, nothing else. */
 benchRoutes.get("/api/_bench/fanout/live", (c) => {
-  const ns = c.env.FANOUT;
+  const ns = bindings(c).FANOUT;
   return ns.get(ns.idFromName(c.var.room)).fetch(c.req.raw);
 });
 
@@ -82,7 +89,7 @@ benchRoutes.post("/api/_bench/fanout/post", async (c) => {
   }
   const input = fanoutPostSchema.safeParse(body);
   if (!input.success) return fail(c, "invalid_input", "expected {id, text, username, color}");
-  const ns = c.env.FANOUT;
+  const ns = bindings(c).FANOUT;
   return c.json(await ns.get(ns.idFromName(c.var.room)).post(input.data), 201);
 });
 
