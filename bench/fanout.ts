@@ -28,7 +28,14 @@ const RATE_PER_SECOND = 5;
 const DRAIN_LIMIT_MS = 10_000;
 const CONNECT_BATCH = 100;
 
-type Side = "room" | "baseline";
+/** `socket`: the baseline with its poster sending over its own WebSocket, as the peer template does. */
+type Side = "room" | "baseline" | "socket";
+/** Subject first, the side it is divided by second (FANOUT_SIDES=baseline,socket: what posting over the socket saves). */
+const SIDES = (process.env.FANOUT_SIDES ?? "room,baseline").split(",") as [Side, Side];
+if (SIDES.length !== 2 || !SIDES.every((x) => ["room", "baseline", "socket"].includes(x))) {
+  throw new Error("FANOUT_SIDES is two of room, baseline, socket");
+}
+const RECORDED = SIDES.join() === "room,baseline";
 
 interface Phase {
   side: Side;
@@ -65,7 +72,7 @@ const phases: Phase[] = [];
 try {
   for (let round = 0; round < ROUNDS; round++) {
     for (const viewers of VIEWERS) {
-      const sides: Side[] = ["room", "baseline"];
+      const sides: Side[] = [...SIDES];
       const out = await interleavedRound(
         sides.map((side) => async () => {
           const p = await phase(worker, side, viewers, round);
@@ -81,13 +88,16 @@ try {
 }
 const loadAfter = loadavg();
 const section = render(phases);
-writeSection(resultsPath, "fanout", section);
 console.log(`\n${section}\n`);
-console.log(`Wrote ${resultsPath} in ${((Date.now() - started) / 1000).toFixed(0)} s total.`);
+// Only the recorded comparison rewrites the results file; other pairs are experiments.
+if (RECORDED) {
+  writeSection(resultsPath, "fanout", section);
+  console.log(`Wrote ${resultsPath} in ${((Date.now() - started) / 1000).toFixed(0)} s total.`);
+}
 
 async function phase(w: RunningWorker, side: Side, viewers: number, round: number): Promise<Phase> {
   // The same length on both sides: the ids (room-n) are in every frame.
-  const room = `fan-${side === "room" ? "r" : "b"}-${viewers}-${round}-${Date.now().toString(36)}`;
+  const room = `fan-${side[0]}-${viewers}-${round}-${Date.now().toString(36)}`;
   const ws = w.origin.replace(/^http/, "ws");
   const url = side === "room" ? `${ws}/api/live?room=${room}` : `${ws}/api/_bench/fanout/live?room=${room}`;
   const postedAt = new Map<string, number>();
@@ -100,6 +110,16 @@ async function phase(w: RunningWorker, side: Side, viewers: number, round: numbe
   // In batches, so a thousand upgrades do not all queue at once.
   for (let i = 0; i < subs.length; i += CONNECT_BATCH)
     await Promise.all(subs.slice(i, i + CONNECT_BATCH).map((s) => s.open()));
+  // The socket poster: one more socket on the baseline, which also gets each frame (V + 1 sends).
+  let poster: WebSocket | null = null;
+  if (side === "socket") {
+    const ready = new WebSocket(url);
+    await new Promise((resolve, reject) => {
+      ready.addEventListener("open", resolve);
+      ready.addEventListener("error", reject);
+    });
+    poster = ready;
+  }
   await sleep(1_000);
 
   const idle = await window(w, () => sleep(IDLE_SECONDS * 1000));
@@ -115,12 +135,14 @@ async function phase(w: RunningWorker, side: Side, viewers: number, round: numbe
       const id = `${room}-${n}`;
       ids.push(id);
       postedAt.set(id, Date.now());
-      posts.push(post(w.origin, side, room, id, n));
+      if (poster) poster.send(JSON.stringify({ type: "post", ...postBody(id, n) }));
+      else posts.push(post(w.origin, side, room, id, n));
     }
     await Promise.all(posts);
     await until(() => latencies.length >= expected, DRAIN_LIMIT_MS);
   });
   for (const s of subs) s.close();
+  poster?.close();
   await sleep(500);
 
   const { missing, doubled } = deliveryCheck(subs, ids);
@@ -163,7 +185,7 @@ async function window(w: RunningWorker, run: () => Promise<void>) {
 }
 
 async function post(origin: string, side: Side, room: string, id: string, n: number): Promise<void> {
-  const message = { id, text: `bench message ${n}`, username: "bench", color: "100150200" };
+  const message = postBody(id, n);
   const [path, body] =
     side === "room"
       ? [`/api/comments?room=${room}`, { ...message, "message-type": "human" }]
@@ -177,12 +199,17 @@ async function post(origin: string, side: Side, room: string, id: string, n: num
   await res.arrayBuffer();
 }
 
+function postBody(id: string, n: number) {
+  return { id, text: `bench message ${n}`, username: "bench", color: "100150200" };
+}
+
 function render(rows: Phase[]): string {
+  const [A, B] = SIDES;
   const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : "n/a");
   const of = (side: Side, viewers: number) => rows.filter((r) => r.side === side && r.viewers === viewers);
   /** Ours ÷ baseline per round (both sides ran back to back in it), then the median. */
   const paired = (viewers: number, figure: (p: Phase) => number) => {
-    const [a, b] = [of("room", viewers), of("baseline", viewers)];
+    const [a, b] = [of(A, viewers), of(B, viewers)];
     return median(a.map((r, i) => figure(r) / figure(b[i]!)));
   };
   const med = (side: Side, viewers: number, figure: (p: Phase) => number) => median(of(side, viewers).map(figure));
@@ -199,8 +226,7 @@ function render(rows: Phase[]): string {
   const table = VIEWERS.flatMap((v) => [
     `| **${v} viewers** | | | |`,
     ...figures.map(
-      ([label, f, d]) =>
-        `| ${label} | ${fmt(med("room", v, f), d)} | ${fmt(med("baseline", v, f), d)} | ${fmt(paired(v, f), 2)} |`,
+      ([label, f, d]) => `| ${label} | ${fmt(med(A, v, f), d)} | ${fmt(med(B, v, f), d)} | ${fmt(paired(v, f), 2)} |`,
     ),
   ]);
   const deliveries = rows
@@ -218,7 +244,7 @@ function render(rows: Phase[]): string {
     const perDelivery = (c2 - c1) / (v2 - v1);
     return { fixed: c1 - perDelivery * v1, perDelivery };
   };
-  const [lr, lb] = [line("room"), line("baseline")];
+  const [lr, lb] = [line(A), line(B)];
   const cpu = cpus()[0]?.model.trim() ?? "unknown CPU";
   const extensions = [...new Set(rows.map((r) => r.extensions || "none"))].join(", ");
   return [
@@ -228,12 +254,12 @@ function render(rows: Phase[]): string {
     "",
     `${ROUNDS} rounds; in each, for ${VIEWERS.join(" and ")} viewers, the room and the baseline each get a phase in a fresh room, who goes first rotating (bench/lib/interleaved.ts). A phase: V WebSocket viewers connect (bench/lib/fanout-viewer.ts, the same light client on both sides, keeping alive as the app does), ${IDLE_SECONDS} s idle (reported per 30 s), then one poster at ${RATE_PER_SECOND} msg/s for ${SECONDS} s over HTTP POST (\`/api/comments\` for the room; \`/api/_bench/fanout/post\` for the baseline, so both pay the same Worker hop and Durable Object call), until every viewer has every message. The baseline (workers/bench/fanout-baseline.ts) writes one SQLite row and sends one frame in the room's \`messages\` envelope with the fields a viewer renders (id, seq, timestamp, text, username, color, message-type) to every socket; no validation beyond a shape check, no queue, filter, snapshot or alarm. CPU is that of the workerd processes over the window (the runtime that serves in production); "group" adds wrangler's dev proxy. Figures are medians over rounds; ratios are room ÷ baseline paired per round, then the median. Viewers negotiated: ${extensions}; frame sizes are as the server sent them (before deflate).`,
     "",
-    "| figure | room | baseline | room ÷ baseline |",
+    `| figure | ${A} | ${B} | ${A} ÷ ${B} |`,
     "| --- | ---: | ---: | ---: |",
     ...table,
     "",
     lr && lb
-      ? `A line through both viewer counts (workerd CPU per post = fixed + V × per delivery): room ${fmt(lr.fixed, 2)} ms fixed + ${fmt(lr.perDelivery, 4)} ms per delivery; baseline ${fmt(lb.fixed, 2)} ms + ${fmt(lb.perDelivery, 4)} ms.`
+      ? `A line through both viewer counts (workerd CPU per post = fixed + V × per delivery): ${A} ${fmt(lr.fixed, 2)} ms fixed + ${fmt(lr.perDelivery, 4)} ms per delivery; ${B} ${fmt(lb.fixed, 2)} ms + ${fmt(lb.perDelivery, 4)} ms.`
       : "",
     "",
     `Delivery: ${allDelivered ? "every message reached every viewer exactly once" : "**NOT every message reached every viewer exactly once**"} (${deliveries}).`,
