@@ -2,6 +2,16 @@ import { DurableObject } from "cloudflare:workers";
 import { LIVE } from "../../types";
 import type { Bindings } from "../app-env";
 
+function parsePost(data: string): FanoutPost | null {
+  try {
+    const f = JSON.parse(data) as Partial<FanoutPost> & { type?: unknown };
+    const ok = f.type === "post" && [f.id, f.text, f.username, f.color].every((v) => typeof v === "string");
+    return ok ? { id: f.id!, text: f.text!, username: f.username!, color: f.color! } : null;
+  } catch {
+    return null;
+  }
+}
+
 /** What the baseline's poster sends: the fields of a message a viewer renders. */
 export interface FanoutPost {
   id: string;
@@ -71,8 +81,15 @@ export class FanoutBaseline extends DurableObject<Bindings> {
     return { seq };
   }
 
-  override webSocketMessage(): void {
-    // Only keep-alive pings arrive, answered by the auto-response before this would run.
+  /**
+   * A post over the poster's own socket (`{"type":"post", id, text, username, color}`), as the
+   * peer template posts: no HTTP request, no Worker hop. bench/fanout.ts's `socket` side.
+   * Anything else closes the socket (keep-alive pings never get here: the auto-response answers).
+   */
+  override webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): void {
+    const frame = typeof data === "string" ? parsePost(data) : null;
+    if (frame) this.post(frame);
+    else ws.close(1003, "expected a post frame");
   }
 
   override webSocketClose(ws: WebSocket, code: number, reason: string): void {
