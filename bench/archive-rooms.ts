@@ -36,7 +36,6 @@ process.once("SIGTERM", () => process.exit(143));
 const started = Date.now();
 const loadBefore = loadavg()[0] ?? 0;
 const worker = await startWorker(repoRoot, {
-  BENCH_ROUTES: "1",
   RATE_LIMIT_PER_MINUTE: "100000000",
   POST_FLOOD_GUARD: "0",
 });

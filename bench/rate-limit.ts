@@ -47,7 +47,7 @@ process.once("SIGTERM", () => process.exit(143));
 
 const started = Date.now();
 const loadBefore = loadavg()[0] ?? 0;
-const worker = await startWorker(repoRoot, { BENCH_ROUTES: "1", RATE_LIMIT_PER_MINUTE: String(ROOM_LIMIT_PER_MINUTE) });
+const worker = await startWorker(repoRoot, { RATE_LIMIT_PER_MINUTE: String(ROOM_LIMIT_PER_MINUTE) });
 console.log(`Worker up at ${worker.origin} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
 const http = new HttpClient(worker.origin, SIZES.concurrency + SIZES.bystanderConcurrency);
 
@@ -67,7 +67,7 @@ interface Answer {
   roomCalls: number;
 }
 
-/** An anonymous post; `guard: false` skips the Worker's flood guard (honoured with BENCH_ROUTES only). */
+/** An anonymous post; `guard: false` skips the Worker's flood guard (honoured by the bench build only). */
 async function post(room: string, client: string, guard: boolean, expect: number[]): Promise<Answer> {
   const headers: Record<string, string> = { "cf-connecting-ip": client };
   if (!guard) headers["x-bench-flood-guard"] = "off";
@@ -297,7 +297,7 @@ const totalS = ((Date.now() - started) / 1000).toFixed(0);
 
 const section = `## Rate limiting: the flood guard (binding) beside the in-room bucket
 
-Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC with \`npx node bench/rate-limit.ts\` (part of \`npm run bench\`) on ${process.platform} ${process.arch}, nproc ${availableParallelism()} (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}; 1-min load average ${loadBefore.toFixed(2)} before, ${(loadavg()[0] ?? 0).toFixed(2)} after; ${totalS} s in all. One Worker (\`${worker.command}\`), wrangler.toml's \`POST_FLOOD\` binding (300 per 60 s per client IP) and the in-room bucket at ${ROOM_LIMIT_PER_MINUTE} a minute. ${SIZES.rounds} rounds; in each, the scenarios of a table alternate in bursts of ${SIZES.slice} (bystanders ${SIZES.slice / 4}), who goes first rotating; figures are medians over rounds, ratios paired per round. Clients are told apart by \`cf-connecting-ip\` (wrangler dev passes it through); \`x-bench-flood-guard: off\` (honoured only with BENCH_ROUTES=1) skips the guard for the baseline. Server CPU is the whole local server (wrangler's proxy and workerd) over each burst, divided by its requests; workerd CPU is the runtime alone.
+Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC with \`npx node bench/rate-limit.ts\` (part of \`npm run bench\`) on ${process.platform} ${process.arch}, nproc ${availableParallelism()} (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}; 1-min load average ${loadBefore.toFixed(2)} before, ${(loadavg()[0] ?? 0).toFixed(2)} after; ${totalS} s in all. One Worker (\`${worker.command}\`), wrangler.toml's \`POST_FLOOD\` binding (300 per 60 s per client IP) and the in-room bucket at ${ROOM_LIMIT_PER_MINUTE} a minute. ${SIZES.rounds} rounds; in each, the scenarios of a table alternate in bursts of ${SIZES.slice} (bystanders ${SIZES.slice / 4}), who goes first rotating; figures are medians over rounds, ratios paired per round. Clients are told apart by \`cf-connecting-ip\` (wrangler dev passes it through); \`x-bench-flood-guard: off\` (honoured only by the bench build, wrangler.bench.toml) skips the guard for the baseline. Server CPU is the whole local server (wrangler's proxy and workerd) over each burst, divided by its requests; workerd CPU is the runtime alone.
 
 **Caveat, and it cuts against the binding:** locally miniflare simulates the binding as a Durable Object with SQLite (one local service call and a row read/write per \`limit()\`); in production it is a counter at the Cloudflare location with no Durable Object behind it. The binding's local cost is an upper bound.
 

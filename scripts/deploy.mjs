@@ -1,4 +1,4 @@
-// `npm run deploy [-- --dry-run]`: build the static app and ship the one Worker (app assets + API +
+// `npm run deploy [-- --dry-run [--no-build]]`: build the static app and ship the one Worker (app assets + API +
 // Room Durable Object + KV binding). A real deploy refuses until the KV namespace id and the
 // BOT_TOKEN / ADMIN_TOKEN secrets are configured (docs/DEPLOY.md); a dry run builds offline.
 import { spawnSync } from "node:child_process";
@@ -9,6 +9,9 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
 const dryRun = args.includes("--dry-run");
+// A dry run on the out/ already there (tests/integration/production-bundle.test.ts: a test must
+// not rebuild the app under the e2e tests that serve it). A real deploy always builds.
+const skipBuild = dryRun && args.includes("--no-build");
 const env = {
   ...process.env,
   PATH: `${join(root, "node_modules", ".bin")}:${process.env.PATH ?? ""}`,
@@ -54,15 +57,18 @@ if (!dryRun) {
     refuse(`missing Worker secret(s) ${missing.join(", ")}. Set each with \`npx wrangler secret put NAME\`.`);
 }
 
-console.log("[deploy] building the app (next build → out/) …");
-run("next", ["build"]);
+if (skipBuild) console.log("[deploy] --no-build: bundling with the app already in out/");
+else {
+  console.log("[deploy] building the app (next build → out/) …");
+  run("next", ["build"]);
+}
 
 const files = listFiles(join(root, "out"));
 const bytes = files.reduce((sum, f) => sum + statSync(f).size, 0);
 console.log(`\n[deploy] static assets: ${files.length} files, ${(bytes / 1024).toFixed(0)} KiB, served by the Worker:`);
 for (const f of files) console.log(`  ${relative(join(root, "out"), f)}`);
 
-const wranglerArgs = ["deploy", ...args.filter((a) => a !== "--dry-run")];
+const wranglerArgs = ["deploy", ...args.filter((a) => a !== "--dry-run" && a !== "--no-build")];
 if (dryRun) wranglerArgs.push("--dry-run", "--outdir", join(root, ".tmp", "deploy-dry-run"));
 console.log(`\n[deploy] wrangler ${wranglerArgs.join(" ")}`);
 run("wrangler", wranglerArgs);

@@ -11,7 +11,6 @@ type Configured =
   | "POST_FLOOD_GUARD"
   | "MAX_ATTEMPTS"
   | "ALLOWED_ORIGINS"
-  | "BENCH_ROUTES"
   | "HOT_MESSAGES"
   | "ARCHIVE_SEGMENT_SIZE"
   | "FRAME_ANCESTORS"
@@ -34,7 +33,6 @@ export interface Bindings extends Omit<Env, Configured> {
   POST_FLOOD_GUARD?: string;
   MAX_ATTEMPTS?: string;
   ALLOWED_ORIGINS?: string;
-  BENCH_ROUTES?: string;
   HOT_MESSAGES?: string;
   ARCHIVE_SEGMENT_SIZE?: string;
   /** Named bot tokens (issue #13); a singleton object. */

@@ -12,16 +12,14 @@ describe("config", () => {
       MAX_ATTEMPTS: 3,
       HOT_MESSAGES: 1_000_000,
       ARCHIVE_SEGMENT_SIZE: 1000,
-      BENCH_ROUTES: false,
       ALLOWED_ORIGINS: [],
     });
     const c = config({
       RATE_LIMIT_PER_MINUTE: "5",
       MAX_ATTEMPTS: "",
-      BENCH_ROUTES: "1",
       ALLOWED_ORIGINS: "https://a.example, https://b.example",
     });
-    expect(c).toMatchObject({ RATE_LIMIT_PER_MINUTE: 5, MAX_ATTEMPTS: 3, BENCH_ROUTES: true });
+    expect(c).toMatchObject({ RATE_LIMIT_PER_MINUTE: 5, MAX_ATTEMPTS: 3 });
     expect(c.ALLOWED_ORIGINS).toEqual(["https://a.example", "https://b.example"]);
   });
 

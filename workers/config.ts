@@ -35,8 +35,6 @@ const configSchema = z.object({
   HOT_MESSAGES: count(1, 1_000_000),
   /** Messages per archived R2 segment. */
   ARCHIVE_SEGMENT_SIZE: count(1, 1000),
-  /** `/api/_bench/*` exists only when "1" (npm run bench). */
-  BENCH_ROUTES: z.preprocess(unset, z.enum(["0", "1"]).default("0")).transform((v) => v === "1"),
   /** Extra CORS origins, comma-separated; the Worker's own origin is always allowed. */
   ALLOWED_ORIGINS: z.preprocess(unset, z.string().default("")).transform((s) =>
     s

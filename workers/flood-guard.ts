@@ -1,4 +1,4 @@
-import type { Context, MiddlewareHandler } from "hono";
+import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "./app-env";
 import { config } from "./config";
 import { clientAddress } from "./context";
@@ -11,11 +11,12 @@ import { HttpError } from "./errors";
  * fixed window, counted per Cloudflare location, approximate) and set well above the in-room
  * bucket, which stays the exact per-room limit with its precise Retry-After; a person meets the
  * bucket first. The bot and admin tokens are exempt, as from the bucket. Without the binding
- * (not configured), or with POST_FLOOD_GUARD=0 (load tests), there is no Worker-level guard. Measured in bench/RESULTS.md (rate-limit).
+ * (not configured), or with POST_FLOOD_GUARD=0 (load tests), there is no Worker-level guard. Measured in bench/RESULTS.md (rate-limit);
+ * the bench build (workers/bench/index.ts) turns it off per request for that comparison.
  */
 export const postFloodGuard: MiddlewareHandler<AppEnv> = async (c, next) => {
   const limiter = c.env.POST_FLOOD;
-  if (limiter && c.var.caller === "anonymous" && config(c.env).POST_FLOOD_GUARD && !benchBypass(c)) {
+  if (limiter && c.var.caller === "anonymous" && config(c.env).POST_FLOOD_GUARD) {
     const { success } = await limiter.limit({ key: clientAddress(c) });
     if (!success) {
       const period = config(c.env).POST_FLOOD_PERIOD;
@@ -29,11 +30,3 @@ export const postFloodGuard: MiddlewareHandler<AppEnv> = async (c, next) => {
   }
   await next();
 };
-
-/**
- * `npm run bench` (BENCH_ROUTES=1 only) compares posting with and without the guard in one
- * Worker: `x-bench-flood-guard: off` skips it. Without BENCH_ROUTES the header does nothing.
- */
-function benchBypass(c: Context<AppEnv>): boolean {
-  return c.req.header("x-bench-flood-guard") === "off" && config(c.env).BENCH_ROUTES;
-}

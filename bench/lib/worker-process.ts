@@ -14,6 +14,8 @@ export interface RunningWorker {
   origin: string;
   /** The exact command line, for the results file. */
   command: string;
+  /** wrangler's inspector (Chrome DevTools protocol) for the Worker's isolate: CPU profiles. */
+  inspectorPort: number;
   /** CPU time so far of the whole server (npm, wrangler, workerd), or null where unreadable. */
   serverCpu(): CpuReading | null;
   /** CPU time so far of the workerd processes alone (the runtime that would serve in production). */
@@ -21,14 +23,25 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
+/** The bench build: the production Worker plus the baselines and `/api/_bench/*` (workers/bench/). */
+export const BENCH_CONFIG = "wrangler.bench.toml";
+
 /**
- * Starts the real Worker the way `npm run api` does, on fresh local state and a free port bound
- * to 127.0.0.1, and waits until GET /api/health answers. `vars` become `--var K:V` flags.
+ * Starts the bench build of the Worker the way `npm run api` does (`-c wrangler.bench.toml`: the
+ * production app, unchanged, plus the baselines), on fresh local state and a free port bound to
+ * 127.0.0.1, and waits until GET /api/health answers. `vars` become `--var K:V` flags.
  */
 export async function startWorker(repoRoot: string, vars: Record<string, string>): Promise<RunningWorker> {
   const [port, inspectorPort] = [await freePort(), await freePort()];
   const scratch = mkdtempSync(join(tmpdir(), "swm-bench-"));
-  const args = ["run", "api", "--", ...devFlags({ port, inspectorPort, stateDir: join(scratch, "state"), vars })];
+  const args = [
+    "run",
+    "api",
+    "--",
+    "-c",
+    BENCH_CONFIG,
+    ...devFlags({ port, inspectorPort, stateDir: join(scratch, "state"), vars }),
+  ];
   // Its own process group, so SIGINT reaches npm, wrangler and workerd together, as Ctrl-C would.
   const child = spawn("npm", args, {
     cwd: repoRoot,
@@ -70,6 +83,7 @@ export async function startWorker(repoRoot: string, vars: Record<string, string>
   return {
     origin,
     command: `npm ${args.join(" ")}`,
+    inspectorPort,
     serverCpu: () => readProcessGroupCpu(group),
     workerdCpu: () => readProcessGroupCpu(group, "workerd"),
     stop,

@@ -8,7 +8,6 @@ import { UnitOfWork } from "../unit-of-work";
 import { Archive } from "./archive";
 import { type ArchiveOptions, archiveOptions, normalizeArchiveOptions } from "./archive-options";
 import { Audit } from "./audit";
-import { seedForBench } from "./bench-seed";
 import { Changes } from "./changes";
 import { RoomClock } from "./clock";
 import { Counts } from "./counts";
@@ -67,7 +66,7 @@ export abstract class RoomBase extends DurableObject<Bindings> {
   protected series!: MinuteSeries;
   protected archive!: Archive;
   private history!: History;
-  private archiveOptions!: ArchiveOptions;
+  protected archiveOptions!: ArchiveOptions;
   /** When more archiving is due than one alarm may do, the next alarm continues it. */
   private archiveDueAt: number | null = null;
   /** After a failed segment rewrite for an archived removal, not before this time again. */
@@ -183,8 +182,9 @@ export abstract class RoomBase extends DurableObject<Bindings> {
   }
 
   /**
-   * Bench and test rooms only (the routes calling it are behind BENCH_ROUTES): a tiny hot window
-   * so archiving can be exercised without millions of messages. Stored, so it survives restarts.
+   * Test and bench rooms only (no production route calls it: the archive tests call it on the
+   * stub, the bench build through workers/bench/): a tiny hot window so archiving can be
+   * exercised without millions of messages. Stored, so it survives restarts.
    */
   setArchiveOptions(options: ArchiveOptions): RoomResult<ArchiveOptions> {
     return this.work.run(() => {
@@ -195,16 +195,6 @@ export abstract class RoomBase extends DurableObject<Bindings> {
       );
       // No alarm of its own: the next change schedules one, which archives what is due.
       return { value: this.archiveOptions };
-    });
-  }
-
-  /** Bench only: appends `count` settled messages, archiving past the hot window as the alarm would. */
-  async benchSeed(count: number): Promise<RoomResult<Awaited<ReturnType<typeof seedForBench>>>> {
-    return this.work.runAsync(async () => {
-      const deps = { db: this.db, messages: this.messages, archive: this.archive };
-      const value = await seedForBench(deps, this.name, count, this.archiveOptions, this.clock.now());
-      this.changed();
-      return { value };
     });
   }
 
@@ -322,7 +312,7 @@ export abstract class RoomBase extends DurableObject<Bindings> {
   }
 
   /** Something visible changed: the snapshot needs rewriting (coalesced by the alarm). */
-  private changed(): void {
+  protected changed(): void {
     this.snapshot.markDirty();
     this.scheduleAlarm();
   }

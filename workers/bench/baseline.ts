@@ -1,10 +1,10 @@
 import { DurableObject } from "cloudflare:workers";
-import type { Bindings } from "./app-env";
+import type { Bindings } from "../app-env";
 
 /**
  * The floor the benchmarks measure the API against: the same Worker doing a bare SQLite insert or
  * a bare indexed read in a Durable Object, with none of the API's validation, queue or snapshot.
- * Its routes exist only when BENCH_ROUTES=1 (`npm run bench` sets it).
+ * It exists only in the bench build (workers/bench/index.ts, wrangler.bench.toml), never in production.
  */
 export class BenchBaseline extends DurableObject<Bindings> {
   private head = 0;

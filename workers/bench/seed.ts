@@ -1,12 +1,12 @@
-import type { Archive } from "./archive";
-import type { ArchiveOptions } from "./archive-options";
-import type { Db } from "./db";
-import type { Messages } from "./messages";
+import type { Archive } from "../room/archive";
+import type { ArchiveOptions } from "../room/archive-options";
+import type { Db } from "../room/db";
+import type { Messages } from "../room/messages";
 
 const TEXT = "Has anyone tried the new model yet? It answers everything in haiku now, which is fun for a while.";
 
 /**
- * Bench only (reached through `/api/_bench/seed`, behind BENCH_ROUTES=1): appends `count`
+ * Bench build only (reached through `/api/_bench/seed`, workers/bench/): appends `count`
  * settled messages a segment at a time, archiving through the real writer whenever a whole
  * segment is over the hot window, so a room of a million messages is built in minutes.
  */
