@@ -61,7 +61,20 @@ export function useLive({ feed, room, query, loaded, onArrived, onEvent }: Optio
   useEffect(() => {
     if (!loaded) return;
     connection.start();
-    return () => connection.stop();
+    // Back/forward cache: an open socket keeps a page out of it. Leaving closes the socket; a page
+    // restored from the cache opens a new one, which resumes from the feed's cursor, so whatever
+    // arrived meanwhile comes in the catch-up, exactly once (the feed ignores seqs it has).
+    const leave = () => connection.stop();
+    const back = (event: PageTransitionEvent) => {
+      if (event.persisted) connection.start();
+    };
+    window.addEventListener("pagehide", leave);
+    window.addEventListener("pageshow", back);
+    return () => {
+      window.removeEventListener("pagehide", leave);
+      window.removeEventListener("pageshow", back);
+      connection.stop();
+    };
   }, [connection, loaded]);
 
   return useSyncExternalStore(

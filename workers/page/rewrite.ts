@@ -1,52 +1,47 @@
 import { FIRST_PAINT_ELEMENT_ID, INITIAL_WINDOW_ELEMENT_ID, type InitialWindow, type Message } from "../../types";
 
 /**
- * Streams a page through HTMLRewriter: the nonce on every `<script>`, and (on the chat page) the
- * recent window as non-executable JSON at the end of `<head>`, so the first paint needs no request.
+ * Streams the chat page through HTMLRewriter: the recent window as non-executable JSON at the end
+ * of `<head>` (no CSP hash needed: it never runs), so the first paint needs no request.
  */
-export function rewritePage(page: Response, nonce: string, initial: InitialWindow | null): Response {
-  const rewriter = new HTMLRewriter().on("script", {
-    element(script) {
-      script.setAttribute("nonce", nonce);
-    },
-  });
-  if (initial) {
-    const tag = initialWindowTag(initial, nonce);
-    const rows = firstPaintMarkup(initial.page.comments);
-    let placed = false;
-    let painted = false;
-    rewriter
-      .on("head", {
-        element(head) {
-          head.append(tag, { html: true });
-          placed = true;
-        },
-      })
-      // The newest rows as plain markup, painted with the HTML before any script runs; the app
-      // removes it once its own list has rendered (components/chat.tsx). Last in <body>: React
-      // hydrates the body's children in order, and a leading element it does not own is a mismatch.
-      .on("body", {
-        element(body) {
-          body.append(rows, { html: true });
-          painted = true;
-        },
-      })
-      // A page without a literal <head> or <body> (the placeholder before a build) still gets
-      // both, at the end.
-      .onDocument({
-        end(end) {
-          if (!placed) end.append(tag, { html: true });
-          if (!painted) end.append(rows, { html: true });
-        },
-      });
-  }
+export function rewritePage(page: Response, initial: InitialWindow | null): Response {
+  if (!initial) return page;
+  const rewriter = new HTMLRewriter();
+  const tag = initialWindowTag(initial);
+  const rows = firstPaintMarkup(initial.page.comments);
+  let placed = false;
+  let painted = false;
+  rewriter
+    .on("head", {
+      element(head) {
+        head.append(tag, { html: true });
+        placed = true;
+      },
+    })
+    // The newest rows as plain markup, painted with the HTML before any script runs; the app
+    // removes it once its own list has rendered (components/chat.tsx). Last in <body>: React
+    // hydrates the body's children in order, and a leading element it does not own is a mismatch.
+    .on("body", {
+      element(body) {
+        body.append(rows, { html: true });
+        painted = true;
+      },
+    })
+    // A page without a literal <head> or <body> (the placeholder before a build) still gets
+    // both, at the end.
+    .onDocument({
+      end(end) {
+        if (!placed) end.append(tag, { html: true });
+        if (!painted) end.append(rows, { html: true });
+      },
+    });
   return rewriter.transform(page);
 }
 
 /** JSON inside `<script>` cannot contain `</script>` once every `<` is written as `\u003c`. */
-export function initialWindowTag(initial: InitialWindow, nonce: string): string {
+export function initialWindowTag(initial: InitialWindow): string {
   const json = JSON.stringify(initial).replace(/</g, "\\u003c");
-  return `<script id="${INITIAL_WINDOW_ELEMENT_ID}" type="application/json" nonce="${nonce}">${json}</script>`;
+  return `<script id="${INITIAL_WINDOW_ELEMENT_ID}" type="application/json">${json}</script>`;
 }
 
 /** How many of the newest messages the first paint shows: a phone screen's worth and more. */

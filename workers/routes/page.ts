@@ -2,12 +2,13 @@ import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { type CommentsPage, DEFAULT_ROOM, type InitialWindow, roomSchema } from "../../types";
 import type { AppEnv } from "../app-env";
 import { rewritePage } from "../page/rewrite";
-import { ALWAYS, newNonce, pageHeaders } from "../page/security";
+import { inlineScriptHashes } from "../page/script-hashes";
+import { ALWAYS, pageHeaders } from "../page/security";
 import { readSnapshot } from "../snapshot";
 
 /**
  * Everything that is not `/api/*`: the static app, fetched from the assets binding. HTML pages
- * get a CSP with a fresh nonce and the other protective headers; the chat page also carries the
+ * get a CSP that allows their own inline scripts by hash, and the other protective headers; the chat page also carries the
  * room's recent window from KV (issue #9). `_next/static/*` is served by the assets layer
  * directly (wrangler.toml), with nosniff from `public/_headers`.
  */
@@ -17,12 +18,19 @@ page.all("*", async (c) => {
   const asset = await c.env.ASSETS.fetch(c.req.raw);
   const type = asset.headers.get("content-type") ?? "";
   if (!type.startsWith("text/html")) return withHeaders(asset, ALWAYS);
-  const nonce = newNonce();
+  const html = await asset.text();
   const url = new URL(c.req.url);
   const initial = isChatPage(url.pathname) && asset.ok ? await initialWindow(c, url) : null;
-  const headers = pageHeaders({ nonce, url, frameAncestors: c.env.FRAME_ANCESTORS });
-  // A per-response nonce makes the HTML unique: no shared cache may reuse it.
-  return withHeaders(rewritePage(asset, nonce, initial), { ...headers, "Cache-Control": "no-store" });
+  const headers = pageHeaders({
+    scriptHashes: await inlineScriptHashes(html),
+    url,
+    frameAncestors: c.env.FRAME_ANCESTORS,
+  });
+  // The chat page carries the room's recent window: no shared cache may keep it, and the browser
+  // asks again on every load (`no-cache`), yet may keep the page in its back/forward cache
+  // (which `no-store` forbids).
+  const page = new Response(html, asset);
+  return withHeaders(rewritePage(page, initial), { ...headers, "Cache-Control": "private, no-cache" });
 });
 
 /** nosniff on the API's answers too (a WebSocket's 101 has immutable headers and no body to sniff). */
