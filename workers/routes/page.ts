@@ -14,8 +14,22 @@ import { readSnapshot } from "../snapshot";
  */
 export const page = new Hono<AppEnv>();
 
+/**
+ * A revalidation (`If-None-Match`) would let the assets layer answer 304 with no body: no HTML to
+ * hash, so the CSP sent with it (which the browser then applies to its stored copy) would allow
+ * none of the page's inline scripts, and the chat page's stored copy would keep an old window.
+ * Pages are always fetched whole.
+ */
+const CONDITIONAL = ["if-none-match", "if-modified-since", "if-match", "if-unmodified-since", "if-range"];
+
+function unconditional(request: Request): Request {
+  const headers = new Headers(request.headers);
+  for (const name of CONDITIONAL) headers.delete(name);
+  return new Request(request, { headers });
+}
+
 page.all("*", async (c) => {
-  const asset = await c.env.ASSETS.fetch(c.req.raw);
+  const asset = await c.env.ASSETS.fetch(unconditional(c.req.raw));
   const type = asset.headers.get("content-type") ?? "";
   if (!type.startsWith("text/html")) return withHeaders(asset, ALWAYS);
   const html = await asset.text();
@@ -30,6 +44,8 @@ page.all("*", async (c) => {
   // asks again on every load (`no-cache`), yet may keep the page in its back/forward cache
   // (which `no-store` forbids).
   const page = new Response(html, asset);
+  // The chat page's body varies with the room's snapshot: the file's ETag does not name it.
+  if (initial) page.headers.delete("ETag");
   return withHeaders(rewritePage(page, initial), { ...headers, "Cache-Control": "private, no-cache" });
 });
 

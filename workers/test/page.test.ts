@@ -118,6 +118,20 @@ describe("GET / through the Worker", () => {
     expect(first.headers.get("cache-control")).toBe("private, no-cache");
   });
 
+  it("a revalidating reload gets the whole page and the same script hashes, never a bare 304", async () => {
+    const first = await call("GET", "/");
+    const etag = first.headers.get("etag");
+    const csp = first.headers.get("content-security-policy");
+    // The browser revalidates a `no-cache` page with the ETag it holds (or any it ever saw).
+    const again = await call("GET", "/", {
+      headers: { "If-None-Match": etag ?? '"any"', "If-Modified-Since": new Date().toUTCString() },
+    });
+    expect(again.status).toBe(200);
+    expect(again.headers.get("content-security-policy")).toBe(csp);
+    expect(scriptSrcOf(csp ?? "").length).toBeGreaterThan(1);
+    expect(inlineScripts(again.body as string).length).toBeGreaterThan(0);
+  });
+
   it("the monitor page is protected the same way; other files and the API say nosniff", async () => {
     const monitor = await call("GET", "/monitor");
     expect(scriptSrcOf(monitor.headers.get("content-security-policy") ?? "")).toEqual([
