@@ -17,7 +17,7 @@ import { serverQuery, visibleMessages } from "@/lib/filters";
 import { sameUser } from "@/lib/hash-state";
 import { buildOutgoing, checkDraft, newMessageId } from "@/lib/outgoing";
 import { tintVariables } from "@/lib/tint";
-import { DEFAULT_ROOM, FIRST_PAINT_ELEMENT_ID } from "@/types";
+import { DEFAULT_ROOM, FIRST_PAINT_ELEMENT_ID } from "@/types/constants";
 import { Composer } from "./composer";
 import { useExportActions } from "./export-actions";
 import { FilterBar } from "./filter-bar";

@@ -3,7 +3,7 @@
 import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from "react";
 import { checkDraft, usernameHint } from "@/lib/outgoing";
 import type { EntityPresence } from "@/lib/presence";
-import { LIMITS } from "@/types";
+import { LIMITS } from "@/types/constants";
 import { ColorPicker } from "./color-picker";
 
 interface Props {

@@ -1,4 +1,6 @@
-import { aiUsernameSchema, type Channel, colorSchema, LIMITS, type UserFilter, usernameSchema } from "../types";
+import type { Channel, UserFilter } from "../types";
+import { LIMITS } from "../types/constants";
+import { aiUsernameSchema, colorSchema, type UsernameSchema, usernameSchema } from "./wire";
 
 /**
  * F7: the URL hash is the conversation's state, so a conversation is a bookmark.
@@ -161,7 +163,7 @@ export function parseUser(item: string): UserFilter | null {
 export function parseIdentity(
   item: string,
   allowRandom: boolean,
-  names: typeof usernameSchema = usernameSchema,
+  names: UsernameSchema = usernameSchema,
 ): { username: string; color: string } | null {
   const at = item.lastIndexOf(":");
   if (at <= 0) return null;

@@ -61,8 +61,7 @@ export function parseUserFilters(raw: string | undefined): UserFilter[] {
   return filters;
 }
 
-/** C9/E5: an entity is served when a bot asked for its work within this long. */
-export const PRESENCE = { servedWithinMs: 60_000 } as const;
+export { PRESENCE } from "./constants.ts";
 
 export const entitySeenSchema = z.object({
   id: z.string(),

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { channelSchema, entitySeenSchema, userFilterSchema } from "./api.ts";
+import { LIVE } from "./constants.ts";
 import {
   colorSchema,
   entityIdSchema,
-  LIMITS,
   messageIdSchema,
   messageSchema,
   queueStatusSchema,
@@ -17,35 +17,7 @@ import {
  * object validated by these schemas.
  */
 
-export const LIVE = {
-  /** A client frame larger than this closes the socket (4413). */
-  maxClientFrameBytes: 16 * 1024,
-  /** Sustained client frames per second before the socket is closed (4429); bursts up to `burst`. */
-  framesPerSecond: 10,
-  burst: 30,
-  /** Catch-up is sent in pages of this many messages, at most `catchUpPages` per resume. */
-  catchUpPage: LIMITS.pageDefault,
-  catchUpPages: 10,
-  /** Keep-alive: the room answers this exact text without waking (setWebSocketAutoResponse). */
-  ping: '{"type":"ping"}',
-  pong: '{"type":"pong"}',
-  /** Most user pairs one socket may filter by (they live in the socket's 2 KB attachment). */
-  maxFilterUsers: 10,
-  /** Open sockets one client address may hold in one room (more are closed with 4408). */
-  maxSocketsPerAddress: 8,
-  /**
-   * Presence. A composer sends `typing` at most once per `typingRefreshMs` while its person keeps
-   * typing; the room forgets a typist `typingExpiryMs` after their last frame. The room sends
-   * `activity` (viewer count and typists) at most once per `activityIntervalMs`, naming at most
-   * `typingNamesMax` typists (the rest are a count).
-   */
-  typingRefreshMs: 3_000,
-  typingExpiryMs: 5_000,
-  activityIntervalMs: 2_000,
-  typingNamesMax: 3,
-  /** The waiting messages per entity whose order a `lines` frame carries (a place in line). */
-  lineMax: 20,
-} as const;
+export { LIVE } from "./constants.ts";
 
 /** Close codes the room uses; each close carries a reason a person can read. */
 export const LIVE_CLOSE = {

@@ -1,34 +1,13 @@
 import { z } from "zod";
 
-/** Limits shared by every side of the wire. */
-export const LIMITS = {
-  idMax: 64,
-  textMax: 1000,
-  /** What the composer lets a person type; the API accepts up to textMax (bots write longer). */
-  composerMax: 240,
-  /** A person's name. */
-  usernameMax: 16,
-  /**
-   * An entity's name (AI messages, posted with the bot token): real entity names are longer than
-   * people's, e.g. the predecessor's `EmotionalIntelligence` (21).
-   */
-  aiUsernameMax: 32,
-  /** Context lines kept per message; a client that sends more has the oldest dropped (advisory). */
-  contextMax: 200,
-  contextLineMax: 2000,
-  pageDefault: 200,
-  pageMax: 500,
-  bodyMaxBytes: 64 * 1024,
-  priorityDefault: 50,
-  priorityMax: 99,
-} as const;
+// The plain constants live in ./constants.ts (the browser imports them without zod).
+import { LIMITS } from "./constants.ts";
+
+export { DEFAULT_ROOM, LIMITS } from "./constants.ts";
 
 export const messageIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 characters of A-Z, a-z, 0-9, _ or -");
-
-/** The room a request names when it names none. */
-export const DEFAULT_ROOM = "global";
 
 export const roomSchema = z
   .string()
