@@ -66,6 +66,11 @@ describe("lib/wire.ts mirrors types/", () => {
   const agree = (fullSchema: FullSchema, miniSchema: Schema<unknown>, value: unknown, words = false) =>
     expect(verdict(miniSchema, value, words)).toEqual(verdict(fullSchema, value, words));
 
+  it("every schema: the same verdict on values of the wrong kind", () => {
+    const odd: unknown[] = [undefined, null, 0, 1.5, "", "x", [], {}, true, { type: "hello" }, [{}]];
+    for (const [, f, m] of pairs) for (const value of odd) agree(f, m, value);
+  });
+
   it("names and colors: the same verdicts and the same words for a person", () => {
     const names = ["", "a", "ab cd", "x".repeat(16), "x".repeat(17), "x".repeat(32), "x".repeat(33), "émilie", 7];
     for (const n of names) {
