@@ -130,6 +130,12 @@ export function MessageList(props: Props) {
         onScroll={onScroll}
         onContextMenu={pickTarget}
         {...longPress}
+        onPointerDown={(event) => {
+          // A touch may become a long-press, a right button a context menu: fetch the menu
+          // module now, so it is here when the menu opens (500 ms later, or at once).
+          if (event.pointerType === "touch" || event.button === 2) void loadMenus();
+          longPress.onPointerDown(event);
+        }}
         className="scroll-area h-full overflow-y-auto overscroll-contain [overflow-anchor:none]"
       >
         <div className="flex min-h-full flex-col justify-end">

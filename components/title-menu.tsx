@@ -45,6 +45,9 @@ export function TitleContextMenu({ count, onExport, children }: Props & { childr
     // biome-ignore lint/a11y/noStaticElementInteractions: a pointer shortcut; the "Conversation menu" button beside the title opens the same menu by keyboard
     <div
       className="contents"
+      onPointerDown={(event) => {
+        if (event.button === 2) void loadMenus();
+      }}
       onContextMenu={(event) => {
         event.preventDefault();
         const at: MenuPoint = { x: event.clientX, y: event.clientY, by: "pointer" };
