@@ -1,6 +1,6 @@
 "use client";
 
-import { type CSSProperties, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
+import { type CSSProperties, startTransition, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useDebounced } from "@/hooks/use-debounced";
 import { useDrafts, useShownDrafts } from "@/hooks/use-drafts";
 import { useEntities } from "@/hooks/use-entities";
@@ -18,7 +18,8 @@ import { serverQuery, visibleMessages } from "@/lib/filters";
 import { sameUser } from "@/lib/hash-state";
 import { buildOutgoing, checkDraft, newMessageId } from "@/lib/outgoing";
 import { tintVariables } from "@/lib/tint";
-import { type ClientFrame, DEFAULT_ROOM, FIRST_PAINT_ELEMENT_ID, type ServerEvent } from "@/types";
+import type { ClientFrame, ServerEvent } from "@/types";
+import { DEFAULT_ROOM, FIRST_PAINT_ELEMENT_ID } from "@/types/constants";
 import { Composer } from "./composer";
 import { useExportActions } from "./export-actions";
 import { FilterBar } from "./filter-bar";
@@ -29,15 +30,15 @@ import { MessageList } from "./message-list";
 import { Toast, useToast } from "./toast";
 import { TypingIndicator } from "./typing-indicator";
 
-const noSubscribe = () => () => {};
-
-/** The page is one client-side view of the URL (hash state, localStorage): render it in the browser only. */
+/**
+ * The page is one client-side view of the URL (hash state, localStorage): render it in the browser
+ * only, after hydration, as a transition, so React renders it in slices that leave the main
+ * thread free between them (a phone would otherwise block on the whole first render at once).
+ * Meanwhile the Worker's static rows (workers/page/rewrite.ts) are on screen.
+ */
 export function Chat() {
-  const mounted = useSyncExternalStore(
-    noSubscribe,
-    () => true,
-    () => false,
-  );
+  const [mounted, setMounted] = useState(false);
+  useEffect(() => startTransition(() => setMounted(true)), []);
   return mounted ? <ChatView /> : <ChatSkeleton />;
 }
 

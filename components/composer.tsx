@@ -4,7 +4,7 @@ import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from 
 import { useMentionAutocomplete } from "@/hooks/use-mention-autocomplete";
 import { checkDraft, usernameHint } from "@/lib/outgoing";
 import type { EntityPresence } from "@/lib/presence";
-import { LIMITS } from "@/types";
+import { LIMITS } from "@/types/constants";
 import { ColorPicker } from "./color-picker";
 import { MentionCombobox } from "./mention-combobox";
 

@@ -1,15 +1,6 @@
 "use client";
 
 import { useCallback } from "react";
-import {
-  copyAllText,
-  copyAllVerboseText,
-  jsonExport,
-  jsonFilename,
-  markdownExport,
-  markdownFilename,
-  saveAllFilename,
-} from "@/lib/exports";
 import type { Message } from "@/types";
 import { copyText, downloadText } from "./browser-io";
 import type { ExportKind } from "./title-menu";
@@ -36,23 +27,26 @@ export function useExportActions(displayed: readonly Message[], title: string, n
         return;
       }
       const n = `${displayed.length} message${displayed.length === 1 ? "" : "s"}`;
-      switch (kind) {
-        case "copy-all":
-          copy(copyAllText(displayed, ctx), `Copied ${n}`);
-          break;
-        case "copy-verbose":
-          copy(copyAllVerboseText(displayed, ctx), `Copied ${n} (verbose)`);
-          break;
-        case "save-all":
-          downloadText(saveAllFilename(title, ctx.exportedAt), copyAllText(displayed, ctx));
-          break;
-        case "json":
-          downloadText(jsonFilename(title, ctx.exportedAt), jsonExport(displayed), "application/json");
-          break;
-        case "markdown":
-          downloadText(markdownFilename(title, ctx.exportedAt), markdownExport(displayed, ctx), "text/markdown");
-          break;
-      }
+      // The export formats load with the menus (components/menus.tsx), not with the page.
+      void import("@/lib/exports").then((x) => {
+        switch (kind) {
+          case "copy-all":
+            copy(x.copyAllText(displayed, ctx), `Copied ${n}`);
+            break;
+          case "copy-verbose":
+            copy(x.copyAllVerboseText(displayed, ctx), `Copied ${n} (verbose)`);
+            break;
+          case "save-all":
+            downloadText(x.saveAllFilename(title, ctx.exportedAt), x.copyAllText(displayed, ctx));
+            break;
+          case "json":
+            downloadText(x.jsonFilename(title, ctx.exportedAt), x.jsonExport(displayed), "application/json");
+            break;
+          case "markdown":
+            downloadText(x.markdownFilename(title, ctx.exportedAt), x.markdownExport(displayed, ctx), "text/markdown");
+            break;
+        }
+      });
     },
     [displayed, title, notify],
   );

@@ -1,11 +1,10 @@
 "use client";
 
-import * as DropdownMenu from "@radix-ui/react-dropdown-menu";
 import type { Notifications } from "@/hooks/use-notifications";
 import type { Chip } from "@/lib/chips";
 import { textColor } from "@/lib/colors";
-import { SOUNDS, type SoundName } from "@/lib/sounds";
-import { menuContentClass, menuItemClass, menuLabelClass } from "./menu-styles";
+import type { SoundName } from "@/lib/sounds";
+import { DeferredTrigger, useDeferredOpen, useMenus } from "./deferred-menu";
 
 interface Props {
   chips: Chip[];
@@ -131,39 +130,37 @@ function FilterChip({
   );
 }
 
+/** N1: a chip's sound; the menu itself (components/menus.tsx) loads on first use. */
 function SoundMenu({ label, sound, onPick }: { label: string; sound: SoundName; onPick: (s: SoundName) => void }) {
+  const menus = useMenus();
+  const [opened, open] = useDeferredOpen();
+  const triggerClass = `grid size-5 place-items-center rounded-full hover:bg-white/10 focus-visible:outline-2 focus-visible:outline-(--tint-strong) ${
+    sound === "silent" ? "text-neutral-400" : "text-amber-200"
+  }`;
+  const face = (
+    <svg viewBox="0 0 16 16" className="size-3" aria-hidden="true" fill="currentColor">
+      {sound === "silent" ? (
+        <path d="M8 2.5a3.5 3.5 0 0 0-3.5 3.5v2.5L3 10.5h10l-1.5-2V6A3.5 3.5 0 0 0 8 2.5zM6.5 12a1.5 1.5 0 0 0 3 0zM2 2l12 12-.8.8L1.2 2.8z" />
+      ) : (
+        <path d="M8 2.5a3.5 3.5 0 0 0-3.5 3.5v2.5L3 10.5h10l-1.5-2V6A3.5 3.5 0 0 0 8 2.5zM6.5 12a1.5 1.5 0 0 0 3 0z" />
+      )}
+    </svg>
+  );
+  if (menus && opened) {
+    return (
+      <menus.SoundMenu
+        label={label}
+        sound={sound}
+        onPick={onPick}
+        opened={opened}
+        triggerClass={triggerClass}
+        face={face}
+      />
+    );
+  }
   return (
-    <DropdownMenu.Root modal={false}>
-      <DropdownMenu.Trigger
-        aria-label={`Sound for ${label}: ${sound}`}
-        className={`grid size-5 place-items-center rounded-full hover:bg-white/10 focus-visible:outline-2 focus-visible:outline-(--tint-strong) ${
-          sound === "silent" ? "text-neutral-400" : "text-amber-200"
-        }`}
-      >
-        <svg viewBox="0 0 16 16" className="size-3" aria-hidden="true" fill="currentColor">
-          {sound === "silent" ? (
-            <path d="M8 2.5a3.5 3.5 0 0 0-3.5 3.5v2.5L3 10.5h10l-1.5-2V6A3.5 3.5 0 0 0 8 2.5zM6.5 12a1.5 1.5 0 0 0 3 0zM2 2l12 12-.8.8L1.2 2.8z" />
-          ) : (
-            <path d="M8 2.5a3.5 3.5 0 0 0-3.5 3.5v2.5L3 10.5h10l-1.5-2V6A3.5 3.5 0 0 0 8 2.5zM6.5 12a1.5 1.5 0 0 0 3 0z" />
-          )}
-        </svg>
-      </DropdownMenu.Trigger>
-      <DropdownMenu.Portal>
-        <DropdownMenu.Content align="start" sideOffset={6} className={menuContentClass} loop>
-          <DropdownMenu.Label className={menuLabelClass}>Sound for {label}</DropdownMenu.Label>
-          <DropdownMenu.RadioGroup value={sound} onValueChange={(v) => onPick(v as SoundName)}>
-            {SOUNDS.map((s) => (
-              <DropdownMenu.RadioItem key={s} value={s} className={menuItemClass}>
-                <span className="w-3 text-(--tint-text)">
-                  <DropdownMenu.ItemIndicator>●</DropdownMenu.ItemIndicator>
-                </span>
-                {s[0]?.toUpperCase()}
-                {s.slice(1)}
-              </DropdownMenu.RadioItem>
-            ))}
-          </DropdownMenu.RadioGroup>
-        </DropdownMenu.Content>
-      </DropdownMenu.Portal>
-    </DropdownMenu.Root>
+    <DeferredTrigger aria-label={`Sound for ${label}: ${sound}`} className={triggerClass} onOpen={open}>
+      {face}
+    </DeferredTrigger>
   );
 }

@@ -1,12 +1,14 @@
 "use client";
 
 import { useMemo } from "react";
-import { messageCopyText, messageFilename } from "@/lib/exports";
 import { type HashState, sameUser } from "@/lib/hash-state";
 import { readRanges } from "@/lib/seq-filter";
 import type { Message } from "@/types";
 import { copyText, downloadText } from "./browser-io";
 import type { MessageActions } from "./message-menu";
+
+// The export formats load with the menus that use them (components/menus.tsx), not with the page.
+const exportsModule = () => import("@/lib/exports");
 
 type UpdateHash = (change: (state: HashState) => HashState) => void;
 
@@ -17,11 +19,14 @@ export function useMessageActions(updateHash: UpdateHash, notify: (text: string)
   return useMemo(
     () => ({
       copy: (m: Message) =>
-        void copyText(messageCopyText(m)).then(
-          () => notify("Message copied"),
-          () => notify("The browser refused to copy"),
-        ),
-      save: (m: Message) => downloadText(messageFilename(m), `${messageCopyText(m)}\n`),
+        void exportsModule()
+          .then((x) => copyText(x.messageCopyText(m)))
+          .then(
+            () => notify("Message copied"),
+            () => notify("The browser refused to copy"),
+          ),
+      save: (m: Message) =>
+        void exportsModule().then((x) => downloadText(x.messageFilename(m), `${x.messageCopyText(m)}\n`)),
       block: (m: Message, word: string | null) => {
         const blocked = word ?? m.username;
         updateHash((s) =>

@@ -1,6 +1,5 @@
 "use client";
 
-import * as ContextMenu from "@radix-ui/react-context-menu";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 import { useLoadOlder } from "@/hooks/use-load-older";
@@ -9,8 +8,9 @@ import type { ChatMessage } from "@/hooks/use-messages";
 import { useNow } from "@/hooks/use-now";
 import { useStickToBottom } from "@/hooks/use-stick-to-bottom";
 import type { ShownDraft } from "@/lib/drafts";
+import { keyboardContextMenus, loadMenus, type MenuPoint, useMenus } from "./deferred-menu";
 import { DraftRow } from "./draft-row";
-import { type MessageActions, MessageContextMenuContent } from "./message-menu";
+import type { MessageActions } from "./message-menu";
 import { MessageRow } from "./message-row";
 
 interface Props {
@@ -82,29 +82,33 @@ export function MessageList(props: Props) {
     maybeLoadOlder();
   }, [updateNearBottom, maybeLoadOlder]);
 
-  // The right-click target: the row under the pointer, and the word selected in it (Block).
-  const [target, setTarget] = useState<{ message: ChatMessage; word: string | null } | null>(null);
+  // The right-click target: the row under the pointer, the word selected in it (Block), and
+  // where the menu opens. The menu module loads on the first one (components/deferred-menu.tsx).
+  const menus = useMenus();
+  const [target, setTarget] = useState<{ message: ChatMessage; word: string | null; point: MenuPoint } | null>(null);
   const pickTarget = useCallback(
     (event: React.MouseEvent) => {
+      event.preventDefault();
       const row = (event.target as HTMLElement).closest<HTMLElement>("[data-id]");
       const message = row ? messages.find((m) => m.id === row.dataset.id) : undefined;
-      if (!message || message.send) {
-        event.preventDefault();
-        return;
-      }
+      if (!message || message.send) return;
       const selected = window.getSelection()?.toString().trim() ?? "";
       opener.current = (event.target as HTMLElement).closest<HTMLElement>("[data-message-actions]");
-      setTarget({ message, word: selected && !/\s/.test(selected) ? selected : null });
+      const by = keyboardContextMenus.has(event.nativeEvent) ? "keyboard" : "pointer";
+      const next = {
+        message,
+        word: selected && !/\s/.test(selected) ? selected : null,
+        point: { x: event.clientX, y: event.clientY, by },
+      } as const;
+      void loadMenus().then(() => setTarget(next));
     },
     [messages],
   );
+  const closeMenu = useCallback(() => setTarget(null), []);
   // Opened from a row's "⋯" button (keyboard users): focus goes back there when it closes.
   const opener = useRef<HTMLElement | null>(null);
-  const onCloseAutoFocus = useCallback((event: Event) => {
-    if (opener.current?.isConnected) {
-      event.preventDefault();
-      opener.current.focus();
-    }
+  const onCloseAutoFocus = useCallback(() => {
+    if (opener.current?.isConnected) opener.current.focus();
     opener.current = null;
   }, []);
 
@@ -120,64 +124,74 @@ export function MessageList(props: Props) {
   const items = virtualizer.getVirtualItems();
   return (
     <div className="relative min-h-0 flex-1">
-      <ContextMenu.Root modal={false}>
-        <ContextMenu.Trigger asChild onContextMenu={pickTarget}>
-          <div
-            ref={scrollRef}
-            onScroll={onScroll}
-            {...longPress}
-            className="scroll-area h-full overflow-y-auto overscroll-contain [overflow-anchor:none]"
-          >
-            <div className="flex min-h-full flex-col justify-end">
-              {hasOlder ? (
-                <div className="px-4 pt-3 pb-1 text-center font-sans text-[11px] text-muted">
-                  {loadingOlder ? "Loading older messages…" : "Scroll up for older messages"}
-                </div>
-              ) : loaded && messages.length ? (
-                <div className="px-4 pt-3 pb-1 text-center font-sans text-[11px] text-muted">
-                  Beginning of the conversation
-                </div>
-              ) : null}
-              <ul
-                ref={listRef}
-                aria-label="Messages"
-                aria-busy={!loaded}
-                className="relative w-full shrink-0"
-                style={{ height: virtualizer.getTotalSize() }}
-              >
-                {items.map((item) => {
-                  const message = messages[item.index];
-                  if (!message) return null;
-                  return (
-                    <li
-                      key={item.key}
-                      data-id={message.id}
-                      data-index={item.index}
-                      ref={virtualizer.measureElement}
-                      aria-setsize={messages.length}
-                      aria-posinset={item.index + 1}
-                      className="absolute top-0 left-0 w-full"
-                      style={{ transform: `translateY(${item.start - listOffset}px)` }}
-                    >
-                      <MessageRow message={message} now={now} actions={actions} onWord={onWord} onRetry={onRetry} />
-                    </li>
-                  );
-                })}
-              </ul>
-              {drafts.map((draft) => (
-                <DraftRow key={draft.messageId} draft={draft} />
-              ))}
-              <div className="h-2 shrink-0" />
+      {/* biome-ignore lint/a11y/noStaticElementInteractions: right-click and long-press are pointer shortcuts; each row's "⋯" button opens the same menu by keyboard */}
+      <div
+        ref={scrollRef}
+        onScroll={onScroll}
+        onContextMenu={pickTarget}
+        {...longPress}
+        onPointerDown={(event) => {
+          // A touch may become a long-press, a right button a context menu: fetch the menu
+          // module now, so it is here when the menu opens (500 ms later, or at once).
+          if (event.pointerType === "touch" || event.button === 2) void loadMenus();
+          longPress.onPointerDown(event);
+        }}
+        className="scroll-area h-full overflow-y-auto overscroll-contain [overflow-anchor:none]"
+      >
+        <div className="flex min-h-full flex-col justify-end">
+          {hasOlder ? (
+            <div className="px-4 pt-3 pb-1 text-center font-sans text-[11px] text-muted">
+              {loadingOlder ? "Loading older messages…" : "Scroll up for older messages"}
             </div>
-          </div>
-        </ContextMenu.Trigger>
-        <MessageContextMenuContent
-          message={target?.message ?? null}
-          word={target?.word ?? null}
+          ) : loaded && messages.length ? (
+            <div className="px-4 pt-3 pb-1 text-center font-sans text-[11px] text-muted">
+              Beginning of the conversation
+            </div>
+          ) : null}
+          <ul
+            ref={listRef}
+            aria-label="Messages"
+            aria-busy={!loaded}
+            className="relative w-full shrink-0"
+            style={{ height: virtualizer.getTotalSize() }}
+          >
+            {items.map((item) => {
+              const message = messages[item.index];
+              if (!message) return null;
+              return (
+                <li
+                  key={item.key}
+                  data-id={message.id}
+                  data-index={item.index}
+                  ref={virtualizer.measureElement}
+                  aria-setsize={messages.length}
+                  aria-posinset={item.index + 1}
+                  className="absolute top-0 left-0 w-full"
+                  style={{ transform: `translateY(${item.start - listOffset}px)` }}
+                >
+                  <MessageRow message={message} now={now} actions={actions} onWord={onWord} onRetry={onRetry} />
+                </li>
+              );
+            })}
+          </ul>
+          {drafts.map((draft) => (
+            <DraftRow key={draft.messageId} draft={draft} />
+          ))}
+          <div className="h-2 shrink-0" />
+        </div>
+      </div>
+      {menus && target ? (
+        <menus.MessagePointMenu
+          // A new target is a new menu (the first-open focus rule applies to each).
+          key={`${target.message.id}:${target.point.x}:${target.point.y}`}
+          point={target.point}
+          message={target.message}
+          word={target.word}
           actions={actions}
+          onClose={closeMenu}
           onCloseAutoFocus={onCloseAutoFocus}
         />
-      </ContextMenu.Root>
+      ) : null}
       {loaded && messages.length === 0 ? (
         <p className="pointer-events-none absolute inset-0 flex items-center justify-center px-6 text-center font-sans text-sm text-muted">
           {emptyText}

@@ -1,9 +1,7 @@
 "use client";
 
-import * as ContextMenu from "@radix-ui/react-context-menu";
-import { readLabel } from "@/lib/seq-filter";
 import type { Message } from "@/types";
-import { menuContentClass, menuItemClass, menuSeparatorClass } from "./menu-styles";
+import { keyboardContextMenus } from "./deferred-menu";
 
 export interface MessageActions {
   copy: (m: Message) => void;
@@ -16,67 +14,21 @@ export interface MessageActions {
 }
 
 /**
- * X1: one menu for the whole list (a Radix context menu per row would cost every visible row
- * its own menu state). Right-click, a 500 ms long-press, or a row's "⋯" button opens it for
- * that row.
+ * X1: one menu for the whole list (components/message-list.tsx; a menu per row would cost every
+ * visible row its own menu state). Right-click, a 500 ms long-press, or a row's "⋯" button opens
+ * it for that row. This opens it for the button's row, anchored below the button; from the
+ * keyboard, its first item takes focus.
  */
-export function MessageContextMenuContent({
-  message,
-  word,
-  actions,
-  onCloseAutoFocus,
-}: {
-  message: Message | null;
-  word: string | null;
-  actions: MessageActions;
-  onCloseAutoFocus: (event: Event) => void;
-}) {
-  return (
-    <ContextMenu.Portal>
-      <ContextMenu.Content
-        className={menuContentClass}
-        collisionPadding={8}
-        loop
-        onCloseAutoFocus={onCloseAutoFocus}
-        aria-label={message ? `Message by ${message.username}` : "Message"}
-      >
-        {message ? (
-          <>
-            <ContextMenu.Item className={menuItemClass} onSelect={() => actions.copy(message)}>
-              Copy
-            </ContextMenu.Item>
-            <ContextMenu.Item className={menuItemClass} onSelect={() => actions.save(message)}>
-              Save
-            </ContextMenu.Item>
-            <ContextMenu.Item className={menuItemClass} onSelect={() => actions.filterUser(message)}>
-              Filter by {message.username}
-            </ContextMenu.Item>
-            {message.read ? (
-              <ContextMenu.Item
-                className={menuItemClass}
-                disabled={message.read.count === 0}
-                onSelect={() => actions.showRead(message)}
-              >
-                {readLabel(message.username, message.read)}
-              </ContextMenu.Item>
-            ) : null}
-            <ContextMenu.Separator className={menuSeparatorClass} />
-            <ContextMenu.Item className={`${menuItemClass} text-red-200`} onSelect={() => actions.block(message, word)}>
-              {word ? `Block “${word}”` : `Block ${message.username}`}
-            </ContextMenu.Item>
-          </>
-        ) : null}
-      </ContextMenu.Content>
-    </ContextMenu.Portal>
-  );
-}
-
-/** Opens the list's message menu for this row from the keyboard or a tap, anchored to the button. */
-export function openMessageMenu(button: HTMLElement): void {
+export function openMessageMenu(button: HTMLElement, fromKeyboard = false): void {
   const rect = button.getBoundingClientRect();
-  button.dispatchEvent(
-    new MouseEvent("contextmenu", { bubbles: true, cancelable: true, clientX: rect.left, clientY: rect.bottom }),
-  );
+  const event = new MouseEvent("contextmenu", {
+    bubbles: true,
+    cancelable: true,
+    clientX: rect.left,
+    clientY: rect.bottom,
+  });
+  if (fromKeyboard) keyboardContextMenus.add(event);
+  button.dispatchEvent(event);
 }
 
 export function MessageActionsButton({ username }: { username: string }) {
@@ -86,7 +38,8 @@ export function MessageActionsButton({ username }: { username: string }) {
       aria-haspopup="menu"
       aria-label={`Actions for ${username}'s message`}
       data-message-actions=""
-      onClick={(event) => openMessageMenu(event.currentTarget)}
+      // A click the keyboard made (Enter, Space) has no pointer, so detail 0.
+      onClick={(event) => openMessageMenu(event.currentTarget, event.detail === 0)}
       className="rounded px-1 font-sans text-muted opacity-0 hover:text-white focus-visible:opacity-100 focus-visible:outline-2 focus-visible:outline-(--tint-strong) group-hover:opacity-100"
     >
       <svg viewBox="0 0 16 16" className="size-4" aria-hidden="true" fill="currentColor">

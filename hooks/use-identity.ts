@@ -3,7 +3,9 @@
 import { useCallback, useEffect, useMemo } from "react";
 import { randomPleasantColor } from "@/lib/colors";
 import type { HashState, Identity } from "@/lib/hash-state";
-import { colorSchema, LIMITS, normalizeName, usernameSchema } from "@/types";
+import { colorSchema, usernameSchema } from "@/lib/wire";
+import { LIMITS } from "@/types/constants";
+import { normalizeName } from "@/types/names";
 import { useLocalStorage } from "./use-local-storage";
 
 const USERNAME_KEY = "sww:username";

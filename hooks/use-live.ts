@@ -1,11 +1,12 @@
 "use client";
 
-import { useEffect, useMemo, useRef, useSyncExternalStore } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useSWRConfig } from "swr";
 import type { MessageFeed } from "@/lib/feed";
 import type { ServerQuery } from "@/lib/filters";
-import { type ConnectionState, LiveConnection } from "@/lib/live-connection";
-import { type ClientFrame, LIVE_ERROR, type Message, type ServerEvent } from "@/types";
+import type { ConnectionState, LiveConnection } from "@/lib/live-connection";
+import type { ClientFrame, Message, ServerEvent } from "@/types";
+import { LIVE_ERROR } from "@/types/constants";
 
 /** Error events after which the page reloads its window over HTTP and resubscribes (types/live.ts). */
 const RELOAD_ON: ReadonlySet<string> = new Set(Object.values(LIVE_ERROR));
@@ -35,9 +36,18 @@ export function useLive({ feed, room, query, loaded, onArrived, onEvent, frames 
   const onEventRef = useRef(onEvent);
   onEventRef.current = onEvent;
 
-  const connection = useMemo(
-    () =>
-      new LiveConnection({
+  const [state, setState] = useState<ConnectionState>("connecting");
+  useEffect(() => {
+    if (!loaded) return;
+    let cancelled = false;
+    let stopLive = () => {
+      cancelled = true;
+    };
+    // The socket's code (partysocket, the keep-alive) loads after the first screen, which the
+    // page's embedded window already filled: it is not part of what opening the page costs.
+    void import("@/lib/live-connection").then(({ LiveConnection: Live }) => {
+      if (cancelled) return;
+      const connection: LiveConnection = new Live({
         origin: window.location.origin,
         room: room === "global" ? undefined : room,
         filter: { channel: query.channel, users: query.users },
@@ -59,24 +69,31 @@ export function useLive({ feed, room, query, loaded, onArrived, onEvent, frames 
           if (arrived.length) onArrivedRef.current?.(arrived);
           onEventRef.current?.(event);
         },
-      }),
+      });
+      const unsubscribe = connection.subscribe(() => setState(connection.current));
+      setState(connection.current);
+      connection.start();
+      if (frames) frames.current = (frame) => connection.send(frame);
+      // Back/forward cache: an open socket keeps a page out of it. Leaving closes the socket; a page
+      // restored from the cache opens a new one, which resumes from the feed's cursor, so whatever
+      // arrived meanwhile comes in the catch-up, exactly once (the feed ignores seqs it has).
+      const leave = () => connection.stop();
+      const back = (event: PageTransitionEvent) => {
+        if (event.persisted) connection.start();
+      };
+      window.addEventListener("pagehide", leave);
+      window.addEventListener("pageshow", back);
+      stopLive = () => {
+        if (frames) frames.current = null;
+        window.removeEventListener("pagehide", leave);
+        window.removeEventListener("pageshow", back);
+        unsubscribe();
+        connection.stop();
+      };
+    });
+    return () => stopLive();
     // One socket per feed: a new conversation query is a new feed, hence a new subscription.
-    [feed, room, query.channel, query.users, mutate],
-  );
+  }, [feed, room, query.channel, query.users, mutate, loaded, frames]);
 
-  useEffect(() => {
-    if (!loaded) return;
-    connection.start();
-    if (frames) frames.current = (frame) => connection.send(frame);
-    return () => {
-      if (frames) frames.current = null;
-      connection.stop();
-    };
-  }, [connection, loaded, frames]);
-
-  return useSyncExternalStore(
-    connection.subscribe,
-    () => connection.current,
-    () => "connecting",
-  );
+  return state;
 }

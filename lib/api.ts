@@ -1,17 +1,13 @@
-import type { z } from "zod";
+import type { CommentsPage, EntitySeen, ErrorCode, Message, MessageInput } from "../types";
+import type { Schema } from "./decode";
+import type { ServerQuery } from "./filters";
 import {
-  apiErrorSchema,
-  type CommentsPage,
+  apiErrorBodySchema,
   commentsPageSchema,
-  type EntitySeen,
-  type ErrorCode,
   entitiesResponseSchema,
-  type Message,
-  type MessageInput,
   messageSchema,
   statusResponseSchema,
-} from "../types";
-import type { ServerQuery } from "./filters";
+} from "./wire";
 
 /** The server's error codes plus what only a client sees: no answer, or an answer without a code. */
 export type ClientErrorCode = ErrorCode | "network" | "unknown";
@@ -119,11 +115,11 @@ export class ChatApi {
     return messageSchema.parse(await response.json());
   }
 
-  private async get<T extends z.ZodType>(
+  private async get<T>(
     path: string,
     params: Record<string, string | number | undefined>,
-    schema: T,
-  ): Promise<z.infer<T>> {
+    schema: Schema<T>,
+  ): Promise<T> {
     const response = await this.request(this.url(path, params), { headers: { Accept: "application/json" } });
     return schema.parse(await response.json());
   }
@@ -160,7 +156,7 @@ export async function requestOk(fetchImpl: typeof fetch, url: string, init: Requ
   let code: ClientErrorCode = codeOfUncodedAnswer(response.status);
   try {
     // A proxy or an older server may answer without a code: keep its words anyway.
-    const body = apiErrorSchema.partial({ code: true }).safeParse(await response.json());
+    const body = apiErrorBodySchema.safeParse(await response.json());
     if (body.success) {
       message = body.data.error;
       issues = body.data.issues;

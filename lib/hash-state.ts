@@ -1,13 +1,7 @@
-import {
-  aiUsernameSchema,
-  type Channel,
-  colorSchema,
-  isEntityId,
-  LIMITS,
-  type UserFilter,
-  usernameSchema,
-} from "../types";
+import type { Channel, UserFilter } from "../types";
+import { isEntityId, LIMITS } from "../types/constants";
 import { formatRange, MAX_SEQ_RANGES, normalizeRanges, parseRange, type SeqRange } from "./seq-filter";
+import { aiUsernameSchema, colorSchema, type UsernameSchema, usernameSchema } from "./wire";
 
 /**
  * F7: the URL hash is the conversation's state, so a conversation is a bookmark.
@@ -187,7 +181,7 @@ export function parseUser(item: string): UserFilter | null {
 export function parseIdentity(
   item: string,
   allowRandom: boolean,
-  names: typeof usernameSchema = usernameSchema,
+  names: UsernameSchema = usernameSchema,
 ): { username: string; color: string } | null {
   const at = item.lastIndexOf(":");
   if (at <= 0) return null;

@@ -1,4 +1,6 @@
-import { type CommentsPage, INITIAL_WINDOW_ELEMENT_ID, initialWindowSchema } from "../types";
+import type { CommentsPage } from "../types";
+import { INITIAL_WINDOW_ELEMENT_ID } from "../types/constants";
+import { initialWindowSchema } from "./wire";
 
 /**
  * The recent window the Worker embedded in the served HTML, if it is for this room. Read once;

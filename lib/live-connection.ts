@@ -1,6 +1,8 @@
 import ReconnectingWebSocket from "partysocket/ws";
-import { type ClientFrame, LIVE, LIVE_CLOSE, type LiveFilter, type ServerEvent, serverEventSchema } from "../types";
+import type { ClientFrame, LiveFilter, ServerEvent } from "../types";
+import { LIVE, LIVE_CLOSE } from "../types/constants";
 import { KeepAlive } from "./keep-alive";
+import { serverEventSchema } from "./wire";
 
 /**
  * `live`: subscribed, events arrive by push. `connecting`/`reconnecting`: a socket is being

@@ -1,7 +1,8 @@
-import { z } from "zod";
-import { type Message, type MessageInput, messageInputSchema } from "../types";
+import type { Message, MessageInput } from "../types";
 import { ApiError } from "./api";
+import * as z from "./decode";
 import { newMessageId, optimisticMessage } from "./outgoing";
+import { messageInputSchema } from "./wire";
 
 /** A message the page shows before (or instead of) the server having it (C4). */
 export interface LocalSend {

@@ -1,5 +1,7 @@
-import { LIMITS, type Message, type MessageInput, usernameSchema } from "../types";
+import type { Message, MessageInput } from "../types";
+import { LIMITS } from "../types/constants";
 import type { HashState, Identity } from "./hash-state";
+import { usernameSchema } from "./wire";
 
 /** Builds what the composer sends (C4, E1). */
 

@@ -1,4 +1,5 @@
-import { type EntitySeen, PRESENCE } from "../types";
+import type { EntitySeen } from "../types";
+import { PRESENCE } from "../types/constants";
 
 /** C9/E5: an entity is served when a bot asked for its work within this long. */
 export const SERVED_WITHIN_MS = PRESENCE.servedWithinMs;

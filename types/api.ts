@@ -95,8 +95,7 @@ export function distinctUserFilters(users: readonly UserFilter[]): UserFilter[] 
   return [...seen.values()];
 }
 
-/** C9/E5: an entity is served when a bot asked for its work within this long. */
-export const PRESENCE = { servedWithinMs: 60_000 } as const;
+export { PRESENCE } from "./constants.ts";
 
 export const entitySeenSchema = z.object({
   id: z.string(),

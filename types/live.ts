@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { channelSchema, entitySeenSchema, userFilterSchema } from "./api.ts";
+import { LIVE } from "./constants.ts";
 import {
   colorSchema,
-  LIMITS,
   messageIdSchema,
   messageSchema,
   queueStatusSchema,
@@ -17,67 +17,7 @@ import {
  * object validated by these schemas.
  */
 
-export const LIVE = {
-  /** A client frame larger than this closes the socket (4413). */
-  maxClientFrameBytes: 16 * 1024,
-  /** Sustained client frames per second before the socket is closed (4429); bursts up to `burst`. */
-  framesPerSecond: 10,
-  burst: 30,
-  /** Catch-up is sent in pages of this many messages, at most `catchUpPages` per resume. */
-  catchUpPage: LIMITS.pageDefault,
-  catchUpPages: 10,
-  /**
-   * Rows one socket's catch-ups may re-read: a bucket of `resumeRowsBurst` (two full bounded
-   * catch-ups), refilled at `resumeRowsPerMinute`. A reconnect spends only the gap it missed, so a
-   * client within two catch-ups of the head never meets it; past it, `resume` is answered with the
-   * error `resume_budget` (LIVE_ERROR) and the page reloads its window over HTTP instead.
-   */
-  resumeRowsBurst: LIMITS.pageDefault * 10 * 2,
-  resumeRowsPerMinute: LIMITS.pageDefault * 10,
-  /** Keep-alive: the room answers this exact text without waking (setWebSocketAutoResponse). */
-  ping: '{"type":"ping"}',
-  pong: '{"type":"pong"}',
-  /** Most user pairs one socket may filter by (they live in the socket's 2 KB attachment). */
-  maxFilterUsers: 10,
-  /** Open sockets one client address may hold in one room (more are closed with 4408). */
-  maxSocketsPerAddress: 8,
-  /**
-   * Presence. A composer sends `typing` at most once per `typingRefreshMs` while its person keeps
-   * typing; the room forgets a typist `typingExpiryMs` after their last frame. The room sends
-   * `activity` (viewer count and typists) at most once per `activityIntervalMs`, naming at most
-   * `typingNamesMax` typists (the rest are a count).
-   */
-  typingRefreshMs: 3_000,
-  typingExpiryMs: 5_000,
-  activityIntervalMs: 2_000,
-  typingNamesMax: 3,
-  /** The waiting messages per entity whose order a `lines` frame carries (a place in line). */
-  lineMax: 20,
-} as const;
-
-/** Close codes the room uses; each close carries a reason a person can read. */
-export const LIVE_CLOSE = {
-  /** The frame was not JSON, or not a frame this protocol knows. */
-  invalidFrame: 4400,
-  /** The frame was larger than LIVE.maxClientFrameBytes. */
-  frameTooLarge: 4413,
-  /** The client sent frames faster than LIVE.framesPerSecond. */
-  flooding: 4429,
-  /** This client address already holds LIVE.maxSocketsPerAddress sockets in this room. */
-  tooManySockets: 4408,
-} as const;
-
-/**
- * Codes of the `error` event (the socket stays open). Each asks the page to reload its window over
- * HTTP and resubscribe: `cursor_ahead` (the cursor is past the head), `cursor_archived` (it is
- * older than the hot window), `resume_budget` (this socket re-read more rows than
- * LIVE.resumeRowsBurst allows lately: slow down, or load the history over HTTP).
- */
-export const LIVE_ERROR = {
-  cursorAhead: "cursor_ahead",
-  cursorArchived: "cursor_archived",
-  resumeBudget: "resume_budget",
-} as const;
+export { LIVE, LIVE_CLOSE, LIVE_ERROR } from "./constants.ts";
 
 /** Which messages a socket receives: the same channel and user pairs as `GET /api/comments`. */
 export const liveFilterSchema = z.object({

@@ -1,35 +1,13 @@
 import { z } from "zod";
+// The plain constants live in ./constants.ts (the browser imports them without zod).
+import { ENTITY_ID_PATTERN, LIMITS, RESERVED_KEYS } from "./constants.ts";
 import { nameLength, nameProblem } from "./names.ts";
 
-/** Limits shared by every side of the wire. */
-export const LIMITS = {
-  idMax: 64,
-  textMax: 1000,
-  /** What the composer lets a person type; the API accepts up to textMax (bots write longer). */
-  composerMax: 240,
-  /** A person's name. */
-  usernameMax: 16,
-  /**
-   * An entity's name (AI messages, posted with the bot token): real entity names are longer than
-   * people's, e.g. the predecessor's `EmotionalIntelligence` (21).
-   */
-  aiUsernameMax: 32,
-  /** Context lines kept per message; a client that sends more has the oldest dropped (advisory). */
-  contextMax: 200,
-  contextLineMax: 2000,
-  pageDefault: 200,
-  pageMax: 500,
-  bodyMaxBytes: 64 * 1024,
-  priorityDefault: 50,
-  priorityMax: 99,
-} as const;
+export { DEFAULT_ROOM, ENTITY_ID_PATTERN, isEntityId, LIMITS, RESERVED_KEYS } from "./constants.ts";
 
 export const messageIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 characters of A-Z, a-z, 0-9, _ or -");
-
-/** The room a request names when it names none. */
-export const DEFAULT_ROOM = "global";
 
 export const roomSchema = z
   .string()
@@ -66,15 +44,6 @@ export const messageTypeSchema = z.enum(["human", "AI"]);
 export const queueStatusSchema = z.enum(["pending", "processing", "complete", "failed"]);
 export type QueueStatus = z.infer<typeof queueStatusSchema>;
 
-/**
- * Names that every JavaScript object already has: an id spelled like one of them, used as a key,
- * would reach Object.prototype (`__proto__`) or be mistaken for what every object inherits.
- */
-export const RESERVED_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
-
-/** An entity id's characters: they travel in URL hashes (`entity=`), queue filters and log lines. */
-export const ENTITY_ID_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
-
 /** Names an entity everywhere: botParams, queue filters, profiles, bot token scopes, the bot's entity file. */
 export const entityIdSchema = z
   .string()
@@ -82,11 +51,6 @@ export const entityIdSchema = z
   .refine((id) => !RESERVED_KEYS.has(id), {
     message: "an entity id cannot be __proto__, constructor or prototype (pick another name)",
   });
-
-/** Whether a string (a URL hash's `entity=`, say) is a valid entity id. */
-export function isEntityId(id: string): boolean {
-  return ENTITY_ID_PATTERN.test(id) && !RESERVED_KEYS.has(id);
-}
 
 /**
  * An entity id as the server reports it: rooms may hold ids stored before the rule above, so

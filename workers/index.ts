@@ -44,7 +44,7 @@ app.all("/api/*", (c) => {
   throw new HttpError("not_found", `No API route ${c.req.method} ${new URL(c.req.url).pathname}`);
 });
 
-// Everything else is the static app; its pages get a CSP with a nonce (issue #13).
+// Everything else is the static app; its pages get a CSP allowing their inline scripts by hash (issue #13).
 app.route("/", page);
 
 app.onError((error, c) => {

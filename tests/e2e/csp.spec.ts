@@ -31,7 +31,9 @@ test("the chat page carries the CSP and its headers, and sends and receives with
   const room = uniqueRoom("csp");
   const response = await page.goto(`/?room=${room}`);
   const headers = response?.headers() ?? {};
-  expect(headers["content-security-policy"]).toMatch(/script-src 'self' 'nonce-[^']+'/);
+  // Only the app's own files and its build-time inline scripts, each allowed by its hash.
+  expect(headers["content-security-policy"]).toMatch(/script-src 'self'( 'sha256-[A-Za-z0-9+/=]+')+;/);
+  expect(headers["content-security-policy"]).not.toMatch(/script-src[^;]*unsafe/);
   expect(headers["content-security-policy"]).toContain("frame-ancestors 'none'");
   expect(headers["x-content-type-options"]).toBe("nosniff");
   expect(headers["referrer-policy"]).toBe("strict-origin-when-cross-origin");
@@ -49,7 +51,7 @@ test("the chat page carries the CSP and its headers, and sends and receives with
 test("the monitor works under the CSP; build files are nosniff too", async ({ page, request }) => {
   const violations = await watchViolations(page);
   const response = await page.goto("/monitor");
-  expect(response?.headers()["content-security-policy"]).toMatch(/script-src 'self' 'nonce-/);
+  expect(response?.headers()["content-security-policy"]).toMatch(/script-src 'self'( 'sha256-[A-Za-z0-9+/=]+')+;/);
   await expect(page.getByRole("status").filter({ hasText: "Live" })).toBeVisible();
   const chunk = /src="(\/_next\/static\/[^"]+\.js)"/.exec(await (await request.get("/monitor")).text())?.[1];
   expect(chunk).toBeTruthy();

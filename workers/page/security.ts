@@ -4,8 +4,8 @@
  */
 
 export interface PagePolicy {
-  /** Fresh per response; every `<script>` of the page carries it. */
-  nonce: string;
+  /** `'sha256-…'` of each inline script the page holds (workers/page/script-hashes.ts): only those run. */
+  scriptHashes: readonly string[];
   /** The page's own URL: the live socket connects back to its host over ws/wss. */
   url: URL;
   /** `FRAME_ANCESTORS`: who may embed the page (CSP source list); default `'none'`. */
@@ -31,8 +31,8 @@ export function contentSecurityPolicy(policy: PagePolicy): string {
   const socket = `${policy.url.protocol === "https:" ? "wss" : "ws"}://${policy.url.host}`;
   return [
     "default-src 'self'",
-    // Next's static export has inline bootstrap scripts: each gets this response's nonce.
-    `script-src 'self' 'nonce-${policy.nonce}'`,
+    // Next's static export has inline bootstrap scripts, fixed at build time: each is allowed by its hash.
+    ["script-src 'self'", ...policy.scriptHashes].join(" "),
     // React sets style attributes (identity tints, virtual list offsets): those need 'unsafe-inline'.
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
@@ -57,9 +57,4 @@ export function pageHeaders(policy: PagePolicy): Record<string, string> {
   // Browsers without frame-ancestors still honour the old header; it only has a value for "nobody".
   if (frameAncestors(policy.frameAncestors) === NONE) headers["X-Frame-Options"] = "DENY";
   return headers;
-}
-
-export function newNonce(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(18));
-  return btoa(String.fromCharCode(...bytes));
 }

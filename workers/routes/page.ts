@@ -2,27 +2,51 @@ import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { type CommentsPage, DEFAULT_ROOM, type InitialWindow, publicMessage, roomSchema } from "../../types";
 import type { AppEnv } from "../app-env";
 import { rewritePage } from "../page/rewrite";
-import { ALWAYS, newNonce, pageHeaders } from "../page/security";
+import { inlineScriptHashes } from "../page/script-hashes";
+import { ALWAYS, pageHeaders } from "../page/security";
 import { readSnapshot } from "../snapshot";
 
 /**
  * Everything that is not `/api/*`: the static app, fetched from the assets binding. HTML pages
- * get a CSP with a fresh nonce and the other protective headers; the chat page also carries the
+ * get a CSP that allows their own inline scripts by hash, and the other protective headers; the chat page also carries the
  * room's recent window from KV (issue #9). `_next/static/*` is served by the assets layer
  * directly (wrangler.toml), with nosniff from `public/_headers`.
  */
 export const page = new Hono<AppEnv>();
 
+/**
+ * A revalidation (`If-None-Match`) would let the assets layer answer 304 with no body: no HTML to
+ * hash, so the CSP sent with it (which the browser then applies to its stored copy) would allow
+ * none of the page's inline scripts, and the chat page's stored copy would keep an old window.
+ * Pages are always fetched whole.
+ */
+const CONDITIONAL = ["if-none-match", "if-modified-since", "if-match", "if-unmodified-since", "if-range"];
+
+function unconditional(request: Request): Request {
+  const headers = new Headers(request.headers);
+  for (const name of CONDITIONAL) headers.delete(name);
+  return new Request(request, { headers });
+}
+
 page.all("*", async (c) => {
-  const asset = await c.env.ASSETS.fetch(c.req.raw);
+  const asset = await c.env.ASSETS.fetch(unconditional(c.req.raw));
   const type = asset.headers.get("content-type") ?? "";
   if (!type.startsWith("text/html")) return withHeaders(asset, ALWAYS);
-  const nonce = newNonce();
+  const html = await asset.text();
   const url = new URL(c.req.url);
   const initial = isChatPage(url.pathname) && asset.ok ? await initialWindow(c, url) : null;
-  const headers = pageHeaders({ nonce, url, frameAncestors: c.env.FRAME_ANCESTORS });
-  // A per-response nonce makes the HTML unique: no shared cache may reuse it.
-  return withHeaders(rewritePage(asset, nonce, initial), { ...headers, "Cache-Control": "no-store" });
+  const headers = pageHeaders({
+    scriptHashes: await inlineScriptHashes(html),
+    url,
+    frameAncestors: c.env.FRAME_ANCESTORS,
+  });
+  // The chat page carries the room's recent window: no shared cache may keep it, and the browser
+  // asks again on every load (`no-cache`), yet may keep the page in its back/forward cache
+  // (which `no-store` forbids).
+  const page = new Response(html, asset);
+  // The chat page's body varies with the room's snapshot: the file's ETag does not name it.
+  if (initial) page.headers.delete("ETag");
+  return withHeaders(rewritePage(page, initial), { ...headers, "Cache-Control": "private, no-cache" });
 });
 
 /** nosniff on the API's answers too (a WebSocket's 101 has immutable headers and no body to sniff). */

@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { FIRST_PAINT_ELEMENT_ID, INITIAL_WINDOW_ELEMENT_ID, initialWindowSchema } from "../../types";
 import { rewritePage } from "../page/rewrite";
+import { inlineScriptHashes, inlineScripts } from "../page/script-hashes";
 import { contentSecurityPolicy, frameAncestors } from "../page/security";
 import { type Snapshot, snapshotKey } from "../snapshot";
 import { allMessages, call, freshRoom, postMessage } from "./client";
@@ -15,8 +16,13 @@ const NEXT_LIKE = `<!DOCTYPE html><html lang="en"><head><meta charSet="utf-8"/>
 <script>self.__next_f.push([1,"1:\\"$Sreact.fragment\\"\\n"])</script>
 <script type="application/json" id="data">{}</script></body></html>`;
 
-const scriptTags = (html: string) => html.match(/<script\b[^>]*>/g) ?? [];
-const nonceOf = (csp: string) => /'nonce-([^']+)'/.exec(csp)?.[1];
+const scriptSrcOf = (csp: string) => /(?:^|; )script-src ([^;]*)/.exec(csp)?.[1]?.split(" ") ?? [];
+
+/** The SHA-256 of a script's text as a CSP source, computed here independently of the Worker. */
+async function hashSource(text: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+  return `'sha256-${btoa(String.fromCharCode(...digest))}'`;
+}
 
 function initialFrom(html: string) {
   const match = new RegExp(
@@ -34,9 +40,9 @@ async function writeSnapshot(room: string) {
 }
 
 describe("the page's headers", () => {
-  it("the CSP allows only the app's own scripts (plus the nonce), its API and its WebSocket origin", () => {
+  it("the CSP allows only the app's own scripts (plus the page's inline ones by hash), its API and its WebSocket origin", () => {
     const csp = contentSecurityPolicy({
-      nonce: "abc",
+      scriptHashes: ["'sha256-abc'", "'sha256-def'"],
       url: new URL("https://chat.example/?room=x"),
       frameAncestors: undefined,
     });
@@ -45,14 +51,18 @@ describe("the page's headers", () => {
     );
     expect(directives).toMatchObject({
       "default-src": "'self'",
-      "script-src": "'self' 'nonce-abc'",
+      "script-src": "'self' 'sha256-abc' 'sha256-def'",
       "connect-src": "'self' wss://chat.example",
       "frame-ancestors": "'none'",
       "base-uri": "'none'",
       "object-src": "'none'",
     });
     expect(directives["script-src"]).not.toContain("unsafe");
-    const local = contentSecurityPolicy({ nonce: "n", url: new URL("http://127.0.0.1:8787/"), frameAncestors: "" });
+    const local = contentSecurityPolicy({
+      scriptHashes: [],
+      url: new URL("http://127.0.0.1:8787/"),
+      frameAncestors: "",
+    });
     expect(local).toContain("connect-src 'self' ws://127.0.0.1:8787");
   });
 
@@ -65,13 +75,23 @@ describe("the page's headers", () => {
 });
 
 describe("rewriting a page", () => {
-  it("puts the response's nonce on every script, inline or not, and the window island in <head>", async () => {
+  it("hashes exactly the executable inline scripts, never a JSON island or an external script", async () => {
+    expect(inlineScripts(NEXT_LIKE)).toEqual([
+      "(self.__next_f=self.__next_f||[]).push([0])",
+      'self.__next_f.push([1,"1:\\"$Sreact.fragment\\"\\n"])',
+    ]);
+    expect(await inlineScriptHashes(NEXT_LIKE)).toEqual([
+      await hashSource("(self.__next_f=self.__next_f||[]).push([0])"),
+      await hashSource('self.__next_f.push([1,"1:\\"$Sreact.fragment\\"\\n"])'),
+    ]);
+  });
+
+  it("puts the window island in <head>, as data that never runs", async () => {
     const initial = { room: "global", page: { comments: [], cursor: 7, hasMore: true } };
     const source = new Response(NEXT_LIKE, { headers: { "content-type": "text/html" } });
-    const html = await rewritePage(source, "N0nce", initial).text();
-    const tags = scriptTags(html);
-    expect(tags).toHaveLength(5);
-    for (const tag of tags) expect(tag).toContain('nonce="N0nce"');
+    const html = await rewritePage(source, initial).text();
+    // The island adds no executable script: the page's hashes stay those of the build.
+    expect(await inlineScriptHashes(html)).toEqual(await inlineScriptHashes(NEXT_LIKE));
     // Before any of the app's scripts run.
     expect(html.indexOf(INITIAL_WINDOW_ELEMENT_ID)).toBeLessThan(html.indexOf("</head>"));
     expect(initialFrom(html)).toEqual(initial);
@@ -79,26 +99,45 @@ describe("rewriting a page", () => {
 });
 
 describe("GET / through the Worker", () => {
-  it("carries the CSP with a fresh nonce on every script, nosniff, Referrer-Policy and no framing", async () => {
+  it("carries a CSP allowing exactly its own inline scripts by hash, nosniff, Referrer-Policy and no framing", async () => {
     const first = await call("GET", "/");
-    const second = await call("GET", "/");
     expect(first.status).toBe(200);
     expect(first.headers.get("content-type")).toMatch(/^text\/html/);
     const csp = first.headers.get("content-security-policy") ?? "";
-    const nonce = nonceOf(csp);
-    expect(nonce).toMatch(/^[A-Za-z0-9+/=]{16,}$/);
-    expect(nonceOf(second.headers.get("content-security-policy") ?? "")).not.toBe(nonce);
+    const inline = inlineScripts(first.body as string);
+    expect(inline.length).toBeGreaterThan(0);
+    // 'self' and one hash per distinct inline script of this very response: nothing else may run.
+    const expected = [...new Set(await Promise.all(inline.map(hashSource)))];
+    expect(scriptSrcOf(csp)).toEqual(["'self'", ...expected]);
+    expect(scriptSrcOf(csp).join(" ")).not.toMatch(/unsafe|nonce-|\*/);
     expect(csp).toContain("frame-ancestors 'none'");
     expect(first.headers.get("x-content-type-options")).toBe("nosniff");
     expect(first.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
     expect(first.headers.get("x-frame-options")).toBe("DENY");
-    expect(first.headers.get("cache-control")).toBe("no-store");
-    for (const tag of scriptTags(first.body as string)) expect(tag).toContain(`nonce="${nonce}"`);
+    // Never in a shared cache, always asked again, yet allowed in the back/forward cache (no `no-store`).
+    expect(first.headers.get("cache-control")).toBe("private, no-cache");
+  });
+
+  it("a revalidating reload gets the whole page and the same script hashes, never a bare 304", async () => {
+    const first = await call("GET", "/");
+    const etag = first.headers.get("etag");
+    const csp = first.headers.get("content-security-policy");
+    // The browser revalidates a `no-cache` page with the ETag it holds (or any it ever saw).
+    const again = await call("GET", "/", {
+      headers: { "If-None-Match": etag ?? '"any"', "If-Modified-Since": new Date().toUTCString() },
+    });
+    expect(again.status).toBe(200);
+    expect(again.headers.get("content-security-policy")).toBe(csp);
+    expect(scriptSrcOf(csp ?? "").length).toBeGreaterThan(1);
+    expect(inlineScripts(again.body as string).length).toBeGreaterThan(0);
   });
 
   it("the monitor page is protected the same way; other files and the API say nosniff", async () => {
     const monitor = await call("GET", "/monitor");
-    expect(monitor.headers.get("content-security-policy") ?? "").toContain("script-src 'self' 'nonce-");
+    expect(scriptSrcOf(monitor.headers.get("content-security-policy") ?? "")).toEqual([
+      "'self'",
+      ...new Set(await Promise.all(inlineScripts(monitor.body as string).map(hashSource))),
+    ]);
     expect(monitor.body as string).not.toContain(INITIAL_WINDOW_ELEMENT_ID);
     const api = await call("GET", "/api/health");
     expect(api.headers.get("x-content-type-options")).toBe("nosniff");
@@ -123,11 +162,10 @@ describe("GET / through the Worker", () => {
     const api = await call("GET", `/api/comments?room=${room}`);
     expect(initial?.page.cursor).toBe(api.body.cursor);
     expect(initial?.page.hasMore).toBe(false);
-    const nonce = nonceOf(res.headers.get("content-security-policy") ?? "");
-    expect(html).toContain(`id="${INITIAL_WINDOW_ELEMENT_ID}" type="application/json" nonce="${nonce}"`);
+    expect(html).toContain(`id="${INITIAL_WINDOW_ELEMENT_ID}" type="application/json">`);
     // The same rows as static markup at the top of <body>, escaped, painted before any script runs.
     const firstPaint = new RegExp(`<div id="${FIRST_PAINT_ELEMENT_ID}"[^>]*>(.*?)</div>`).exec(html)?.[1] ?? "";
-    expect(firstPaint).toContain("Alice:</span> <span");
+    expect(firstPaint).toMatch(/Alice:<\/span><span style="color:rgb\(/);
     expect(firstPaint).toContain(">first</span>");
     expect(firstPaint).toContain("&#60;/script&#62;&#60;script&#62;alert(&#39;x&#39;)&#60;/script&#62;");
     expect(html.indexOf(FIRST_PAINT_ELEMENT_ID)).toBeGreaterThan(html.indexOf("<body"));

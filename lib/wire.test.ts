@@ -1,0 +1,221 @@
+import fc from "fast-check";
+import { describe, expect, expectTypeOf, it } from "vitest";
+import type { z } from "zod";
+import * as full from "../types";
+import type { Infer, Schema } from "./decode";
+import * as mini from "./wire";
+
+// The browser's schemas (lib/wire.ts, built with lib/decode.ts) against the Worker's and the
+// bot's zod schemas (types/): the same types, the same verdicts and outputs on the same inputs
+// (fixtures, every fixture with each of its fields broken or dropped, generated messages), the
+// same messages a person reads. A field added, renamed or tightened on one side only fails here.
+
+type FullSchema = z.ZodType;
+const pairs: [string, FullSchema, Schema<unknown>][] = [
+  ["message", full.messageSchema, mini.messageSchema],
+  ["comments page", full.commentsPageSchema, mini.commentsPageSchema],
+  ["status response", full.statusResponseSchema, mini.statusResponseSchema],
+  ["entities response", full.entitiesResponseSchema, mini.entitiesResponseSchema],
+  ["initial window", full.initialWindowSchema, mini.initialWindowSchema],
+  ["server event", full.serverEventSchema, mini.serverEventSchema],
+  ["message input", full.messageInputSchema, mini.messageInputSchema],
+  ["error body", full.apiErrorSchema.partial({ code: true }), mini.apiErrorBodySchema],
+  ["username", full.usernameSchema, mini.usernameSchema],
+  ["AI username", full.aiUsernameSchema, mini.aiUsernameSchema],
+  ["color", full.colorSchema, mini.colorSchema],
+];
+
+const DROP = Symbol("drop");
+
+/** Every path to a field or array item inside `value`. */
+function pathsOf(value: unknown, prefix: (string | number)[] = []): (string | number)[][] {
+  if (typeof value !== "object" || value === null) return [];
+  const entries: [string | number, unknown][] = Array.isArray(value)
+    ? value.map((v, i) => [i, v])
+    : Object.entries(value as Record<string, unknown>);
+  return entries.flatMap(([key, v]) => [[...prefix, key], ...pathsOf(v, [...prefix, key])]);
+}
+
+/** A deep copy of `value` with the field at `path` set to `replacement` (or removed: DROP). */
+function replaced(value: unknown, path: (string | number)[], replacement: unknown): unknown {
+  const copy = structuredClone(value) as Record<string | number, unknown>;
+  let at = copy;
+  for (const key of path.slice(0, -1)) at = at[key] as Record<string | number, unknown>;
+  const last = path.at(-1) as string | number;
+  if (replacement === DROP) delete at[last];
+  else at[last] = replacement;
+  return copy;
+}
+
+describe("lib/wire.ts mirrors types/", () => {
+  it("decodes to the types/ types", () => {
+    expectTypeOf<Infer<typeof mini.messageSchema>>().toEqualTypeOf<full.Message>();
+    expectTypeOf<Infer<typeof mini.commentsPageSchema>>().toEqualTypeOf<full.CommentsPage>();
+    expectTypeOf<Infer<typeof mini.serverEventSchema>>().toEqualTypeOf<full.ServerEvent>();
+    expectTypeOf<Infer<typeof mini.initialWindowSchema>>().toEqualTypeOf<full.InitialWindow>();
+    expectTypeOf<Infer<typeof mini.messageInputSchema>>().toEqualTypeOf<full.MessageInput>();
+    expectTypeOf<Infer<typeof mini.entitiesResponseSchema>>().toEqualTypeOf<{ entities: full.EntitySeen[] }>();
+  });
+
+  /** Success and the decoded value; with `words`, also the messages of the issues (people read those). */
+  const verdict = (schema: FullSchema | Schema<unknown>, value: unknown, words: boolean) => {
+    const r = schema.safeParse(value);
+    if (r.success) return { ok: true, data: r.data };
+    return words ? { ok: false, messages: r.error.issues.map((i) => i.message) } : { ok: false };
+  };
+  const agree = (fullSchema: FullSchema, miniSchema: Schema<unknown>, value: unknown, words = false) =>
+    expect(verdict(miniSchema, value, words)).toEqual(verdict(fullSchema, value, words));
+
+  it("every schema: the same verdict on values of the wrong kind", () => {
+    const odd: unknown[] = [undefined, null, 0, 1.5, "", "x", [], {}, true, { type: "hello" }, [{}]];
+    for (const [, f, m] of pairs) for (const value of odd) agree(f, m, value);
+  });
+
+  it("names and colors: the same verdicts and the same words for a person", () => {
+    const names = ["", "a", "ab cd", "x".repeat(16), "x".repeat(17), "x".repeat(32), "x".repeat(33), "émilie", 7];
+    for (const n of names) {
+      agree(full.usernameSchema, mini.usernameSchema, n, true);
+      agree(full.aiUsernameSchema, mini.aiUsernameSchema, n, true);
+    }
+    for (const c of ["255128000", "256000000", "000000000-abcdefghij", "12345678", "255128000-short", null]) {
+      agree(full.colorSchema, mini.colorSchema, c, true);
+    }
+  });
+
+  const message = (overrides: Record<string, unknown> = {}) => ({
+    id: "m1",
+    seq: 3,
+    timestamp: 1_700_000_000_000,
+    text: "hello",
+    username: "Alice",
+    color: "255128000",
+    domain: "saywhatwant.app",
+    "message-type": "human",
+    ...overrides,
+  });
+  const botParams = {
+    entity: "echo",
+    priority: 50,
+    status: "complete",
+    attempts: 1,
+    claimedBy: null,
+    leaseExpiresAt: null,
+    error: null,
+    processed: true,
+  };
+
+  it("messages, pages and every server frame: the same verdicts and outputs", () => {
+    const samples: [FullSchema, Schema<unknown>, unknown][] = [
+      [full.messageSchema, mini.messageSchema, message()],
+      [full.messageSchema, mini.messageSchema, message({ botParams, context: ["a"], replyTo: "m0", extra: 1 })],
+      [full.messageSchema, mini.messageSchema, message({ removed: { reason: "spam", at: 5 }, text: "" })],
+      [full.messageSchema, mini.messageSchema, message({ seq: 0 })],
+      [full.messageSchema, mini.messageSchema, message({ id: "bad id" })],
+      [full.messageSchema, mini.messageSchema, message({ botParams: { ...botParams, status: "lost" } })],
+      [full.commentsPageSchema, mini.commentsPageSchema, { comments: [message()], cursor: 3, hasMore: false }],
+      [
+        full.initialWindowSchema,
+        mini.initialWindowSchema,
+        { room: "r", page: { comments: [], cursor: 0, hasMore: true } },
+      ],
+      [
+        full.initialWindowSchema,
+        mini.initialWindowSchema,
+        { room: "no room", page: { comments: [], cursor: 0, hasMore: true } },
+      ],
+    ];
+    const draft = { messageId: "m1", entity: "echo", username: "Echo", color: "100100100", text: "hi", updatedAt: 1 };
+    const frames: unknown[] = [
+      { type: "hello", head: 4, cursor: 2 },
+      { type: "hello", head: 4, cursor: 2, drafts: [draft], entities: [{ id: "echo", lastPolledAt: 1 }] },
+      { type: "messages", messages: [message()], cursor: 3 },
+      { type: "messages", messages: [message()], cursor: -1 },
+      {
+        type: "queue",
+        changes: [{ id: "m1", seq: 1, status: "processing", attempts: 1, error: null, leaseExpiresAt: 9 }],
+      },
+      { type: "presence", entities: [{ id: "echo", lastPolledAt: 1, username: "Echo", color: "100100100" }] },
+      { type: "draft", draft: { ...draft, phase: "thinking", text: "" } },
+      { type: "draft-gone", messageId: "m1", reason: "expired" },
+      { type: "draft-gone", messageId: "m1", reason: "vanished" },
+      { type: "updated", messages: [message({ removed: { reason: "x", at: 2 } })], rev: 4 },
+      { type: "activity", here: 2, typing: [{ username: "a", color: "1" }], typingCount: 1 },
+      { type: "activity", here: 2, typing: [1, 2, 3, 4].map(() => ({ username: "a", color: "1" })), typingCount: 4 },
+      { type: "lines", lines: [{ entity: "echo", pending: 1, processing: 0, next: ["m1"] }] },
+      { type: "error", code: "invalid_input", message: "no" },
+      { type: "pong" },
+      { type: "nonsense" },
+    ];
+    for (const frame of frames) samples.push([full.serverEventSchema, mini.serverEventSchema, frame]);
+    for (const [f, m, value] of samples) agree(f, m, value);
+    // Each sample again with every field, at every depth, dropped or replaced by an odd value.
+    const odd: unknown[] = [undefined, null, -1, 0, 1.5, 2 ** 60, Number.NaN, "", "x y", "999999999", [], {}, true];
+    let variants = 0;
+    for (const [f, m, value] of samples) {
+      for (const path of pathsOf(value)) {
+        for (const replacement of odd) {
+          agree(f, m, replaced(value, path, replacement));
+          variants++;
+        }
+        agree(f, m, replaced(value, path, DROP));
+      }
+    }
+    expect(variants).toBeGreaterThan(1000);
+  });
+
+  it("a saved send: trimmed, context cut to the newest lines, a person's name limit", () => {
+    const input = {
+      text: "  hi  ",
+      username: "Alice",
+      color: "255128000",
+      context: Array.from({ length: 250 }, String),
+    };
+    agree(full.messageInputSchema, mini.messageInputSchema, input);
+    agree(full.messageInputSchema, mini.messageInputSchema, { ...input, username: "x".repeat(20) });
+    agree(full.messageInputSchema, mini.messageInputSchema, {
+      ...input,
+      username: "x".repeat(20),
+      "message-type": "AI",
+    });
+    agree(full.messageInputSchema, mini.messageInputSchema, { ...input, text: "   " });
+    agree(full.messageInputSchema, mini.messageInputSchema, { ...input, botParams: { entity: "echo", priority: 100 } });
+  });
+
+  it("agree on generated messages, good and bad", () => {
+    const maybe = <T>(good: fc.Arbitrary<T>) => fc.oneof({ weight: 4, arbitrary: good }, fc.anything());
+    const arbitraryMessage = fc.record(
+      {
+        id: maybe(fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/)),
+        seq: maybe(fc.integer({ min: -2, max: 1e9 })),
+        timestamp: maybe(fc.integer()),
+        clientTimestamp: fc.double(),
+        text: maybe(fc.string()),
+        username: maybe(fc.string()),
+        color: maybe(fc.string()),
+        domain: maybe(fc.string()),
+        "message-type": maybe(fc.constantFrom("human", "AI")),
+        replyTo: fc.string(),
+        context: maybe(fc.array(fc.string())),
+        botParams: maybe(
+          fc.record({
+            entity: fc.string({ maxLength: 70 }),
+            priority: fc.integer({ min: -1, max: 100 }),
+            status: fc.constantFrom("pending", "processing", "complete", "failed", "other"),
+            attempts: fc.integer({ min: -1, max: 5 }),
+            claimedBy: fc.option(fc.string()),
+            leaseExpiresAt: fc.option(fc.integer()),
+            error: fc.option(fc.string()),
+          }),
+        ),
+      },
+      { requiredKeys: ["id", "seq", "timestamp", "text", "username", "color", "domain", "message-type"] },
+    );
+    fc.assert(
+      fc.property(arbitraryMessage, (m) => {
+        agree(full.messageSchema, mini.messageSchema, m);
+        agree(full.serverEventSchema, mini.serverEventSchema, { type: "messages", messages: [m], cursor: 1 });
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
