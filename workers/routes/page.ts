@@ -1,6 +1,7 @@
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { type CommentsPage, DEFAULT_ROOM, type InitialWindow, publicMessage, roomSchema } from "../../types";
 import type { AppEnv } from "../app-env";
+import { config } from "../config";
 import { rewritePage } from "../page/rewrite";
 import { ALWAYS, newNonce, pageHeaders } from "../page/security";
 import { readSnapshot } from "../snapshot";
@@ -20,7 +21,7 @@ page.all("*", async (c) => {
   const nonce = newNonce();
   const url = new URL(c.req.url);
   const initial = isChatPage(url.pathname) && asset.ok ? await initialWindow(c, url) : null;
-  const headers = pageHeaders({ nonce, url, frameAncestors: c.env.FRAME_ANCESTORS });
+  const headers = pageHeaders({ nonce, url, frameAncestors: config(c.env).FRAME_ANCESTORS });
   // A per-response nonce makes the HTML unique: no shared cache may reuse it.
   return withHeaders(rewritePage(asset, nonce, initial), { ...headers, "Cache-Control": "no-store" });
 });
