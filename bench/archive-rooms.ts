@@ -1,4 +1,4 @@
-// Part of `npm run bench` (issue #11): does a room that has archived most of its history to R2
+// Part of `npm run bench` (H1): does a room that has archived most of its history to R2
 // answer posts and empty polls as fast, and with the same rows read, as a small room? Starts the
 // real Worker, seeds both rooms through the bench-only `/api/_bench/seed`, then alternates short
 // bursts of each measurement between the rooms, and rewrites the "archive-bench" section of
@@ -131,7 +131,7 @@ const line = (kind: Kind, label: string) => {
   const maxLarge = Math.max(...rows[kind].large);
   return `| ${label} | ${fmt(median(throughput[kind].small))} req/s | ${fmt(median(throughput[kind].large))} req/s | ${r.toFixed(2)} | ≥ 0.90: **${r >= 0.9 ? "met" : "not met"}** | ${rowsSmall} (max ${maxSmall}) | ${rowsLarge} (max ${maxLarge}) | ${rowsSmall === rowsLarge ? "**equal**" : "**differ**"} |`;
 };
-const section = `## Large rooms: hot window + R2 archive (issue #11)
+const section = `## Large rooms: hot window + R2 archive (H1)
 
 Measured ${measuredAt()} UTC with \`node bench/archive-rooms.ts${process.argv[2] ? ` ${process.argv[2]}` : ""}\` (part of \`npm run bench\`) on ${machine()}; 1-min load average ${loadBefore.toFixed(2)} before, ${(loadavg()[0] ?? 0).toFixed(2)} after; the whole run took ${((Date.now() - started) / 1000).toFixed(0)} s (seeding ${(seedMs / 1000).toFixed(0)} s of it, through \`POST /api/_bench/seed\`, which archives with the real writer).
 

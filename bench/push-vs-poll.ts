@@ -1,4 +1,4 @@
-// Issue 9 must-show 6: the same room traffic delivered to 200 viewers by WebSocket push and to
+// C10, push against polling: the same room traffic delivered to 200 viewers by WebSocket push and to
 // 200 viewers by cursor polling at the app's pace, in the same run on the same Worker; then push
 // alone with more viewers. Rewrites the "push-vs-poll" section of bench/RESULTS.md.
 //   node bench/push-vs-poll.ts            (60 s per phase, as recorded)
@@ -195,7 +195,7 @@ function render(rows: PhaseResult[]): string {
   const line = (r: PhaseResult) =>
     `| ${r.mode === "push" ? "push (WebSocket)" : "polling (1 s, by cursor)"} | ${r.viewers} | ${r.delivered} / ${r.expected} | ${fmt(r.p50Ms, 0)} | ${fmt(r.p99Ms, 0)} | ${r.setupRequests} | ${r.requests} | ${fmt(perDelivered(r, r.requests), 4)} | ${fmt(perDelivered(r, r.requests + r.setupRequests), 4)} | ${fmt(r.workerdCpuMs, 0)} | ${fmt(perDelivered(r, r.workerdCpuMs), 3)} | ${fmt(r.cpuMs, 0)} | ${fmt(perDelivered(r, r.cpuMs), 3)} |`;
   return [
-    "## Push vs polling (issue 9)",
+    "## Push vs polling (C10)",
     "",
     `Measured ${measuredAt()} UTC with \`node bench/push-vs-poll.ts\` (part of \`npm run bench\`) on ${machine()}; load average (1/5/15 min) ${loadBefore.map((l) => l.toFixed(2)).join(" / ")} before, ${loadAfter.map((l) => l.toFixed(2)).join(" / ")} after (the machine is shared with other work).`,
     "",

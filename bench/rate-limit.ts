@@ -1,4 +1,4 @@
-// Issue #12, rate limiting: does the Workers Rate Limiting binding (POST_FLOOD, per client IP
+// O9, rate limiting: does the Workers Rate Limiting binding (POST_FLOOD, per client IP
 // across all rooms, checked in the Worker) earn its place beside the in-room token bucket? One
 // real Worker, interleaved rounds, medians; every figure also as a ratio to a baseline measured
 // in the same rounds. Rewrites the "rate-limit" section of bench/RESULTS.md.

@@ -44,7 +44,7 @@ app.all("/api/*", (c) => {
   throw new HttpError("not_found", `No API route ${c.req.method} ${new URL(c.req.url).pathname}`);
 });
 
-// Everything else is the static app; its pages get a CSP with a nonce (issue #13).
+// Everything else is the static app; its pages get a CSP with a nonce (workers/page/security.ts).
 app.route("/", page);
 
 app.onError((error, c) => {

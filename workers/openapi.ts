@@ -5,7 +5,7 @@ import type { AppEnv } from "./app-env";
 import { invalidInput } from "./http";
 
 /**
- * One declaration per endpoint (issue 12): every route is `app.openapi(createRoute({...}), handler)`
+ * One declaration per endpoint (O8): every route is `app.openapi(createRoute({...}), handler)`
  * on an OpenAPIHono built here. The library validates the declared query/params/body before the
  * handler runs (failures become our `invalid_input` through `defaultHook`), and the same list
  * produces `/api/openapi.json`, the 405 answers and the response checks of the workerd tests.

@@ -1,4 +1,4 @@
-// The chaos run (issue 13 must-show 1), shared by `npm run chaos` (bench/chaos.ts) and its short
+// The chaos run (E4, C11), shared by `npm run chaos` (bench/chaos.ts) and its short
 // version in `npm test` (tests/integration/chaos.test.ts). Posters send through Worker SIGKILLs,
 // bots are SIGKILLed and restarted, live subscribers follow the room through every restart; at the
 // end the room is compared with what every party saw.

@@ -18,7 +18,7 @@ import { roomStub } from "../context";
 import { jsonBodyGate, unwrap } from "../http";
 import { ADMIN, AUTH_ERRORS, apiRouter, BODY_ERRORS, errors, json, jsonBody, query } from "../openapi";
 
-/** Moderation (issue 15): remove / restore messages, mute / unmute posters, the audit trail. Admin token only. */
+/** Moderation (O9): remove / restore messages, mute / unmute posters, the audit trail. Admin token only. */
 export const adminModeration = apiRouter();
 
 adminModeration.use("/api/admin/*", requireAdmin);

@@ -9,7 +9,7 @@ import { readSnapshot } from "../snapshot";
 /**
  * Everything that is not `/api/*`: the static app, fetched from the assets binding. HTML pages
  * get a CSP with a fresh nonce and the other protective headers; the chat page also carries the
- * room's recent window from KV (issue #9). `_next/static/*` is served by the assets layer
+ * room's recent window from KV (C2). `_next/static/*` is served by the assets layer
  * directly (wrangler.toml), with nosniff from `public/_headers`.
  */
 export const page = new Hono<AppEnv>();
