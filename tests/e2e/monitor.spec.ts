@@ -283,10 +283,7 @@ test.describe("@screenshots", () => {
   });
 });
 
-test("an operator creates a bot token for one entity, sees it once, and revokes it (O7)", async ({
-  page,
-  request,
-}) => {
+test("an operator creates a bot token for one entity, sees it once, and revokes it (O7)", async ({ page, request }) => {
   const room = uniqueRoom("monitor-tokens");
   await postHuman(request, room, {
     username: "Asker",
