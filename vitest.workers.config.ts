@@ -11,7 +11,6 @@ export default defineConfig({
           BOT_TOKEN: "test-bot-token",
           ADMIN_TOKEN: "test-admin-token",
           RATE_LIMIT_PER_MINUTE: "1000000",
-          MAX_ATTEMPTS: "3",
           ALLOWED_ORIGINS: "http://localhost:3000",
           // Runs per route of workers/test/fuzz.test.ts; FUZZ_RUNS=200 for a longer run.
           FUZZ_RUNS: process.env.FUZZ_RUNS ?? "25",

@@ -1,4 +1,4 @@
-// The web app's performance (issue 5, must-show 5), each figure beside a baseline measured in the
+// The web app's performance, each figure beside a baseline measured in the
 // same run: first load to first message painted (against a bare static page of the same first
 // screen, served by the same Worker), the JavaScript shipped (against what Next.js + React alone
 // ship for the build's smallest page), and scrolling 10,000 messages (against the same browser

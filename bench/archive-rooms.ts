@@ -1,20 +1,17 @@
-// Part of `npm run bench` (issue #11): does a room that has archived most of its history to R2
+// Part of `npm run bench` (H1): does a room that has archived most of its history to R2
 // answer posts and empty polls as fast, and with the same rows read, as a small room? Starts the
 // real Worker, seeds both rooms through the bench-only `/api/_bench/seed`, then alternates short
 // bursts of each measurement between the rooms, and rewrites the "archive-bench" section of
 // bench/RESULTS.md. `node bench/archive-rooms.ts [large-room-size]` (default 1,000,000).
-import { existsSync, readFileSync } from "node:fs";
-import { availableParallelism, loadavg } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { loadavg } from "node:os";
 import { parseServerTiming } from "../workers/metrics.ts";
 import { HttpClient, type HttpResponse } from "./lib/http-client.ts";
 import { runLoad } from "./lib/load.ts";
 import { writeSection } from "./lib/results-file.ts";
+import { localToken, machine, measuredAt, REPO_ROOT, RESULTS_PATH } from "./lib/setup.ts";
 import { median } from "./lib/stats.ts";
 import { startWorker } from "./lib/worker-process.ts";
 
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
 const SMALL = 10_000;
 const LARGE = Number(process.argv[2] ?? "") || 1_000_000;
 /** The large room's hot window: the same rows in SQLite as the small room, the rest archived. */
@@ -23,24 +20,17 @@ const LARGE_HOT = 10_000;
 const SEED_CHUNK = 10_000;
 const SIZES = { concurrency: 16, rounds: 5, burst: 200, warmup: 100 } as const;
 
-function botToken(): string {
-  const path = join(repoRoot, existsSync(join(repoRoot, ".dev.vars")) ? ".dev.vars" : ".dev.vars.example");
-  const token = /^BOT_TOKEN=(.*)$/m.exec(readFileSync(path, "utf8"))?.[1]?.trim();
-  if (!token) throw new Error(`${path} has no BOT_TOKEN line`);
-  return token;
-}
-
 process.once("SIGINT", () => process.exit(130));
 process.once("SIGTERM", () => process.exit(143));
 
 const started = Date.now();
 const loadBefore = loadavg()[0] ?? 0;
-const worker = await startWorker(repoRoot, {
+const worker = await startWorker(REPO_ROOT, {
   RATE_LIMIT_PER_MINUTE: "100000000",
   POST_FLOOD_GUARD: "0",
 });
 const http = new HttpClient(worker.origin, SIZES.concurrency);
-const token = botToken();
+const token = localToken("BOT_TOKEN");
 const runTag = Date.now().toString(36);
 const rooms = { small: `arch-small-${runTag}`, large: `arch-large-${runTag}` };
 
@@ -141,9 +131,9 @@ const line = (kind: Kind, label: string) => {
   const maxLarge = Math.max(...rows[kind].large);
   return `| ${label} | ${fmt(median(throughput[kind].small))} req/s | ${fmt(median(throughput[kind].large))} req/s | ${r.toFixed(2)} | ≥ 0.90: **${r >= 0.9 ? "met" : "not met"}** | ${rowsSmall} (max ${maxSmall}) | ${rowsLarge} (max ${maxLarge}) | ${rowsSmall === rowsLarge ? "**equal**" : "**differ**"} |`;
 };
-const section = `## Large rooms: hot window + R2 archive (issue #11)
+const section = `## Large rooms: hot window + R2 archive (H1)
 
-Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC with \`node bench/archive-rooms.ts${process.argv[2] ? ` ${process.argv[2]}` : ""}\` (part of \`npm run bench\`) on nproc ${availableParallelism()}; 1-min load average ${loadBefore.toFixed(2)} before, ${(loadavg()[0] ?? 0).toFixed(2)} after; the whole run took ${((Date.now() - started) / 1000).toFixed(0)} s (seeding ${(seedMs / 1000).toFixed(0)} s of it, through \`POST /api/_bench/seed\`, which archives with the real writer).
+Measured ${measuredAt()} UTC with \`node bench/archive-rooms.ts${process.argv[2] ? ` ${process.argv[2]}` : ""}\` (part of \`npm run bench\`) on ${machine()}; 1-min load average ${loadBefore.toFixed(2)} before, ${(loadavg()[0] ?? 0).toFixed(2)} after; the whole run took ${((Date.now() - started) / 1000).toFixed(0)} s (seeding ${(seedMs / 1000).toFixed(0)} s of it, through \`POST /api/_bench/seed\`, which archives with the real writer).
 
 Rooms: **small** ${seededSmall.head.toLocaleString("en")} messages, all hot; **large** ${seededLarge.head.toLocaleString("en")} messages, ${seededLarge.hotRows.toLocaleString("en")} hot and ${seededLarge.archivedMessages.toLocaleString("en")} archived in R2 (hot window ${LARGE_HOT.toLocaleString("en")}). Same Worker, same run; ${SIZES.rounds} rounds of ${SIZES.burst}-request bursts at ${SIZES.concurrency} connections, the rooms alternating inside each round (after a warm-up of ${SIZES.warmup}); ratio = median of the per-round ratios (large ÷ small). POSTs use the bot token; the large room keeps archiving in its alarm while posted to.
 
@@ -152,5 +142,5 @@ Rooms: **small** ${seededSmall.head.toLocaleString("en")} messages, all hot; **l
 ${line("post", "`POST /api/comments`")}
 ${line("poll", "empty poll `GET /api/comments?cursor=<head>`")}
 `;
-writeSection(join(repoRoot, "bench", "RESULTS.md"), "archive-bench", section);
+writeSection(RESULTS_PATH, "archive-bench", section);
 console.log(`\n${section}`);

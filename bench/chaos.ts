@@ -1,4 +1,4 @@
-// `npm run chaos` (issue 13 must-show 1): 16 posters send 10,000 messages (one in five addressed
+// `npm run chaos` (E4, C11): 16 posters send 10,000 messages (one in five addressed
 // to an entity) while three bots answer through the fake LLM; the Worker's process group is
 // SIGKILLed three times and bots are SIGKILLed, and 50 live subscribers follow the room through
 // it all. Prints the counts and exits non-zero if any check fails.

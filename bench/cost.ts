@@ -1,10 +1,9 @@
 // `npm run cost`: runs a bounded scenario against the local Worker, reads the storage work of every
 // request (Server-Timing) and of the rooms' alarms (/api/stats), and prices a month at three loads
 // beside the predecessor's KV design. Prints the sheet and rewrites its section of docs/COST.md.
-import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { KEEP_ALIVE } from "../lib/keep-alive.ts";
+import { sleep } from "../tests/support/waiting.ts";
 import type { Message, Stats } from "../types/index.ts";
 import { parseServerTiming } from "../workers/metrics.ts";
 import {
@@ -18,9 +17,8 @@ import {
 import { renderCostSection } from "./lib/cost-report.ts";
 import { HttpClient, type HttpResponse } from "./lib/http-client.ts";
 import { writeSection } from "./lib/results-file.ts";
+import { localToken, REPO_ROOT } from "./lib/setup.ts";
 import { startWorker } from "./lib/worker-process.ts";
-
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 /** The scenario, scaled down to run in about a minute on two cores. */
 export const SCENARIO = {
@@ -55,13 +53,6 @@ export const ASSUMPTIONS: Assumptions = {
     rebuildLists: 1,
   },
 };
-
-function token(name: "BOT_TOKEN" | "ADMIN_TOKEN"): string {
-  const vars = readFileSync(join(repoRoot, ".dev.vars"), "utf8");
-  const value = new RegExp(`^${name}=(.*)$`, "m").exec(vars)?.[1]?.trim();
-  if (!value) throw new Error(`.dev.vars has no ${name} line`);
-  return value;
-}
 
 /** Sums of Server-Timing figures per kind of request. */
 class Tally {
@@ -111,8 +102,6 @@ class Tally {
     return { n: k?.n ?? 0, ...(k?.sum ?? { doRequests: 0, kvReads: 0, kvWrites: 0, rowsRead: 0, rowsWritten: 0 }) };
   }
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** What the WebSocket viewers of one room received. */
 interface LiveTally {
@@ -220,7 +209,7 @@ process.once("SIGINT", () => process.exit(130));
 process.once("SIGTERM", () => process.exit(143));
 
 const started = Date.now();
-const worker = await startWorker(repoRoot, { RATE_LIMIT_PER_MINUTE: "100000000", POST_FLOOD_GUARD: "0" });
+const worker = await startWorker(REPO_ROOT, { RATE_LIMIT_PER_MINUTE: "100000000", POST_FLOOD_GUARD: "0" });
 console.log(`Worker up at ${worker.origin}; running the scenario for ${SCENARIO.seconds} s …`);
 const http = new HttpClient(worker.origin, 64);
 const tally = new Tally();
@@ -229,10 +218,10 @@ const rooms = Array.from({ length: SCENARIO.rooms }, (_, i) => `cost-${Date.now(
 const lives = rooms.map((): LiveTally => ({ connects: 0, frames: 0, viewers: [] }));
 let stats: Stats[];
 try {
-  const bot = token("BOT_TOKEN");
+  const bot = localToken("BOT_TOKEN");
   const until = Date.now() + SCENARIO.seconds * 1000;
   await Promise.all(rooms.map((room, i) => runRoom(http, room, bot, tally, until, bytes, lives[i]!)));
-  const admin = token("ADMIN_TOKEN");
+  const admin = localToken("ADMIN_TOKEN");
   stats = await Promise.all(
     rooms.map((room) => http.json<Stats>("GET", `/api/stats?room=${room}&minutes=5`, { token: admin })),
   );
@@ -308,6 +297,6 @@ const section = renderCostSection({
   measured,
   sheets,
 });
-writeSection(join(repoRoot, "docs", "COST.md"), "cost-sheet", section);
+writeSection(join(REPO_ROOT, "docs", "COST.md"), "cost-sheet", section);
 console.log(`\n${section}\n`);
 console.log(`Wrote docs/COST.md in ${((Date.now() - started) / 1000).toFixed(0)} s total.`);

@@ -5,13 +5,11 @@
 // time. Prints a report; bench/RESULTS.md quotes it in the "fanout" section.
 //   node bench/fanout-profile.ts            (room side; FANOUT_PROFILE_SIDE=baseline for the floor)
 //   FANOUT_PROFILE_AFTER_SECONDS=70 node bench/fanout-profile.ts   (then idle CPU per 5 s, sockets open)
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { FanoutViewer } from "./lib/fanout-viewer.ts";
 import { cpuMsBetween } from "./lib/process-cpu.ts";
+import { REPO_ROOT } from "./lib/setup.ts";
 import { startWorker } from "./lib/worker-process.ts";
 
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
 const VIEWERS = Number(process.env.FANOUT_VIEWERS ?? 200);
 const SECONDS = Number(process.env.FANOUT_SECONDS ?? 15);
 const SIDE = process.env.FANOUT_PROFILE_SIDE === "baseline" ? "baseline" : "room";
@@ -58,7 +56,7 @@ interface Profile {
   endTime: number;
 }
 
-const worker = await startWorker(repoRoot, { RATE_LIMIT_PER_MINUTE: "100000000", POST_FLOOD_GUARD: "0" });
+const worker = await startWorker(REPO_ROOT, { RATE_LIMIT_PER_MINUTE: "100000000", POST_FLOOD_GUARD: "0" });
 let profile: Profile;
 try {
   const targets = (await (await fetch(`http://127.0.0.1:${worker.inspectorPort}/json`)).json()) as {

@@ -4,18 +4,15 @@
 // room. Rewrites the "fanout" section of bench/RESULTS.md.
 //   node bench/fanout.ts                                   (as recorded; about 6 minutes)
 //   FANOUT_ROUNDS=1 FANOUT_VIEWERS=200 FANOUT_SECONDS=10 node bench/fanout.ts   (a quick check)
-import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { loadavg } from "node:os";
+import { sleep } from "../tests/support/waiting.ts";
 import { deliveryCheck, FanoutViewer } from "./lib/fanout-viewer.ts";
 import { interleavedRound } from "./lib/interleaved.ts";
 import { type CpuReading, cpuMsBetween } from "./lib/process-cpu.ts";
 import { writeSection } from "./lib/results-file.ts";
+import { machine, measuredAt, REPO_ROOT, RESULTS_PATH } from "./lib/setup.ts";
 import { median, quantile } from "./lib/stats.ts";
 import { type RunningWorker, startWorker } from "./lib/worker-process.ts";
-
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
-const resultsPath = join(repoRoot, "bench", "RESULTS.md");
 
 const ROUNDS = Number(process.env.FANOUT_ROUNDS ?? 3);
 const VIEWERS = (process.env.FANOUT_VIEWERS ?? "200,1000").split(",").map(Number).filter(Boolean);
@@ -63,7 +60,7 @@ process.once("SIGTERM", () => process.exit(143));
 
 const started = Date.now();
 const loadBefore = loadavg();
-const worker = await startWorker(repoRoot, { RATE_LIMIT_PER_MINUTE: "100000000", POST_FLOOD_GUARD: "0" });
+const worker = await startWorker(REPO_ROOT, { RATE_LIMIT_PER_MINUTE: "100000000", POST_FLOOD_GUARD: "0" });
 console.log(
   `Worker up at ${worker.origin}; ${ROUNDS} rounds × ${VIEWERS.join(", ")} viewers; ${IDLE_SECONDS} s idle + ${SECONDS} s at ${RATE_PER_SECOND} msg/s per phase`,
 );
@@ -91,8 +88,8 @@ const section = render(phases);
 console.log(`\n${section}\n`);
 // Only the recorded comparison rewrites the results file; other pairs are experiments.
 if (RECORDED) {
-  writeSection(resultsPath, "fanout", section);
-  console.log(`Wrote ${resultsPath} in ${((Date.now() - started) / 1000).toFixed(0)} s total.`);
+  writeSection(RESULTS_PATH, "fanout", section);
+  console.log(`Wrote ${RESULTS_PATH} in ${((Date.now() - started) / 1000).toFixed(0)} s total.`);
 }
 
 async function phase(w: RunningWorker, side: Side, viewers: number, round: number): Promise<Phase> {
@@ -245,12 +242,11 @@ function render(rows: Phase[]): string {
     return { fixed: c1 - perDelivery * v1, perDelivery };
   };
   const [lr, lb] = [line(A), line(B)];
-  const cpu = cpus()[0]?.model.trim() ?? "unknown CPU";
   const extensions = [...new Set(rows.map((r) => r.extensions || "none"))].join(", ");
   return [
     "## Live fan-out vs the simplest chat on the same engine",
     "",
-    `Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC with \`node bench/fanout.ts\` (part of \`npm run bench\`) on ${process.platform} ${process.arch}, nproc ${availableParallelism()} (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}; load average (1/5/15 min) ${loadBefore.map((l) => l.toFixed(2)).join(" / ")} before, ${loadAfter.map((l) => l.toFixed(2)).join(" / ")} after (the machine is shared with other work); ${((Date.now() - started) / 1000).toFixed(0)} s in all. One bench Worker (\`${worker.command}\`).`,
+    `Measured ${measuredAt()} UTC with \`node bench/fanout.ts\` (part of \`npm run bench\`) on ${machine()}; load average (1/5/15 min) ${loadBefore.map((l) => l.toFixed(2)).join(" / ")} before, ${loadAfter.map((l) => l.toFixed(2)).join(" / ")} after (the machine is shared with other work); ${((Date.now() - started) / 1000).toFixed(0)} s in all. One bench Worker (\`${worker.command}\`).`,
     "",
     `${ROUNDS} rounds; in each, for ${VIEWERS.join(" and ")} viewers, the room and the baseline each get a phase in a fresh room, who goes first rotating (bench/lib/interleaved.ts). A phase: V WebSocket viewers connect (bench/lib/fanout-viewer.ts, the same light client on both sides, keeping alive as the app does), ${IDLE_SECONDS} s idle (reported per 30 s), then one poster at ${RATE_PER_SECOND} msg/s for ${SECONDS} s over HTTP POST (\`/api/comments\` for the room; \`/api/_bench/fanout/post\` for the baseline, so both pay the same Worker hop and Durable Object call), until every viewer has every message. The baseline (workers/bench/fanout-baseline.ts) writes one SQLite row and sends one frame in the room's \`messages\` envelope with the fields a viewer renders (id, seq, timestamp, text, username, color, message-type) to every socket; no validation beyond a shape check, no queue, filter, snapshot or alarm. CPU is that of the workerd processes over the window (the runtime that serves in production); "group" adds wrangler's dev proxy. Figures are medians over rounds; ratios are room ÷ baseline paired per round, then the median. Viewers negotiated: ${extensions}; frame sizes are as the server sent them (before deflate).`,
     "",
@@ -264,10 +260,6 @@ function render(rows: Phase[]): string {
     "",
     `Delivery: ${allDelivered ? "every message reached every viewer exactly once" : "**NOT every message reached every viewer exactly once**"} (${deliveries}).`,
   ].join("\n");
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, Math.max(0, ms)));
 }
 
 async function until(check: () => boolean, timeoutMs: number): Promise<void> {

@@ -4,18 +4,15 @@
 // Measures workerd CPU per delivered message; rewrites the "presence" section of bench/RESULTS.md.
 //   node bench/presence.ts                      (8 rounds, as recorded)
 //   PRESENCE_BENCH_ROUNDS=2 node bench/presence.ts   (a quick check)
-import { cpus, loadavg } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { loadavg } from "node:os";
 import { LiveSubscriber } from "../tests/support/live-subscriber.ts";
+import { sleep, until } from "../tests/support/waiting.ts";
 import { LIVE } from "../types/live.ts";
 import { type Burst, interleavedRound } from "./lib/interleaved.ts";
 import { writeSection } from "./lib/results-file.ts";
+import { machine, measuredAt, REPO_ROOT, RESULTS_PATH } from "./lib/setup.ts";
 import { median } from "./lib/stats.ts";
 import { startWorker } from "./lib/worker-process.ts";
-
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
-const resultsPath = join(repoRoot, "bench", "RESULTS.md");
 
 const ROUNDS = Number(process.env.PRESENCE_BENCH_ROUNDS ?? 8);
 const VIEWERS = 200;
@@ -31,7 +28,7 @@ process.once("SIGTERM", () => process.exit(143));
 
 const started = Date.now();
 const loadBefore = loadavg();
-const worker = await startWorker(repoRoot, { RATE_LIMIT_PER_MINUTE: "100000000", POST_FLOOD_GUARD: "0" });
+const worker = await startWorker(REPO_ROOT, { RATE_LIMIT_PER_MINUTE: "100000000", POST_FLOOD_GUARD: "0" });
 console.log(`Worker up at ${worker.origin}; ${ROUNDS} rounds of ${PER_ROUND} messages per room`);
 
 interface RoomUnderTest {
@@ -76,9 +73,9 @@ try {
 const loadAfter = loadavg();
 
 const section = render();
-writeSection(resultsPath, "presence", section);
+writeSection(RESULTS_PATH, "presence", section);
 console.log(`\n${section}\n`);
-console.log(`Wrote ${resultsPath} in ${((Date.now() - started) / 1000).toFixed(0)} s total.`);
+console.log(`Wrote ${RESULTS_PATH} in ${((Date.now() - started) / 1000).toFixed(0)} s total.`);
 
 async function openRoom(name: string, typists: number): Promise<RoomUnderTest> {
   const room: RoomUnderTest = { name, subs: [], typists: [], delivered: 0, typingFrames: 0 };
@@ -150,10 +147,9 @@ function render(): string {
   const ratio = median(ratios);
   const total = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
   const fmt = (n: number, d = 4) => (Number.isFinite(n) ? n.toFixed(d) : "n/a");
-  const cpu = cpus()[0]?.model.trim() ?? "unknown CPU";
   return `## Presence: typing and the viewer count at a flat cost
 
-Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC with \`node bench/presence.ts\` (part of \`npm run bench\`) on ${process.platform} ${process.arch}, ${cpus().length} cores (${cpu}), Node ${process.version}; load average ${loadBefore.map((l) => l.toFixed(2)).join(" / ")} before, ${loadAfter.map((l) => l.toFixed(2)).join(" / ")} after (the machine is shared with other work).
+Measured ${measuredAt()} UTC with \`node bench/presence.ts\` (part of \`npm run bench\`) on ${machine()}; load average ${loadBefore.map((l) => l.toFixed(2)).join(" / ")} before, ${loadAfter.map((l) => l.toFixed(2)).join(" / ")} after (the machine is shared with other work).
 
 The Worker ran as \`${worker.command}\`. Two rooms, each with ${VIEWERS} live viewers (the protocol client of tests/support/live-subscriber.ts). In one, ${TYPISTS} of the viewers type continuously: each sends a \`typing\` frame every ${LIVE.typingRefreshMs} ms (LIVE.typingRefreshMs) while the room gets messages, and \`typing: false\` at the end of each burst. The other room has nobody typing. ${ROUNDS} rounds; in each, ${PER_ROUND} messages per room are posted at ${RATE_PER_SECOND} a second in alternating bursts of ${SLICE} (bench/lib/interleaved.ts, who goes first rotating), each burst ending once all ${VIEWERS} viewers have every message plus one activity interval (${LIVE.activityIntervalMs} ms) so a coalesced frame is charged to the burst that caused it. CPU is the workerd processes' CPU time over each room's bursts, divided by the messages delivered (posts × viewers). ${t.delivered.length ? "" : "(no rounds ran)"}
 
@@ -165,16 +161,4 @@ The Worker ran as \`${worker.command}\`. Two rooms, each with ${VIEWERS} live vi
 With ÷ without typists, CPU per delivered message: median over the rounds ${fmt(ratio, 3)} (rounds: ${ratios.map((r) => fmt(r, 2)).join(", ")}); target ≤ ${TARGET}: ${ratio <= TARGET ? "**met**" : "**not met**"}.
 
 Why it stays flat: a typing frame costs the room a bucket check, a map update and (only when the set of typists changes) one coalesced \`activity\` frame, built once and sent identically to every socket at most every ${LIVE.activityIntervalMs} ms; a typist who keeps typing changes nothing, so no frame goes out at all. Nothing is written to SQLite.`;
-}
-
-async function until(done: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, Math.max(0, ms)));
 }

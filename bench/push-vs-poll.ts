@@ -1,23 +1,20 @@
-// Issue 9 must-show 6: the same room traffic delivered to 200 viewers by WebSocket push and to
+// C10, push against polling: the same room traffic delivered to 200 viewers by WebSocket push and to
 // 200 viewers by cursor polling at the app's pace, in the same run on the same Worker; then push
 // alone with more viewers. Rewrites the "push-vs-poll" section of bench/RESULTS.md.
 //   node bench/push-vs-poll.ts            (60 s per phase, as recorded)
 //   PUSH_BENCH_SECONDS=10 PUSH_BENCH_SCALE=500 node bench/push-vs-poll.ts   (a quick check)
-import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { loadavg } from "node:os";
 import { KEEP_ALIVE } from "../lib/keep-alive.ts";
 import { POLL } from "../lib/poll-schedule.ts";
 import { LiveSubscriber } from "../tests/support/live-subscriber.ts";
+import { sleep, until } from "../tests/support/waiting.ts";
 import type { Message } from "../types/message.ts";
 import { PollViewer } from "./lib/poll-viewer.ts";
 import { cpuMsBetween } from "./lib/process-cpu.ts";
 import { writeSection } from "./lib/results-file.ts";
+import { machine, measuredAt, REPO_ROOT, RESULTS_PATH } from "./lib/setup.ts";
 import { quantile } from "./lib/stats.ts";
 import { startWorker } from "./lib/worker-process.ts";
-
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
-const resultsPath = join(repoRoot, "bench", "RESULTS.md");
 
 const SECONDS = Number(process.env.PUSH_BENCH_SECONDS ?? 60);
 const RATE_PER_SECOND = 5;
@@ -52,7 +49,7 @@ process.once("SIGTERM", () => process.exit(143));
 
 const started = Date.now();
 const loadBefore = loadavg();
-const worker = await startWorker(repoRoot, { RATE_LIMIT_PER_MINUTE: "100000000", POST_FLOOD_GUARD: "0" });
+const worker = await startWorker(REPO_ROOT, { RATE_LIMIT_PER_MINUTE: "100000000", POST_FLOOD_GUARD: "0" });
 console.log(`Worker up at ${worker.origin}; ${SECONDS} s per phase at ${RATE_PER_SECOND} msg/s`);
 
 const results: PhaseResult[] = [];
@@ -66,9 +63,9 @@ try {
 const loadAfter = loadavg();
 
 const section = render(results);
-writeSection(resultsPath, "push-vs-poll", section);
+writeSection(RESULTS_PATH, "push-vs-poll", section);
 console.log(`\n${section}\n`);
-console.log(`Wrote ${resultsPath} in ${((Date.now() - started) / 1000).toFixed(0)} s total.`);
+console.log(`Wrote ${RESULTS_PATH} in ${((Date.now() - started) / 1000).toFixed(0)} s total.`);
 
 async function phase(mode: "push" | "poll", viewers: number): Promise<PhaseResult> {
   const room = `pvp-${mode}-${viewers}-${Date.now().toString(36)}`;
@@ -98,7 +95,7 @@ async function phase(mode: "push" | "poll", viewers: number): Promise<PhaseResul
     // In batches, so connecting 2,000 sockets does not look like a flood to anyone.
     for (let i = 0; i < subs.length; i += 100) {
       for (const s of subs.slice(i, i + 100)) s.start();
-      await until(() => subs.slice(0, i + 100).every((s) => s.stats.connects > 0), 60_000, "sockets connected");
+      await until(() => subs.slice(0, i + 100).every((s) => s.stats.connects > 0), 60_000, "sockets connected", 50);
     }
     countRequests = () => subs.reduce((n, s) => n + s.stats.connects + s.stats.framesSent, 0);
     // The only frames this client sends are keep-alive pings.
@@ -134,7 +131,7 @@ async function phase(mode: "push" | "poll", viewers: number): Promise<PhaseResul
   }
   await Promise.all(posts);
   const expected = total * viewers;
-  await until(() => latencies.length >= expected, DRAIN_LIMIT_MS, "deliveries").catch(() => undefined);
+  await until(() => latencies.length >= expected, DRAIN_LIMIT_MS, "deliveries", 50).catch(() => undefined);
   const windowMs = Date.now() - windowStart;
   const cpuAfter = worker.serverCpu();
   const workerdAfter = worker.workerdCpu();
@@ -195,13 +192,12 @@ function render(rows: PhaseResult[]): string {
   const cpuRatio = ratio(perDelivered(push, push.workerdCpuMs), perDelivered(poll, poll.workerdCpuMs));
   const groupCpuRatio = ratio(perDelivered(push, push.cpuMs), perDelivered(poll, poll.cpuMs));
   const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : "n/a");
-  const cpu = cpus()[0]?.model.trim() ?? "unknown CPU";
   const line = (r: PhaseResult) =>
     `| ${r.mode === "push" ? "push (WebSocket)" : "polling (1 s, by cursor)"} | ${r.viewers} | ${r.delivered} / ${r.expected} | ${fmt(r.p50Ms, 0)} | ${fmt(r.p99Ms, 0)} | ${r.setupRequests} | ${r.requests} | ${fmt(perDelivered(r, r.requests), 4)} | ${fmt(perDelivered(r, r.requests + r.setupRequests), 4)} | ${fmt(r.workerdCpuMs, 0)} | ${fmt(perDelivered(r, r.workerdCpuMs), 3)} | ${fmt(r.cpuMs, 0)} | ${fmt(perDelivered(r, r.cpuMs), 3)} |`;
   return [
-    "## Push vs polling (issue 9)",
+    "## Push vs polling (C10)",
     "",
-    `Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC with \`node bench/push-vs-poll.ts\` (part of \`npm run bench\`) on ${process.platform} ${process.arch}, nproc ${availableParallelism()} (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}; load average (1/5/15 min) ${loadBefore.map((l) => l.toFixed(2)).join(" / ")} before, ${loadAfter.map((l) => l.toFixed(2)).join(" / ")} after (the machine is shared with other work).`,
+    `Measured ${measuredAt()} UTC with \`node bench/push-vs-poll.ts\` (part of \`npm run bench\`) on ${machine()}; load average (1/5/15 min) ${loadBefore.map((l) => l.toFixed(2)).join(" / ")} before, ${loadAfter.map((l) => l.toFixed(2)).join(" / ")} after (the machine is shared with other work).`,
     "",
     `The Worker ran as \`${worker.command}\`. Each phase is its own fresh room: the viewers connect (or start polling at random offsets) first, then one poster sends ${RATE_PER_SECOND} messages a second for ${SECONDS} s; the window closes when every viewer has every message (or ${DRAIN_LIMIT_MS / 1000} s after the last post). Post → seen is from just before the POST is sent to the moment a viewer has the message, over every (viewer, message) pair. Viewer requests are HTTP polls, or WebSocket client frames (the app's keep-alive, \`lib/keep-alive.ts\`: a ping only after ${KEEP_ALIVE.idleMs / 1000} s without any frame from the room, so none while messages flow) and any re-upgrade, counted inside the window; setup requests are what came before it (each socket's upgrade, the pollers' first two seconds) and "incl. setup" charges them to the window too (a real page holds its socket far longer than ${SECONDS} s, so that column overstates push's cost). The poster's ${push.posted} POSTs per phase are the same on both sides and not counted. Server CPU is the CPU time of the workerd processes over the window (the runtime that serves in production), and, for comparison, of the whole \`npm run api\` process group (npm, wrangler's dev proxy, workerd). Viewers and server share the machine's two cores, so the push figures at 1,000 and 2,000 viewers include the client's own work of receiving every frame.`,
     "",
@@ -223,16 +219,4 @@ function render(rows: PhaseResult[]): string {
     `| server CPU per delivered message (workerd) | ${fmt(cpuRatio, 3)} | ≤ 0.2: ${verdict(cpuRatio, 0.2)} |`,
     `| the same, whole \`npm run api\` group (with wrangler's dev proxy) | ${fmt(groupCpuRatio, 3)} | |`,
   ].join("\n");
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, Math.max(0, ms)));
-}
-
-async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${what}`);
-    await sleep(50);
-  }
 }

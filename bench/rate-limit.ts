@@ -1,16 +1,15 @@
-// Issue #12, rate limiting: does the Workers Rate Limiting binding (POST_FLOOD, per client IP
+// O9, rate limiting: does the Workers Rate Limiting binding (POST_FLOOD, per client IP
 // across all rooms, checked in the Worker) earn its place beside the in-room token bucket? One
 // real Worker, interleaved rounds, medians; every figure also as a ratio to a baseline measured
 // in the same rounds. Rewrites the "rate-limit" section of bench/RESULTS.md.
 //   npx node bench/rate-limit.ts        (part of `npm run bench`; two to three minutes on 2 cores)
-import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { availableParallelism, loadavg } from "node:os";
 import { parseServerTiming } from "../workers/metrics.ts";
 import { HttpClient, type HttpResponse } from "./lib/http-client.ts";
 import { interleavedRound } from "./lib/interleaved.ts";
 import { runLoad } from "./lib/load.ts";
 import { writeSection } from "./lib/results-file.ts";
+import { machine, measuredAt, REPO_ROOT, RESULTS_PATH } from "./lib/setup.ts";
 import {
   median,
   medianOfRounds,
@@ -21,9 +20,6 @@ import {
 } from "./lib/stats.ts";
 import { startWorker } from "./lib/worker-process.ts";
 import { humanMessage } from "./lib/worker-scenarios.ts";
-
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
-const resultsPath = join(repoRoot, "bench", "RESULTS.md");
 
 /**
  * Per round and scenario: `accepted` posts, `flood` rejected posts, `bystanders` posts of other
@@ -47,7 +43,7 @@ process.once("SIGTERM", () => process.exit(143));
 
 const started = Date.now();
 const loadBefore = loadavg()[0] ?? 0;
-const worker = await startWorker(repoRoot, { RATE_LIMIT_PER_MINUTE: String(ROOM_LIMIT_PER_MINUTE) });
+const worker = await startWorker(REPO_ROOT, { RATE_LIMIT_PER_MINUTE: String(ROOM_LIMIT_PER_MINUTE) });
 console.log(`Worker up at ${worker.origin} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
 const http = new HttpClient(worker.origin, SIZES.concurrency + SIZES.bystanderConcurrency);
 
@@ -292,12 +288,11 @@ const head = (extra: string[]) =>
 const [acceptedBase, acceptedGuard] = results.accepted as [Measured, Measured];
 const [floodRoom, floodWorker, across, floor] = results.flood as [Measured, Measured, Measured, Measured];
 const [quiet, duringRoom, elsewhere, duringWorker] = results.bystander as [Measured, Measured, Measured, Measured];
-const cpu = cpus()[0]?.model.trim() ?? "unknown CPU";
 const totalS = ((Date.now() - started) / 1000).toFixed(0);
 
 const section = `## Rate limiting: the flood guard (binding) beside the in-room bucket
 
-Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC with \`npx node bench/rate-limit.ts\` (part of \`npm run bench\`) on ${process.platform} ${process.arch}, nproc ${availableParallelism()} (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}; 1-min load average ${loadBefore.toFixed(2)} before, ${(loadavg()[0] ?? 0).toFixed(2)} after; ${totalS} s in all. One Worker (\`${worker.command}\`), wrangler.toml's \`POST_FLOOD\` binding (300 per 60 s per client IP) and the in-room bucket at ${ROOM_LIMIT_PER_MINUTE} a minute. ${SIZES.rounds} rounds; in each, the scenarios of a table alternate in bursts of ${SIZES.slice} (bystanders ${SIZES.slice / 4}), who goes first rotating; figures are medians over rounds, ratios paired per round. Clients are told apart by \`cf-connecting-ip\` (wrangler dev passes it through); \`x-bench-flood-guard: off\` (honoured only by the bench build, wrangler.bench.toml) skips the guard for the baseline. Server CPU is the whole local server (wrangler's proxy and workerd) over each burst, divided by its requests; workerd CPU is the runtime alone.
+Measured ${measuredAt()} UTC with \`npx node bench/rate-limit.ts\` (part of \`npm run bench\`) on ${machine()}; 1-min load average ${loadBefore.toFixed(2)} before, ${(loadavg()[0] ?? 0).toFixed(2)} after; ${totalS} s in all. One Worker (\`${worker.command}\`), wrangler.toml's \`POST_FLOOD\` binding (300 per 60 s per client IP) and the in-room bucket at ${ROOM_LIMIT_PER_MINUTE} a minute. ${SIZES.rounds} rounds; in each, the scenarios of a table alternate in bursts of ${SIZES.slice} (bystanders ${SIZES.slice / 4}), who goes first rotating; figures are medians over rounds, ratios paired per round. Clients are told apart by \`cf-connecting-ip\` (wrangler dev passes it through); \`x-bench-flood-guard: off\` (honoured only by the bench build, wrangler.bench.toml) skips the guard for the baseline. Server CPU is the whole local server (wrangler's proxy and workerd) over each burst, divided by its requests; workerd CPU is the runtime alone.
 
 **Caveat, and it cuts against the binding:** locally miniflare simulates the binding as a Durable Object with SQLite (one local service call and a row read/write per \`limit()\`); in production it is a counter at the Cloudflare location with no Durable Object behind it. The binding's local cost is an upper bound.
 
@@ -331,6 +326,6 @@ ${row(duringWorker, quiet, [x(latencyRatio(duringWorker, quiet, "p50Ms")), x(lat
 
 `;
 
-writeSection(resultsPath, "rate-limit", section);
+writeSection(RESULTS_PATH, "rate-limit", section);
 console.log(`\n${section}\n`);
-console.log(`Wrote ${resultsPath} in ${totalS} s total.`);
+console.log(`Wrote ${RESULTS_PATH} in ${totalS} s total.`);

@@ -1,17 +1,12 @@
 // `npm run bench`: starts the real comments Worker, measures it against its bare baselines, and
 // rewrites the "Comments Worker" section of bench/RESULTS.md. Node built-ins only.
-import { readFileSync } from "node:fs";
-import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { loadavg } from "node:os";
 import { HttpClient } from "./lib/http-client.ts";
 import { writeSection } from "./lib/results-file.ts";
+import { localToken, machine, REPO_ROOT, RESULTS_PATH } from "./lib/setup.ts";
 import { startWorker } from "./lib/worker-process.ts";
 import { renderWorkerSection } from "./lib/worker-report.ts";
 import { runWorkerBench, type WorkerBenchConfig } from "./worker.ts";
-
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
-const resultsPath = join(repoRoot, "bench", "RESULTS.md");
 
 /**
  * Sized so the whole run stays within about three minutes on two cores. Many short rounds beat
@@ -19,33 +14,19 @@ const resultsPath = join(repoRoot, "bench", "RESULTS.md");
  */
 const SIZES = { concurrency: 16, rounds: 7, requests: 240, pairs: 120, warmup: 80, slice: 80 } as const;
 
-/** The bot token the local Worker reads from .dev.vars (created from the example on first start). */
-function botToken(): string {
-  const vars = readFileSync(join(repoRoot, ".dev.vars"), "utf8");
-  const token = /^BOT_TOKEN=(.*)$/m.exec(vars)?.[1]?.trim();
-  if (!token) throw new Error(".dev.vars has no BOT_TOKEN line");
-  return token;
-}
-
-function machine(): string {
-  const cpu = cpus()[0]?.model.trim() ?? "unknown CPU";
-  const memory = `${Math.round(totalmem() / 2 ** 30)} GiB`;
-  return `${process.platform} ${process.arch}, nproc ${availableParallelism()} (${cpu}), ${memory} RAM, Node ${process.version}`;
-}
-
 // Exiting runs the Worker's exit hook, which sends wrangler (in its own process group) SIGINT.
 process.once("SIGINT", () => process.exit(130));
 process.once("SIGTERM", () => process.exit(143));
 
 const started = Date.now();
 const loadBefore = loadavg()[0]!;
-const worker = await startWorker(repoRoot, {
+const worker = await startWorker(REPO_ROOT, {
   RATE_LIMIT_PER_MINUTE: "100000000",
   POST_FLOOD_GUARD: "0",
 });
 console.log(`Worker up at ${worker.origin} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
-const config: WorkerBenchConfig = { ...SIZES, botToken: botToken() };
+const config: WorkerBenchConfig = { ...SIZES, botToken: localToken("BOT_TOKEN") };
 const http = new HttpClient(worker.origin, config.concurrency);
 let groups: Awaited<ReturnType<typeof runWorkerBench>>;
 try {
@@ -62,6 +43,6 @@ const section = renderWorkerSection(groups, {
   workerCommand: worker.command,
   config,
 });
-writeSection(resultsPath, "worker-bench", section);
+writeSection(RESULTS_PATH, "worker-bench", section);
 console.log(`\n${section}\n`);
-console.log(`Wrote ${resultsPath} in ${((Date.now() - started) / 1000).toFixed(0)} s total.`);
+console.log(`Wrote ${RESULTS_PATH} in ${((Date.now() - started) / 1000).toFixed(0)} s total.`);

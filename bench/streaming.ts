@@ -5,20 +5,17 @@
 // a streamed reply costs against a non-streamed one (Server-Timing of every bot call, via a
 // recording proxy). Rewrites the "Streaming replies" section of bench/RESULTS.md.
 import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
 import { launchBot } from "../tests/support/bot-process.ts";
 import { type FakeLlm, startFakeLlm } from "../tests/support/fake-llm.ts";
 import { type LiveWatcher, watchLive } from "../tests/support/live-watcher.ts";
 import { type RecordedCall, startRecordingProxy } from "../tests/support/recording-proxy.ts";
 import { writeSection } from "./lib/results-file.ts";
+import { localToken, machine, measuredAt, REPO_ROOT, RESULTS_PATH } from "./lib/setup.ts";
 import { quantile } from "./lib/stats.ts";
 import { startWorker } from "./lib/worker-process.ts";
-
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
-const resultsPath = join(repoRoot, "bench", "RESULTS.md");
 
 /** Small on purpose: about a minute on two cores shared with other work. */
 const SIZES = {
@@ -32,19 +29,13 @@ const ROUTES = ["claim-next", "heartbeat", "progress", "complete"] as const;
 type Rows = { total: number } & Record<(typeof ROUTES)[number], number>;
 const TARGET = { firstShownP50Ms: 250, firstShownP99Ms: 600, extraRowsPerReply: 2 } as const;
 
-function botToken(): string {
-  const token = /^BOT_TOKEN=(.*)$/m.exec(readFileSync(join(repoRoot, ".dev.vars"), "utf8"))?.[1]?.trim();
-  if (!token) throw new Error(".dev.vars has no BOT_TOKEN line");
-  return token;
-}
-
 process.once("SIGINT", () => process.exit(130));
 process.once("SIGTERM", () => process.exit(143));
 
 const started = Date.now();
 const loadBefore = loadavg()[0]!;
-const worker = await startWorker(repoRoot, { RATE_LIMIT_PER_MINUTE: "100000000", POST_FLOOD_GUARD: "0" });
-const token = botToken();
+const worker = await startWorker(REPO_ROOT, { RATE_LIMIT_PER_MINUTE: "100000000", POST_FLOOD_GUARD: "0" });
+const token = localToken("BOT_TOKEN");
 const fake = await startFakeLlm({ streamTokensPerSecond: SIZES.tokensPerSecond, replyTokens: SIZES.tokensPerReply });
 const proxy = await startRecordingProxy(worker.origin);
 const room = `stream-bench-${Date.now().toString(36)}`;
@@ -76,7 +67,7 @@ try {
   const section = [
     "## Streaming replies",
     "",
-    `Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC with \`node bench/streaming.ts\` (part of \`npm run bench\`) on ${process.platform} ${process.arch}, nproc ${availableParallelism()} (${cpus()[0]?.model.trim()}), Node ${process.version}; 1-min load average ${loadBefore.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after (the machine is shared with other work); the run took ${Math.round((Date.now() - started) / 1000)} s.`,
+    `Measured ${measuredAt()} UTC with \`node bench/streaming.ts\` (part of \`npm run bench\`) on ${machine()}; 1-min load average ${loadBefore.toFixed(2)} before, ${loadavg()[0]!.toFixed(2)} after (the machine is shared with other work); the run took ${Math.round((Date.now() - started) / 1000)} s.`,
     "",
     `Setup: the real Worker (\`${worker.command}\`), one real bot process (\`node bot/cli.ts --concurrency ${SIZES.botConcurrency}\`, lease 30 s) talking to it through a pass-through proxy that reads each answer's Server-Timing, the fake LLM streaming ${SIZES.tokensPerReply}-word replies at ${SIZES.tokensPerSecond} tokens/s, and one subscriber on \`/api/live\`. The fake LLM and the subscriber run in the benchmark's process, so both ends of every latency are read from one clock. ${SIZES.streamedReplies} streamed replies, then ${SIZES.plainReplies} non-streamed (the same fake LLM answering one JSON completion), ${SIZES.botConcurrency} at a time.`,
     "",
@@ -101,7 +92,7 @@ try {
     "",
     `Extra rows written per streamed reply: ${extraRows.toFixed(1)} (target ≤ ${TARGET.extraRowsPerReply}: ${met(extraRows <= TARGET.extraRowsPerReply)}). Drafts are kept in the room's memory and a progress call renews the lease only once half of it is spent, so progress writes no row while the bot's heartbeats keep the lease fresh. Progress calls refused: ${refused.length}${refused.length ? ` (${refusedBy}; 429 is the room's 100 ms pacing, hit when two calls sent 150 ms apart arrive closer together)` : ""}, of ${proxy.calls.filter((c) => c.path.endsWith("/progress")).length}.`,
   ].join("\n");
-  writeSection(resultsPath, "streaming-bench", section);
+  writeSection(RESULTS_PATH, "streaming-bench", section);
   console.log(`\n${section}\n`);
 } finally {
   bot.kill("SIGKILL");

@@ -18,7 +18,7 @@ export interface BotTokens {
   forget: () => void;
 }
 
-/** Issue #13: the monitor's list of named bot tokens, with create and revoke (admin token). */
+/** O7: the monitor's list of named bot tokens, with create and revoke (admin token). */
 export function useBotTokens(api: MonitorApi, adminToken: string): BotTokens {
   const list = useSWR(adminToken ? ["monitor:tokens", adminToken] : null, () => api.tokens(adminToken), {
     shouldRetryOnError: false,

@@ -30,7 +30,7 @@ export interface ModerationData {
   unmute: (target: MuteTarget) => Promise<boolean>;
 }
 
-/** Issue 15: recent messages, mutes and the audit trail, refreshed with the rest of the monitor. */
+/** O9: recent messages, mutes and the audit trail, refreshed with the rest of the monitor. */
 export function useModeration(room: string, token: string, actions: MonitorActions): ModerationData {
   const api = useMemo(() => new ModerationApi({ room }), [room]);
   const settled = useDebounced(token.trim(), 400);

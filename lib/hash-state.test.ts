@@ -103,7 +103,7 @@ describe("URL hash codec (F7)", () => {
   });
 });
 
-describe("entity names longer than a person's (issue 8)", () => {
+describe("entity names longer than a person's (E2)", () => {
   it("a u= filter and ais= accept an entity name up to 32 characters; uis= keeps the person's 16", () => {
     const state = parseHash("#u=EmotionalIntelligence:120200150&filteractive=true&ais=EmotionalIntelligence:random");
     expect(state.users).toEqual([{ username: "EmotionalIntelligence", color: "120200150" }]);

@@ -16,7 +16,7 @@ import {
 } from "../types";
 import { ApiError, requestOk } from "./api";
 
-/** Moderation in the monitor (issue 15): labels and calls, no React. */
+/** Moderation in the monitor (O9): labels and calls, no React. */
 
 /** How many recent messages the monitor lists with a Remove action. */
 export const RECENT_FOR_MODERATION = 30;

@@ -114,7 +114,7 @@ const statusCounts = z.object({
   failed: z.number().int(),
 });
 
-/** `/api/stats` for everyone: aggregate counts only (issue #13). */
+/** `/api/stats` for everyone: aggregate counts only. */
 export const publicStatsSchema = z.object({
   room: z.string(),
   messages: z.object({ total: z.number().int(), human: z.number().int(), AI: z.number().int() }),

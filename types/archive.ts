@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-/** The archive (issue #11): hot rows in SQLite, settled history in R2 segments, and its last run. */
+/** The archive (H1): hot rows in SQLite, settled history in R2 segments, and its last run. */
 export const archiveStatsSchema = z.object({
   /** Messages in the room's SQLite. */
   hotRows: z.number().int(),

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { entityIdSchema, storedEntityIdSchema } from "./message.ts";
 
 /**
- * Named bot tokens (issue #13): each says who is calling and which entities it may claim and
+ * Named bot tokens (O7): each says who is calling and which entities it may claim and
  * speak as. `"*"` covers every entity (the legacy `BOT_TOKEN` is such a token).
  */
 export const ALL_ENTITIES = "*" as const;

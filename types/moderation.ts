@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { colorSchema, messageIdSchema, messageSchema, usernameSchema } from "./message.ts";
 
-/** Moderation (issue 15): limits shared by the Worker, the monitor and the tests. */
+/** Moderation (O9): limits shared by the Worker, the monitor and the tests. */
 export const MODERATION = {
   reasonMax: 200,
   /** How long a removal can be undone; after it the removed text is deleted for good. */

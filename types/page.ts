@@ -3,7 +3,7 @@ import { commentsPageSchema } from "./api.ts";
 import { roomSchema } from "./message.ts";
 
 /**
- * The recent window the Worker writes into the chat page (issue #9, first paint without a round
+ * The recent window the Worker writes into the chat page (C2, first paint without a round
  * trip): `<script id="sww-initial" type="application/json">`, from the room's KV snapshot. The
  * app shows `page` at once and resumes from `page.cursor`. Absent when the room has no snapshot.
  */

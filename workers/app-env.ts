@@ -35,7 +35,7 @@ export interface Bindings extends Omit<Env, Configured> {
   ALLOWED_ORIGINS?: string;
   HOT_MESSAGES?: string;
   ARCHIVE_SEGMENT_SIZE?: string;
-  /** Named bot tokens (issue #13); a singleton object. */
+  /** Named bot tokens (O7); a singleton object. */
   CREDENTIALS: DurableObjectNamespace<Credentials>;
   /** `frame-ancestors` of the served pages (CSP syntax); default `'none'`. */
   FRAME_ANCESTORS?: string;

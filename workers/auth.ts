@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { ALL_ENTITIES, type EntityScope, scopeCovers } from "../types";
 import type { AppEnv, Bindings, Caller } from "./app-env";
+import { config } from "./config";
 import { couldBeIssued, credentialsStub, hashToken } from "./credentials/tokens";
 import { HttpError } from "./errors";
 
@@ -21,10 +22,11 @@ const NOBODY: Identity = { caller: "anonymous", name: null, scope: [] };
 export async function identify(env: Bindings, authorization: string | undefined): Promise<Identity> {
   const token = /^Bearer\s+(.+)$/i.exec(authorization ?? "")?.[1]?.trim();
   if (!token) return NOBODY;
-  if (env.ADMIN_TOKEN && timingSafeEqual(token, env.ADMIN_TOKEN)) {
+  const { ADMIN_TOKEN, BOT_TOKEN } = config(env);
+  if (ADMIN_TOKEN && timingSafeEqual(token, ADMIN_TOKEN)) {
     return { caller: "admin", name: "admin", scope: ALL_ENTITIES };
   }
-  if (env.BOT_TOKEN && timingSafeEqual(token, env.BOT_TOKEN)) {
+  if (BOT_TOKEN && timingSafeEqual(token, BOT_TOKEN)) {
     return { caller: "bot", name: "BOT_TOKEN", scope: ALL_ENTITIES };
   }
   if (!couldBeIssued(token)) return NOBODY;
@@ -36,7 +38,8 @@ export async function identify(env: Bindings, authorization: string | undefined)
 export function requireCaller(c: Context<AppEnv>, allowed: "bot" | "admin"): void {
   const caller = c.var.caller;
   if (caller === "admin" || (allowed === "bot" && caller === "bot")) return;
-  if (!c.env.BOT_TOKEN && !c.env.ADMIN_TOKEN) {
+  const { ADMIN_TOKEN, BOT_TOKEN } = config(c.env);
+  if (!BOT_TOKEN && !ADMIN_TOKEN) {
     // No named token can exist either: they are created with the admin token.
     throw new HttpError("unavailable", "Server has no BOT_TOKEN/ADMIN_TOKEN configured (see docs/DEPLOY.md)");
   }

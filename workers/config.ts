@@ -7,9 +7,10 @@ const count = (min: number, fallback: number) =>
   z.preprocess(unset, z.coerce.number().int().min(min).default(fallback));
 
 /**
- * The Worker's and the Room's configuration (wrangler.toml `[vars]`, `--var`, secrets), read once
- * per isolate into typed options. The defaults live here and only here; a value that does not
- * parse fails loudly with its name instead of silently becoming a default.
+ * The Worker's and the Room's configuration (`--var`, a `[vars]` table in wrangler.toml, the
+ * dashboard), read once per isolate into typed options. Every variable is read through here and
+ * its default lives here and only here (wrangler.toml sets none; workers/config.test.ts checks);
+ * a value that does not parse fails loudly with its name instead of silently becoming a default.
  */
 const configSchema = z.object({
   /** Anonymous posts per client address and minute (the bot and admin tokens are exempt). */
@@ -42,6 +43,15 @@ const configSchema = z.object({
       .map((o) => o.trim())
       .filter(Boolean),
   ),
+  /**
+   * Who may embed the pages in a frame: a CSP frame-ancestors source list, e.g.
+   * `https://partner.example`. A value that is not a source list also means 'none'
+   * (workers/page/security.ts), so a typo cannot open the page up.
+   */
+  FRAME_ANCESTORS: z.preprocess(unset, z.string().default("'none'")),
+  /** Secrets (`.dev.vars` locally, `wrangler secret put` deployed): unset or empty, nobody holds them. */
+  BOT_TOKEN: z.preprocess(unset, z.string().optional()),
+  ADMIN_TOKEN: z.preprocess(unset, z.string().optional()),
 });
 
 export type Config = z.infer<typeof configSchema>;

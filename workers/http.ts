@@ -24,13 +24,6 @@ export const jsonBodyGate: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
 };
 
-/** Validates query parameters (`?a=1&b=2`) against a schema: 400 with the issues on failure. */
-export function readQuery<S extends z.ZodType>(c: Context<AppEnv>, schema: S): z.infer<S> {
-  const parsed = schema.safeParse(c.req.query());
-  if (!parsed.success) throw invalidInput("Invalid query parameters", parsed.error.issues);
-  return parsed.data;
-}
-
 /** The 400 every failed validation answers: each issue's path and message, and the issues themselves. */
 export function invalidInput(what: string, issues: z.core.$ZodIssue[]): HttpError {
   const summary = issues.map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`).join("; ");

@@ -44,7 +44,8 @@ app.all("/api/*", (c) => {
   throw new HttpError("not_found", `No API route ${c.req.method} ${new URL(c.req.url).pathname}`);
 });
 
-// Everything else is the static app; its pages get a CSP allowing their inline scripts by hash (issue #13).
+// Everything else is the static app; its pages get a CSP allowing their inline scripts by hash
+// (workers/page/security.ts).
 app.route("/", page);
 
 app.onError((error, c) => {

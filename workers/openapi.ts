@@ -1,12 +1,11 @@
 import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
-import type { MiddlewareHandler } from "hono";
 import { z } from "zod";
 import { apiErrorSchema, ERROR_STATUS, type ErrorCode, roomSchema } from "../types";
 import type { AppEnv } from "./app-env";
-import { invalidInput, jsonBodyGate } from "./http";
+import { invalidInput } from "./http";
 
 /**
- * One declaration per endpoint (issue 12): every route is `app.openapi(createRoute({...}), handler)`
+ * One declaration per endpoint (O8): every route is `app.openapi(createRoute({...}), handler)`
  * on an OpenAPIHono built here. The library validates the declared query/params/body before the
  * handler runs (failures become our `invalid_input` through `defaultHook`), and the same list
  * produces `/api/openapi.json`, the 405 answers and the response checks of the workerd tests.
@@ -36,9 +35,6 @@ export function query(schema?: z.ZodObject) {
 export function jsonBody<S extends z.ZodType>(schema: S) {
   return { content: { "application/json": { schema } }, required: true } as const;
 }
-
-/** Middleware every route with a JSON body runs first (declared as the route's `middleware`). */
-export const jsonOnly: MiddlewareHandler<AppEnv> = jsonBodyGate;
 
 export function json<S extends z.ZodType>(schema: S, description: string) {
   return { description, content: { "application/json": { schema } } } as const;

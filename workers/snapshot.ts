@@ -8,7 +8,7 @@ export const SNAPSHOT_SIZE = 200;
 export const snapshotSchema = z.object({
   v: z.literal(1),
   seq: z.number().int().min(0),
-  /** The change rev it reflects (issue 15); a snapshot written before moderation existed reflects none. */
+  /** The change rev it reflects (O9, moderation); a snapshot written before moderation existed reflects none. */
   rev: z.number().int().min(0).default(0),
   comments: z.array(messageSchema),
 });

@@ -187,7 +187,7 @@ export function projectSheet(m: Measured, load: Load, a: Assumptions, delivery: 
 
 /**
  * The archive's sizes, measured by `workers/test/storage-size.test.ts` (docs/ARCHITECTURE.md),
- * and its defaults in wrangler.toml (HOT_MESSAGES, ARCHIVE_SEGMENT_SIZE).
+ * and its defaults in workers/config.ts (HOT_MESSAGES, ARCHIVE_SEGMENT_SIZE).
  */
 const ARCHIVE = {
   hotMessages: 1_000_000,

@@ -2,7 +2,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { groupGone, signalGroup, sleep } from "../../tests/support/process-group.ts";
+import { groupGone, signalGroup } from "../../tests/support/process-group.ts";
+import { sleep } from "../../tests/support/waiting.ts";
 import { devFlags, freePort, wranglerEnv } from "../../tests/support/worker-process.ts";
 import { type CpuReading, readProcessGroupCpu } from "./process-cpu.ts";
 

@@ -2,7 +2,7 @@ import { archiveFigures, damagedSegmentLines } from "@/lib/monitor-archive";
 import type { ArchiveStats } from "@/types";
 import { Empty, Panel } from "./panel";
 
-/** Issue #11: what is hot in SQLite, what moved to R2, the last archive run, and damaged segments. */
+/** H1: what is hot in SQLite, what moved to R2, the last archive run, and damaged segments. */
 export function Archive({ archive, now }: { archive: ArchiveStats | undefined; now: number }) {
   const corrupt = archive?.corruptSegments ?? [];
   return (

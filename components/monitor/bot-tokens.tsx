@@ -6,7 +6,7 @@ import { formatAgo, parseEntityScope, scopeLabel } from "@/lib/monitor";
 import { actionButtonClass, Empty, failButtonClass, inputClass, Panel, Rows, requeueButtonClass } from "./panel";
 
 /**
- * Issue #13: named bot tokens, each limited to the entities it may claim and speak as. A new
+ * O7: named bot tokens, each limited to the entities it may claim and speak as. A new
  * token's secret is shown once here (the server keeps only its hash); revoking stops it at once.
  */
 export function BotTokensPanel({ tokens, hasAdminToken }: { tokens: BotTokens; hasAdminToken: boolean }) {

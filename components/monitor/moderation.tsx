@@ -20,7 +20,7 @@ import { ReasonForm } from "./reason-form";
 
 const cancelClass = `${actionButtonClass} border-white/10 text-neutral-300 hover:bg-white/5 focus-visible:outline-neutral-300`;
 
-/** Issue 15: the newest messages, each with Remove (and Restore during the grace period). */
+/** O9: the newest messages, each with Remove (and Restore during the grace period). */
 export function RecentMessages({ data, now }: { data: ModerationData; now: number }) {
   const [removing, setRemoving] = useState<string | null>(null);
   const [muting, setMuting] = useState<string | null>(null);
@@ -234,7 +234,7 @@ function MinutesSelect({ value, onChange }: { value: number; onChange: (minutes:
   );
 }
 
-/** Issue 15: mute an address or an exact identity for a while; the active mutes, each with Unmute. */
+/** O9: mute an address or an exact identity for a while; the active mutes, each with Unmute. */
 export function Mutes({ data, now }: { data: ModerationData; now: number }) {
   const [kind, setKind] = useState<"identity" | "address">("identity");
   const [username, setUsername] = useState("");
@@ -331,7 +331,7 @@ export function Mutes({ data, now }: { data: ModerationData; now: number }) {
   );
 }
 
-/** Issue 15: who removed, restored, muted and unmuted what, and why; newest first. */
+/** O9: who removed, restored, muted and unmuted what, and why; newest first. */
 export function AuditTrail({ data, now }: { data: ModerationData; now: number }) {
   const entries = data.audit ? [...data.audit].reverse() : undefined;
   return (

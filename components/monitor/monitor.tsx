@@ -195,7 +195,7 @@ function MonitorView() {
             </Slot>
           </div>
         </div>
-        {/* Moderation (issue 15): the messages to act on, then who is muted, then the trail. */}
+        {/* Moderation (O9): the messages to act on, then who is muted, then the trail. */}
         <div className="flex flex-col gap-3 lg:grid lg:grid-cols-2 lg:items-start">
           <RecentMessages data={moderation} now={now} />
           <div className="grid min-w-0 gap-3">

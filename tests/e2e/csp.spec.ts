@@ -2,7 +2,7 @@ import { expect, type Page, test } from "@playwright/test";
 import { postHuman, uniqueRoom } from "./support/api";
 
 /**
- * Issue #13: the pages defend themselves, and the app works under that defence. The browser
+ * The pages defend themselves (docs/ARCHITECTURE.md, "Bot credentials, public stats and the page's defences"), and the app works under that defence. The browser
  * reports every CSP violation as a `securitypolicyviolation` event; there must be none while the
  * chat sends, receives and the monitor refreshes.
  */

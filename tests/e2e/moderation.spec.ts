@@ -6,7 +6,7 @@ import { postHuman, uniqueRoom } from "./support/api";
 import { openChat } from "./support/chat-page";
 
 /**
- * Issue 15, must-show 1: an operator removes a message from the monitor in one browser, and it
+ * O9: an operator removes a message from the monitor in one browser, and it
  * leaves the chat open in another browser without a reload; exports taken afterwards lack it.
  */
 

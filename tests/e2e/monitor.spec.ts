@@ -69,7 +69,7 @@ test("the monitor shows counts to all, and a failure with its reason and the bot
   // Entity, pending, processing, failed, complete, oldest pending: aggregate counts are public.
   await expect(entityRow.getByRole("cell")).toHaveText(["0", "0", "1", "0", "—"]);
 
-  // Without a token: failure reasons and bot ids are the operator's (issue #13); the panels say so.
+  // Without a token: failure reasons and bot ids are the operator's; the panels say so.
   const failures = page.getByRole("region", { name: "Recent failures" });
   await expect(failures).toContainText("Enter the admin token above to see this.");
   await expect(page.getByRole("region", { name: "Bots" })).toContainText("Enter the admin token above to see this.");
@@ -138,7 +138,7 @@ test("a lease shows who holds it and when it expires; the monitor has no serious
   expect(claimed.status()).toBe(200);
 
   await openMonitor(page, room);
-  // Lease holders are admin-only detail (issue #13).
+  // Lease holders are admin-only detail.
   await page.getByLabel("Admin token", { exact: true }).fill(ADMIN_TOKEN);
   const lease = page.getByRole("list", { name: "Leases" }).getByRole("listitem");
   await expect(lease).toContainText(asked.id);
@@ -172,7 +172,7 @@ test.describe("on a phone", () => {
     });
     await claimAndFail(request, room, "a rather long reason that has to wrap on a narrow screen without overflowing");
     await openMonitor(page, room);
-    // Failures (with their Requeue) are admin-only detail (issue #13).
+    // Failures (with their Requeue) are admin-only detail.
     await page.getByLabel("Admin token", { exact: true }).fill(ADMIN_TOKEN);
     const requeue = page.getByRole("button", { name: `Requeue ${asked.id}` });
     await requeue.scrollIntoViewIfNeeded();
@@ -283,10 +283,7 @@ test.describe("@screenshots", () => {
   });
 });
 
-test("an operator creates a bot token for one entity, sees it once, and revokes it (issue #13)", async ({
-  page,
-  request,
-}) => {
+test("an operator creates a bot token for one entity, sees it once, and revokes it (O7)", async ({ page, request }) => {
   const room = uniqueRoom("monitor-tokens");
   await postHuman(request, room, {
     username: "Asker",

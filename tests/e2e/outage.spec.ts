@@ -7,7 +7,7 @@ import { ChatPage } from "./support/chat-page";
 
 const ME = { username: "Ola", color: "100200150" };
 
-test("issue 13 must-show 2: the Worker is stopped while a person sends; it shows retrying, then is stored once and shows once", async ({
+test("C11: the Worker is stopped while a person sends; it shows retrying, then is stored once and shows once", async ({
   page,
 }) => {
   test.setTimeout(120_000);

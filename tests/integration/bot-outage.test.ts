@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import type { Message } from "../../types/message.ts";
 import { startFakeLlm } from "../support/fake-llm.ts";
+import { sleep } from "../support/waiting.ts";
 import {
   allMessages,
   jobEvents,
@@ -20,8 +21,6 @@ const sage: TestEntity = { id: "sage", username: "Sage", color: "120200150" };
 const alice = { username: "alice", color: "255100050" };
 
 const world = useBotWorld();
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function replies(room: string): Promise<Message[]> {
   return (await allMessages(world.worker.url, room)).filter((m) => m["message-type"] === "AI");

@@ -1,4 +1,4 @@
-// The short chaos run inside `npm test` (issue 13 must-show 1; the full run is `npm run chaos`):
+// The short chaos run inside `npm test` (E4, C11; the full run is `npm run chaos`):
 // the same code as bench/chaos.ts with small numbers: posters retry through a Worker SIGKILL,
 // a bot is SIGKILLed mid-job, live subscribers reconnect by cursor. Nothing lost, nothing doubled,
 // every subscriber has every stored message once, every addressed message answered once or failed.

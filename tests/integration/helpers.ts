@@ -119,7 +119,7 @@ export async function statusOf(api: string, room: string, ids: string[], token?:
 }
 
 export async function stats(api: string, room: string) {
-  // Lease holders are admin-only detail on /api/stats (issue #13).
+  // Lease holders are admin-only detail on /api/stats.
   const response = await fetch(`${api}/api/stats?room=${room}`, {
     headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
   });

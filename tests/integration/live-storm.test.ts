@@ -1,4 +1,4 @@
-// Issue 9, must-show 1: 200 live subscribers on one room while 16 posters send 50 messages each;
+// C10: 200 live subscribers on one room while 16 posters send 50 messages each;
 // mid-storm a random third of the sockets is dropped (half closed politely by the client, half
 // cut abruptly at TCP level) and reconnect with their last cursor. Every subscriber must end with
 // every acknowledged message exactly once, in seq order. Real `wrangler dev`, real sockets.

@@ -1,4 +1,4 @@
-// Must-show 1 (issue 12): the document the running Worker serves is valid OpenAPI 3.1.
+// O8: the document the running Worker serves is valid OpenAPI 3.1.
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startWorker, type WorkerProcess } from "../support/worker-process.ts";

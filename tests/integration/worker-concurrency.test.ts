@@ -2,6 +2,7 @@
 // real Worker (`wrangler dev` on workerd), as posters, pollers and bots would be.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Message } from "../../types/index.ts";
+import { sleep } from "../support/waiting.ts";
 import { BOT_TOKEN, startWorker, type WorkerProcess } from "../support/worker-process.ts";
 
 let worker: WorkerProcess;
@@ -11,8 +12,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await worker?.stop();
 });
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function api<T = unknown>(
   method: string,

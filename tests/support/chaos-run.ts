@@ -1,4 +1,4 @@
-// The chaos run (issue 13 must-show 1), shared by `npm run chaos` (bench/chaos.ts) and its short
+// The chaos run (E4, C11), shared by `npm run chaos` (bench/chaos.ts) and its short
 // version in `npm test` (tests/integration/chaos.test.ts). Posters send through Worker SIGKILLs,
 // bots are SIGKILLed and restarted, live subscribers follow the room through every restart; at the
 // end the room is compared with what every party saw.
@@ -11,6 +11,7 @@ import { startFakeLlm } from "./fake-llm.ts";
 import { compareDelivery, LiveSubscriber } from "./live-subscriber.ts";
 import { type PostBody, postUntilAcknowledged } from "./reliable-post.ts";
 import { createRestartableWorker } from "./restartable-worker.ts";
+import { sleep } from "./waiting.ts";
 
 export interface ChaosConfig {
   posters: number;
@@ -385,8 +386,4 @@ function countBy<T>(items: T[], key: (item: T) => string): Map<string, number> {
 
 function fmtMap(m: Map<string, number>): string {
   return [...m].map(([k, v]) => `${k}: ${v}`).join(", ") || "none";
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

@@ -1,5 +1,6 @@
 // Signals for a whole process group (wrangler and its workerd, npm and its children), used by
 // everything that starts the Worker as a child: tests, chaos runs and benchmarks.
+import { sleep } from "./waiting.ts";
 
 /** Sends `signal` to every process of the group; a group that is already gone is fine. */
 export function signalGroup(group: number, signal: NodeJS.Signals): void {
@@ -24,8 +25,4 @@ export async function groupGone(group: number, ms: number, everyMs = 100): Promi
   const deadline = Date.now() + ms;
   while (groupAlive(group) && Date.now() < deadline) await sleep(everyMs);
   return !groupAlive(group);
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

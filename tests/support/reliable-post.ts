@@ -1,4 +1,4 @@
-// Posting the way the app does after issue 13: a send that fails for a network reason, a 5xx or
+// Posting the way the app does (C11): a send that fails for a network reason, a 5xx or
 // a 429 is retried with the SAME id (so the server stores it once) with backoff, until the Worker
 // acknowledges it; any other 4xx is the client's fault and is thrown.
 import type { Message } from "../../types/message.ts";

@@ -5,7 +5,8 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { groupGone, signalGroup, sleep } from "./process-group.ts";
+import { groupGone, signalGroup } from "./process-group.ts";
+import { sleep } from "./waiting.ts";
 import { BIN_DIR, devFlags, freePort, REPO_ROOT, wranglerEnv } from "./worker-process.ts";
 
 const READY_TIMEOUT_MS = 90_000;

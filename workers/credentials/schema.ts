@@ -1,5 +1,5 @@
 /**
- * The Credentials object's SQLite schema (issue #13), an ordered list of migrations like the
+ * The Credentials object's SQLite schema (O7), an ordered list of migrations like the
  * Room's. Only hashes are stored: a leaked database names tokens but cannot be used to speak.
  */
 export const CREDENTIALS_MIGRATIONS: readonly string[] = [

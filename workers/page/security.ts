@@ -1,5 +1,5 @@
 /**
- * The headers a served page defends itself with (issue #13). Pure: the nonce and the request's
+ * The headers a served page defends itself with. Pure: the nonce and the request's
  * origin come in, the header values go out, so they are unit-testable and the same everywhere.
  */
 

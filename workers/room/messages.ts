@@ -29,7 +29,7 @@ export interface PostOptions {
   newId: () => string;
   /** Runs once the post is known to be new (not a replay), before it is stored: may throw to refuse it. */
   admit?: () => void;
-  /** Seqs of archived messages whose id may be this one (issue #11): a hit is answered as a replay. */
+  /** Seqs of archived messages whose id may be this one (H1): a hit is answered as a replay. */
   archivedCandidates?: (id: string) => number[];
 }
 

@@ -57,7 +57,7 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE pollers ADD COLUMN username TEXT;
   ALTER TABLE pollers ADD COLUMN color TEXT;
   `,
-  // Issue 15 (moderation): tombstones on the message row, the in-place change log that polling
+  // O9 (moderation): tombstones on the message row, the in-place change log that polling
   // clients and the KV snapshot reader follow, removals kept for the grace-period undo, mutes
   // (in SQLite so an eviction keeps them), which address posted a recent anonymous message (so
   // an operator can mute "whoever posted this"; never on the wire, purged after a week) and the
@@ -94,7 +94,7 @@ export const MIGRATIONS: readonly string[] = [
     reason TEXT NOT NULL
   );
   `,
-  // Issue #14 (O5): the per-minute ring of the last 24 hours, one row per closed minute.
+  // O5: the per-minute ring of the last 24 hours, one row per closed minute.
   `
   CREATE TABLE series (
     minute INTEGER PRIMARY KEY,
@@ -112,7 +112,7 @@ export const MIGRATIONS: readonly string[] = [
     latency_samples INTEGER NOT NULL
   );
   `,
-  // Issue #11: settled history moves to R2. One row per immutable segment (keyed by its last seq;
+  // H1: settled history moves to R2. One row per immutable segment (keyed by its last seq;
   // segments cover disjoint seq ranges), which users and types it holds (so filtered history
   // reads only the segments that can match), and a 53-bit hash of every archived id (so a
   // replayed POST is still a replay; a hash hit is confirmed against the segment).

@@ -3,7 +3,7 @@ import { RoomError } from "../errors";
 import type { Messages } from "./messages";
 
 /**
- * The Room's half of scoped bot tokens (issue #13): the Worker knows the caller's entities, only
+ * The Room's half of scoped bot tokens (O7): the Worker knows the caller's entities, only
  * the Room knows which entity a message belongs to, so the check happens here, in the same unit
  * of work as the change it guards. A message's entity never changes, so there is no race.
  */

@@ -15,10 +15,10 @@ import {
 import type { AppEnv } from "../app-env";
 import { requireAdmin } from "../auth";
 import { roomStub } from "../context";
-import { unwrap } from "../http";
-import { ADMIN, AUTH_ERRORS, apiRouter, BODY_ERRORS, errors, json, jsonBody, jsonOnly, query } from "../openapi";
+import { jsonBodyGate, unwrap } from "../http";
+import { ADMIN, AUTH_ERRORS, apiRouter, BODY_ERRORS, errors, json, jsonBody, query } from "../openapi";
 
-/** Moderation (issue 15): remove / restore messages, mute / unmute posters, the audit trail. Admin token only. */
+/** Moderation (O9): remove / restore messages, mute / unmute posters, the audit trail. Admin token only. */
 export const adminModeration = apiRouter();
 
 adminModeration.use("/api/admin/*", requireAdmin);
@@ -33,7 +33,7 @@ adminModeration.openapi(
     method: "post",
     path: "/api/admin/remove",
     summary: "Remove a message (a tombstone; restorable within the grace period)",
-    middleware: [jsonOnly],
+    middleware: [jsonBodyGate],
     request: { query: query(), body: jsonBody(removeRequestSchema) },
     responses: {
       200: json(moderationResultSchema, "the message as it now stands"),
@@ -52,7 +52,7 @@ adminModeration.openapi(
     method: "post",
     path: "/api/admin/restore",
     summary: "Restore a removed message within the grace period",
-    middleware: [jsonOnly],
+    middleware: [jsonBodyGate],
     request: { query: query(), body: jsonBody(restoreRequestSchema) },
     responses: {
       200: json(moderationResultSchema, "the message as it now stands"),
@@ -71,7 +71,7 @@ adminModeration.openapi(
     method: "post",
     path: "/api/admin/mute",
     summary: "Mute a client address, an identity, or whoever posted a message, for some minutes",
-    middleware: [jsonOnly],
+    middleware: [jsonBodyGate],
     request: { query: query(), body: jsonBody(muteRequestSchema) },
     responses: { 200: json(muteResponseSchema, "the mute"), ...errors(...AUTH_ERRORS, ...BODY_ERRORS, "not_found") },
     security: ADMIN,
@@ -87,7 +87,7 @@ adminModeration.openapi(
     method: "post",
     path: "/api/admin/unmute",
     summary: "Lift a mute",
-    middleware: [jsonOnly],
+    middleware: [jsonBodyGate],
     request: { query: query(), body: jsonBody(unmuteRequestSchema) },
     responses: {
       200: json(unmuteResponseSchema, "whether a mute was lifted"),

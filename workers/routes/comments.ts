@@ -19,8 +19,8 @@ import { requireBot, requireCaller } from "../auth";
 import { config } from "../config";
 import { clientAddress, roomStub } from "../context";
 import { postFloodGuard } from "../flood-guard";
-import { unwrap } from "../http";
-import { apiRouter, BOT, errors, json, jsonBody, jsonOnly, query } from "../openapi";
+import { jsonBodyGate, unwrap } from "../http";
+import { apiRouter, BOT, errors, json, jsonBody, query } from "../openapi";
 import { postedDomain } from "../post-domain";
 import { openAddressedIds, readSnapshot, SNAPSHOT_SIZE } from "../snapshot";
 import { userFiltersParam } from "../user-filters";
@@ -140,7 +140,7 @@ const postMessage = createRoute({
   summary:
     "Post a message; an AI message or a reply (`replyTo`) needs the bot token. Idempotent by `id`: a taken `id` with other content is 409",
   // The flood guard first: a flood is turned away before its body is read or the Room called.
-  middleware: [postFloodGuard, jsonOnly],
+  middleware: [postFloodGuard, jsonBodyGate],
   request: { query: query(), body: jsonBody(messageInputSchema) },
   responses: {
     200: json(messageSchema, "a replay of an existing `id` with the same content: the stored message"),
@@ -180,7 +180,7 @@ const patchMessage = createRoute({
   method: "patch",
   path: "/api/comments/{id}",
   summary: "The documented update: mark an addressed message processed (bot token)",
-  middleware: [requireBot, jsonOnly],
+  middleware: [requireBot, jsonBodyGate],
   request: { params: z.object({ id: messageIdSchema }), query: query(), body: jsonBody(messagePatchSchema) },
   responses: {
     200: json(messageSchema, "the message as it now stands"),

@@ -8,8 +8,8 @@ import {
 } from "../../types";
 import { requireAdmin } from "../auth";
 import { credentialsStub, hashToken, newBotToken } from "../credentials/tokens";
-import { unwrap } from "../http";
-import { ADMIN, AUTH_ERRORS, apiRouter, BODY_ERRORS, errors, json, jsonBody, jsonOnly, query } from "../openapi";
+import { jsonBodyGate, unwrap } from "../http";
+import { ADMIN, AUTH_ERRORS, apiRouter, BODY_ERRORS, errors, json, jsonBody, query } from "../openapi";
 
 /** Named bot tokens, created and revoked with the admin token, without a redeploy. */
 export const credentials = apiRouter();
@@ -35,7 +35,7 @@ credentials.openapi(
     method: "post",
     path: "/api/admin/tokens",
     summary: "Create a named bot token for some entities (or *); the secret is answered once",
-    middleware: [jsonOnly],
+    middleware: [jsonBodyGate],
     request: { query: query(), body: jsonBody(createBotTokenSchema) },
     responses: {
       201: json(createdBotTokenSchema, "the new token, shown this once"),
@@ -56,7 +56,7 @@ credentials.openapi(
     method: "post",
     path: "/api/admin/tokens/revoke",
     summary: "Revoke a named bot token; it stops working at once",
-    middleware: [jsonOnly],
+    middleware: [jsonBodyGate],
     request: { query: query(), body: jsonBody(revokeBotTokenSchema) },
     responses: {
       200: json(revokedBotTokenSchema, "the token as it now stands"),

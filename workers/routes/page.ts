@@ -1,6 +1,7 @@
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { type CommentsPage, DEFAULT_ROOM, type InitialWindow, publicMessage, roomSchema } from "../../types";
 import type { AppEnv } from "../app-env";
+import { config } from "../config";
 import { rewritePage } from "../page/rewrite";
 import { inlineScriptHashes } from "../page/script-hashes";
 import { ALWAYS, pageHeaders } from "../page/security";
@@ -8,8 +9,8 @@ import { readSnapshot } from "../snapshot";
 
 /**
  * Everything that is not `/api/*`: the static app, fetched from the assets binding. HTML pages
- * get a CSP that allows their own inline scripts by hash, and the other protective headers; the chat page also carries the
- * room's recent window from KV (issue #9). `_next/static/*` is served by the assets layer
+ * get a CSP that allows their own inline scripts by hash, and the other protective headers; the
+ * chat page also carries the room's recent window from KV (C2). `_next/static/*` is served by the assets layer
  * directly (wrangler.toml), with nosniff from `public/_headers`.
  */
 export const page = new Hono<AppEnv>();
@@ -38,7 +39,7 @@ page.all("*", async (c) => {
   const headers = pageHeaders({
     scriptHashes: await inlineScriptHashes(html),
     url,
-    frameAncestors: c.env.FRAME_ANCESTORS,
+    frameAncestors: config(c.env).FRAME_ANCESTORS,
   });
   // The chat page carries the room's recent window: no shared cache may keep it, and the browser
   // asks again on every load (`no-cache`), yet may keep the page in its back/forward cache

@@ -24,8 +24,8 @@ import {
 import { requireAdmin, requireBot, requireEntity } from "../auth";
 import { roomStub } from "../context";
 import { HttpError } from "../errors";
-import { unwrap } from "../http";
-import { ADMIN, AUTH_ERRORS, apiRouter, BODY_ERRORS, BOT, errors, json, jsonBody, jsonOnly, query } from "../openapi";
+import { jsonBodyGate, unwrap } from "../http";
+import { ADMIN, AUTH_ERRORS, apiRouter, BODY_ERRORS, BOT, errors, json, jsonBody, query } from "../openapi";
 
 /** The leased work queue for bots (bot token) and the operator's hand controls (admin token). */
 export const queue = apiRouter();
@@ -62,7 +62,7 @@ queue.openapi(
     method: "post",
     path: "/api/queue/claim",
     summary: "Claim one pending message by id: a lease that must be heartbeaten",
-    middleware: [jsonOnly],
+    middleware: [jsonBodyGate],
     request: { query: query(), body: jsonBody(claimRequestSchema) },
     responses: {
       200: json(claimResponseSchema, "the message and its lease"),
@@ -81,7 +81,7 @@ queue.openapi(
     method: "post",
     path: "/api/queue/claim-next",
     summary: "Claim the most urgent pending message of the given entities, waiting up to `wait` seconds",
-    middleware: [jsonOnly],
+    middleware: [jsonBodyGate],
     request: { query: query(), body: jsonBody(claimNextRequestSchema) },
     responses: {
       200: json(claimResponseSchema, "the message and its lease"),
@@ -108,7 +108,7 @@ queue.openapi(
     method: "post",
     path: "/api/queue/heartbeat",
     summary: "Extend a lease",
-    middleware: [jsonOnly],
+    middleware: [jsonBodyGate],
     request: { query: query(), body: jsonBody(heartbeatRequestSchema) },
     responses: {
       200: json(heartbeatResponseSchema, "the extended lease"),
@@ -128,7 +128,7 @@ queue.openapi(
     path: "/api/queue/progress",
     summary:
       "The reply's text so far, shown to subscribers as a draft (never stored); renews the lease like heartbeat. At most one per message every 100 ms",
-    middleware: [jsonOnly],
+    middleware: [jsonBodyGate],
     request: { query: query(), body: jsonBody(progressRequestSchema) },
     responses: {
       200: json(heartbeatResponseSchema, "the lease as it now stands"),
@@ -147,7 +147,7 @@ queue.openapi(
     method: "post",
     path: "/api/queue/complete",
     summary: "Store the one reply and complete the message in one transaction; a repeat returns the same reply",
-    middleware: [jsonOnly],
+    middleware: [jsonBodyGate],
     request: { query: query(), body: jsonBody(completeRequestSchema) },
     responses: {
       200: json(completeResponseSchema, "the stored reply (null when completed silently)"),
@@ -166,7 +166,7 @@ queue.openapi(
     method: "post",
     path: "/api/queue/fail",
     summary: "Report a failed attempt: back to pending if retryable and under the limit, else failed",
-    middleware: [jsonOnly],
+    middleware: [jsonBodyGate],
     request: { query: query(), body: jsonBody(failRequestSchema) },
     responses: {
       200: json(failResponseSchema, "the new status and attempts"),
@@ -185,7 +185,7 @@ queue.openapi(
     method: "post",
     path: "/api/queue/release",
     summary: "Give a lease back at once, no attempt counted (a bot shutting down)",
-    middleware: [jsonOnly],
+    middleware: [jsonBodyGate],
     request: { query: query(), body: jsonBody(releaseRequestSchema) },
     responses: {
       200: json(z.object({ success: z.literal(true) }), "released"),
@@ -204,7 +204,7 @@ queue.openapi(
     method: "post",
     path: "/api/admin/requeue",
     summary: "Operator: put a failed or stuck message back to pending",
-    middleware: [jsonOnly],
+    middleware: [jsonBodyGate],
     request: { query: query(), body: jsonBody(adminRequeueSchema) },
     responses: {
       200: json(adminResultSchema, "the message as it now stands"),
@@ -223,7 +223,7 @@ queue.openapi(
     method: "post",
     path: "/api/admin/fail",
     summary: "Operator: mark an open message failed",
-    middleware: [jsonOnly],
+    middleware: [jsonBodyGate],
     request: { query: query(), body: jsonBody(adminFailSchema) },
     responses: {
       200: json(adminResultSchema, "the message as it now stands"),
@@ -275,7 +275,7 @@ queue.openapi(
     method: "put",
     path: "/api/admin/scene",
     summary: "Operator: set the room's scene limits (turnBudget 0 turns scenes off); answers them as stored",
-    middleware: [jsonOnly],
+    middleware: [jsonBodyGate],
     request: { query: query(), body: jsonBody(sceneSettingsSchema) },
     responses: {
       200: json(sceneSettingsSchema, "the room's scene limits as stored"),

@@ -356,7 +356,7 @@ describe("PATCH /api/comments/:id", () => {
     });
     expect(res.status).toBe(200);
     expect(res.body.botParams.processed).toBe(true);
-    // Left pending it would never expire nor fail (issue #8); legacy-clients.test.ts covers the rest.
+    // Left pending it would never expire nor fail; legacy-clients.test.ts covers the rest.
     expect(res.body.botParams.status).toBe("complete");
   });
 

@@ -1,7 +1,7 @@
 import { ROUTES } from "./fuzz/routes";
 import { fuzzRoutes } from "./fuzz/suite";
 
-// Issue #13, bad input everywhere: the moderation routes (remove, restore, mute, audit).
+// Bad input, everywhere: the moderation routes (remove, restore, mute, audit).
 fuzzRoutes(
   "fuzzing the moderation routes (remove, restore, mute, audit)",
   ROUTES.filter((r) => r.group === "moderation"),

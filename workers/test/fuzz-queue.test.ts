@@ -1,7 +1,7 @@
 import { ROUTES } from "./fuzz/routes";
 import { fuzzRoutes } from "./fuzz/suite";
 
-// Issue #13, bad input everywhere: the bot queue routes.
+// Bad input, everywhere: the bot queue routes.
 fuzzRoutes(
   "fuzzing the bot queue routes",
   ROUTES.filter((r) => r.group === "queue"),

@@ -6,7 +6,7 @@ import { snapshotKey, snapshotSchema } from "../snapshot";
 import { ADMIN_TOKEN, allMessages, BOT_TOKEN, call, claimNext, freshRoom, human, postMessage } from "./client";
 
 /**
- * The predecessor's own web client and bot, replayed request by request (issue #8). Each request
+ * The predecessor's own web client and bot, replayed request by request (docs/ARCHITECTURE.md, Legacy clients). Each request
  * is sent exactly as those clients send it; only `room=` is appended so that tests do not share a
  * room.
  */

@@ -1,13 +1,13 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { sleep } from "../../tests/support/waiting";
 import { LIMITS, PROGRESS } from "../../types";
 import { allMessages, BOT_TOKEN, call, claimNext, freshRoom, postMessage } from "./client";
 import { LiveClient } from "./live-client";
 import { advanceRoomClock, freezeRoomClock } from "./room-time";
 
 const q = (room: string, route: string) => `/api/queue/${route}?room=${room}`;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const EVE = { username: "Eve", color: "120200150" };
 
 /** A room with one addressed message claimed by worker `w1`; returns its lease token. */

@@ -1,12 +1,12 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { sleep } from "../../tests/support/waiting";
 import { claimResponseSchema, messageSchema } from "../../types";
 import { ADMIN_TOKEN, allMessages, BOT_TOKEN, call, claimNext, freshRoom, human, postMessage } from "./client";
 import { advanceRoomClock } from "./room-time";
 
 const q = (room: string, route: string) => `/api/queue/${route}?room=${room}`;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const roomStub = (room: string) => env.ROOM.get(env.ROOM.idFromName(room));
 
 async function addressed(room: string, id: string, entity = "eve", priority?: number) {

@@ -7,7 +7,7 @@ import { encodeSegment, idHash } from "../room/segment-codec";
 import { freshRoom } from "./client";
 
 /**
- * Measures what one stored message costs (issue #11; the figures in docs/ARCHITECTURE.md come
+ * Measures what one stored message costs (H1; the figures in docs/ARCHITECTURE.md come
  * from this test's output): SQLite bytes per hot message with every index, per archived message
  * (its id hash and its share of the segment index), and compressed R2 bytes per message.
  */

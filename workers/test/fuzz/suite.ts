@@ -25,7 +25,7 @@ import {
 import type { Route } from "./routes";
 
 /**
- * Issue #13, "bad input, everywhere": every route gets generated and mutated requests. Whatever
+ * Bad input, everywhere: every route gets generated and mutated requests. Whatever
  * arrives, the Worker answers below 500, every rejection is `{error, code}` with the code's
  * status (checked by `call()`), and a rejected request leaves the room's stored messages as they
  * were. FUZZ_RUNS (a binding, see vitest.workers.config.ts) sets the runs per route.
