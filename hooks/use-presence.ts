@@ -2,7 +2,8 @@
 
 import { useCallback, useMemo, useRef, useState } from "react";
 import { TypingSender } from "@/lib/typing";
-import { type ClientFrame, colorSchema, type Line, type ServerEvent, usernameSchema } from "@/types";
+import { colorSchema, usernameSchema } from "@/lib/wire";
+import type { ClientFrame, Line, ServerEvent } from "@/types";
 
 type Activity = Extract<ServerEvent, { type: "activity" }>;
 

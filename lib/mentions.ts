@@ -1,4 +1,5 @@
-import { LIMITS, type Mention, type Message, SCENES } from "../types";
+import type { Mention, Message } from "../types";
+import { LIMITS, SCENES } from "../types/constants";
 import type { EntityPresence } from "./presence";
 
 /**

@@ -1,4 +1,5 @@
-import { type ClientFrame, LIVE, type ServerEvent } from "../types";
+import type { ClientFrame, ServerEvent } from "../types";
+import { LIVE } from "../types/constants";
 
 type TypingFrame = Extract<ClientFrame, { type: "typing" }>;
 type Activity = Extract<ServerEvent, { type: "activity" }>;

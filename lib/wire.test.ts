@@ -72,7 +72,28 @@ describe("lib/wire.ts mirrors types/", () => {
   });
 
   it("names and colors: the same verdicts and the same words for a person", () => {
-    const names = ["", "a", "ab cd", "x".repeat(16), "x".repeat(17), "x".repeat(32), "x".repeat(33), "émilie", 7];
+    const names = [
+      ...["", "a", "ab cd", "x".repeat(16), "x".repeat(17), "x".repeat(32), "x".repeat(33), "émilie", 7],
+      // The name rule (types/names.ts): NFC out, invisible, bidi and control characters refused by name.
+      "e\u0301milie",
+      "e\u0301".repeat(16),
+      "a\u200Bb",
+      "\u200B",
+      `${"x".repeat(17)}\u200B`,
+      "abc\u202Efed",
+      "\u2066x\u2069",
+      "a\u061Cb",
+      "a\tb",
+      "a\u0007b",
+      "a\uFEFFb",
+      "\uD800x",
+      "👩\u200D💻",
+      "❤\uFE0F",
+      "1\uFE0F\u20E3",
+      "a\u200Db",
+      "😀".repeat(16),
+      "😀".repeat(17),
+    ];
     for (const n of names) {
       agree(full.usernameSchema, mini.usernameSchema, n, true);
       agree(full.aiUsernameSchema, mini.aiUsernameSchema, n, true);
@@ -104,6 +125,18 @@ describe("lib/wire.ts mirrors types/", () => {
     processed: true,
   };
 
+  const mentions = [
+    { entity: "echo", username: "Echo", color: "100100100", addressed: true },
+    { entity: "muse.v2", username: "Muse", addressed: false },
+  ];
+  const jobs = [
+    { entity: "echo", status: "complete", attempts: 1, error: null, depth: 0, replyId: "r1" },
+    { entity: "muse.v2", status: "failed", attempts: 3, error: "failed by an operator", depth: 0 },
+  ];
+  const readAll = { scope: "room", count: 500, first: 1, last: 500 };
+  const readFew = { scope: "thread", count: 3, seqs: [1, 2, 5] };
+  const gap = { fromSeq: 4, toSeq: 7, reason: "corrupt" };
+
   it("messages, pages and every server frame: the same verdicts and outputs", () => {
     const samples: [FullSchema, Schema<unknown>, unknown][] = [
       [full.messageSchema, mini.messageSchema, message()],
@@ -112,6 +145,34 @@ describe("lib/wire.ts mirrors types/", () => {
       [full.messageSchema, mini.messageSchema, message({ seq: 0 })],
       [full.messageSchema, mini.messageSchema, message({ id: "bad id" })],
       [full.messageSchema, mini.messageSchema, message({ botParams: { ...botParams, status: "lost" } })],
+      // Rooms hold entity ids stored before the one entity id rule: a stored botParams keeps them.
+      [full.messageSchema, mini.messageSchema, message({ botParams: { ...botParams, entity: "old id" } })],
+      [full.messageSchema, mini.messageSchema, message({ mentions, jobs, text: "@echo @Muse @nobody hi" })],
+      [
+        full.messageSchema,
+        mini.messageSchema,
+        message({ "message-type": "AI", scene: { depth: 2, paused: "turn_budget" }, read: readAll }),
+      ],
+      [full.messageSchema, mini.messageSchema, message({ "message-type": "AI", scene: { depth: 0 }, read: readFew })],
+      [full.messageSchema, mini.messageSchema, message({ mentions: [{ ...mentions[0], entity: "__proto__" }] })],
+      [full.messageSchema, mini.messageSchema, message({ jobs: [{ ...jobs[0], entity: "constructor" }] })],
+      [full.messageSchema, mini.messageSchema, message({ scene: { depth: 1, paused: "tired" } })],
+      [full.messageSchema, mini.messageSchema, message({ read: { ...readFew, scope: "everything" } })],
+      [
+        full.messageSchema,
+        mini.messageSchema,
+        message({ read: { ...readFew, seqs: Array.from({ length: 201 }, (_, i) => i + 1) } }),
+      ],
+      [
+        full.commentsPageSchema,
+        mini.commentsPageSchema,
+        { comments: [message()], cursor: 3, hasMore: true, rev: 2, gaps: [gap, { ...gap, fromSeq: 9, toSeq: 9 }] },
+      ],
+      [
+        full.commentsPageSchema,
+        mini.commentsPageSchema,
+        { comments: [], cursor: 3, hasMore: false, gaps: [{ ...gap, reason: "lost" }] },
+      ],
       [full.commentsPageSchema, mini.commentsPageSchema, { comments: [message()], cursor: 3, hasMore: false }],
       [
         full.initialWindowSchema,
@@ -134,6 +195,13 @@ describe("lib/wire.ts mirrors types/", () => {
         type: "queue",
         changes: [{ id: "m1", seq: 1, status: "processing", attempts: 1, error: null, leaseExpiresAt: 9 }],
       },
+      {
+        type: "queue",
+        changes: [
+          { id: "m1", entity: "muse.v2", seq: 1, status: "failed", attempts: 2, error: "x", leaseExpiresAt: null },
+        ],
+      },
+      { type: "messages", messages: [message({ mentions, jobs })], cursor: 3, hasMore: true },
       { type: "presence", entities: [{ id: "echo", lastPolledAt: 1, username: "Echo", color: "100100100" }] },
       { type: "draft", draft: { ...draft, phase: "thinking", text: "" } },
       { type: "draft-gone", messageId: "m1", reason: "expired" },
@@ -142,12 +210,43 @@ describe("lib/wire.ts mirrors types/", () => {
       { type: "activity", here: 2, typing: [{ username: "a", color: "1" }], typingCount: 1 },
       { type: "activity", here: 2, typing: [1, 2, 3, 4].map(() => ({ username: "a", color: "1" })), typingCount: 4 },
       { type: "lines", lines: [{ entity: "echo", pending: 1, processing: 0, next: ["m1"] }] },
+      {
+        type: "lines",
+        lines: [
+          { entity: "old id", pending: 2, processing: 1, next: ["m1", "m2"] },
+          { entity: "muse.v2", pending: 21, processing: 0, next: Array.from({ length: 20 }, (_, i) => `m${i}`) },
+        ],
+      },
+      { type: "lines", lines: [{ entity: "echo", pending: 21, processing: 0, next: Array(21).fill("m1") }] },
+      { type: "lines", lines: [] },
+      { type: "activity", here: 0, typing: [], typingCount: 0 },
+      { type: "hello", head: 4, cursor: 4, drafts: [{ ...draft, phase: "thinking", text: "" }] },
+      { type: "draft", draft: { ...draft, phase: "writing" } },
       { type: "error", code: "invalid_input", message: "no" },
+      { type: "error", code: "resume_budget", message: "too many catch-ups lately: reload the history" },
+      { type: "error", code: "cursor_archived", message: "the cursor is older than the hot window" },
       { type: "pong" },
       { type: "nonsense" },
     ];
     for (const frame of frames) samples.push([full.serverEventSchema, mini.serverEventSchema, frame]);
     for (const [f, m, value] of samples) agree(f, m, value);
+    // The new fields and frames are read, not merely refused alike on both sides.
+    const accepted: [Schema<unknown>, unknown][] = [
+      [mini.messageSchema, message({ mentions, jobs })],
+      [mini.messageSchema, message({ scene: { depth: 2, paused: "turn_budget" }, read: readAll })],
+      [mini.commentsPageSchema, { comments: [], cursor: 3, hasMore: false, gaps: [gap] }],
+      ...frames
+        .filter((f) => {
+          const type = (f as { type: string }).type;
+          return ["activity", "lines", "error", "queue"].includes(type) || JSON.stringify(f).includes("thinking");
+        })
+        .filter((f) => !JSON.stringify(f).match(/"next":\["m1","m1"|"typingCount":4/))
+        .map((f): [Schema<unknown>, unknown] => [mini.serverEventSchema, f]),
+    ];
+    expect(accepted.length).toBeGreaterThan(12);
+    for (const [schema, value] of accepted) {
+      expect(schema.safeParse(value), JSON.stringify(value)).toMatchObject({ success: true });
+    }
     // Each sample again with every field, at every depth, dropped or replaced by an odd value.
     const odd: unknown[] = [undefined, null, -1, 0, 1.5, 2 ** 60, Number.NaN, "", "x y", "999999999", [], {}, true];
     let variants = 0;
@@ -179,6 +278,16 @@ describe("lib/wire.ts mirrors types/", () => {
     });
     agree(full.messageInputSchema, mini.messageInputSchema, { ...input, text: "   " });
     agree(full.messageInputSchema, mini.messageInputSchema, { ...input, botParams: { entity: "echo", priority: 100 } });
+    // What a send carries is held to the entity id rule and the name rule, with the same words.
+    for (const entity of ["muse.v2", "__proto__", "prototype", "old id", ""]) {
+      agree(full.messageInputSchema, mini.messageInputSchema, { ...input, botParams: { entity } }, true);
+    }
+    for (const username of ["e\u0301milie", "a\u200Bb", "abc\u202Efed", "😀".repeat(17), "e\u0301".repeat(17)]) {
+      agree(full.messageInputSchema, mini.messageInputSchema, { ...input, username }, true);
+      agree(full.messageInputSchema, mini.messageInputSchema, { ...input, username, "message-type": "AI" }, true);
+    }
+    // Stored in NFC: the outbox keeps the form the server will store.
+    expect(mini.messageInputSchema.parse({ ...input, username: "e\u0301milie" }).username).toBe("émilie");
   });
 
   it("agree on generated messages, good and bad", () => {
@@ -195,6 +304,28 @@ describe("lib/wire.ts mirrors types/", () => {
         domain: maybe(fc.string()),
         "message-type": maybe(fc.constantFrom("human", "AI")),
         replyTo: fc.string(),
+        mentions: maybe(
+          fc.array(
+            fc.record(
+              {
+                entity: fc.oneof(fc.constantFrom("echo", "__proto__", "a.b", ""), fc.string({ maxLength: 70 })),
+                username: fc.string(),
+                color: fc.string(),
+                addressed: fc.boolean(),
+              },
+              { requiredKeys: ["entity", "username", "addressed"] },
+            ),
+          ),
+        ),
+        scene: maybe(
+          fc.record(
+            {
+              depth: fc.integer({ min: -1, max: 30 }),
+              paused: fc.constantFrom("turn_budget", "hourly_cap", "scenes_off", "other"),
+            },
+            { requiredKeys: ["depth"] },
+          ),
+        ),
         context: maybe(fc.array(fc.string())),
         botParams: maybe(
           fc.record({

@@ -1,4 +1,5 @@
-import { ERROR_STATUS, LIMITS, LIVE } from "../types/constants";
+import { ENTITY_ID_PATTERN, ERROR_STATUS, LIMITS, LIVE, RESERVED_KEYS } from "../types/constants";
+import { nameLength, nameProblem, normalizeName } from "../types/names";
 import {
   array,
   atLeast,
@@ -45,11 +46,17 @@ export const colorSchema = string(
   (c) => ([0, 3, 6].every((i) => Number(c.slice(i, i + 3)) <= 255) ? null : "each color channel must be 000-255"),
 );
 
+/**
+ * A name by the rule of types/names.ts (pure, no zod), as types/message.ts applies it: stored in
+ * NFC, its length counted after normalizing in code points, refused when it holds anything that
+ * would make it look like another name.
+ */
 const usernameOf = (max: number, who: string) =>
-  string(
-    minLength(1, "username is required"),
-    maxLength(max, `${who} username is at most ${max} characters`),
-    matches(/^\S+$/, "username cannot contain whitespace"),
+  refine(
+    map(string(), normalizeName),
+    (name) => (nameLength(name) >= 1 ? null : "username is required"),
+    (name) => (nameLength(name) <= max ? null : `${who} username is at most ${max} characters`),
+    (name) => nameProblem(name),
   );
 /** A person's username. */
 export const usernameSchema = usernameOf(LIMITS.usernameMax, "a person's");
@@ -59,7 +66,14 @@ export type UsernameSchema = Schema<string>;
 
 const messageTypeSchema = enumOf(["human", "AI"]);
 const queueStatusSchema = enumOf(["pending", "processing", "complete", "failed"]);
-const entityIdSchema = string(minLength(1), maxLength(64));
+/** Names an entity in what the browser sends and in resolved mentions and jobs. */
+const entityIdSchema = string(
+  matches(ENTITY_ID_PATTERN, "an entity id is 1-64 characters of A-Z, a-z, 0-9, '_', '.' or '-'"),
+  (id) =>
+    RESERVED_KEYS.has(id) ? "an entity id cannot be __proto__, constructor or prototype (pick another name)" : null,
+);
+/** An entity id as the server reports it: rooms may hold ids stored before the rule above. */
+const storedEntityIdSchema = string(maxLength(64));
 const prioritySchema = int(atLeast(0), atMost(LIMITS.priorityMax));
 const count = () => int(atLeast(0));
 
@@ -71,6 +85,7 @@ const botParamsInputShape = {
 };
 const botParamsSchema = object({
   ...botParamsInputShape,
+  entity: storedEntityIdSchema,
   priority: prioritySchema,
   status: queueStatusSchema,
   attempts: count(),
@@ -106,10 +121,37 @@ export const messageInputSchema = object(
     timestamp: optional(number()),
   },
   (m) =>
-    m["message-type"] !== "AI" && m.username.length > LIMITS.usernameMax
+    m["message-type"] !== "AI" && nameLength(m.username) > LIMITS.usernameMax
       ? `a person's username is at most ${LIMITS.usernameMax} characters (an AI's ${LIMITS.aiUsernameMax})`
       : null,
 );
+
+/** An `@id` or `@Username` the room matched to an entity it knows (E7). */
+const mentionSchema = object({
+  entity: entityIdSchema,
+  username: string(),
+  color: optional(string()),
+  addressed: boolean(),
+});
+
+/** One queue job per (message, entity). */
+const jobSchema = object({
+  entity: entityIdSchema,
+  status: queueStatusSchema,
+  attempts: count(),
+  error: nullable(string()),
+  depth: count(),
+  replyId: optional(messageIdSchema),
+});
+
+/** What an entity read to write its reply (E9). */
+const readSchema = object({
+  scope: enumOf(["conversation", "thread", "room"]),
+  count: count(),
+  seqs: optional(array(int(positive()), maxLength(200))),
+  first: optional(int(positive())),
+  last: optional(int(positive())),
+});
 
 export const messageSchema = object({
   id: messageIdSchema,
@@ -125,6 +167,10 @@ export const messageSchema = object({
   context: optional(array(string())),
   botParams: optional(botParamsSchema),
   removed: optional(object({ reason: string(), at: int() })),
+  mentions: optional(array(mentionSchema)),
+  jobs: optional(array(jobSchema)),
+  scene: optional(object({ depth: count(), paused: optional(enumOf(["turn_budget", "hourly_cap", "scenes_off"])) })),
+  read: optional(readSchema),
 });
 
 export const commentsPageSchema = object({
@@ -133,6 +179,10 @@ export const commentsPageSchema = object({
   hasMore: boolean(),
   rev: optional(int()),
   updated: optional(array(messageSchema)),
+  /** Seqs of this page's range that could not be read (a damaged or missing archive segment). */
+  gaps: optional(
+    array(object({ fromSeq: int(positive()), toSeq: int(positive()), reason: enumOf(["corrupt", "missing"]) })),
+  ),
 });
 
 export const statusResponseSchema = object({ comments: array(messageSchema) });
@@ -185,6 +235,7 @@ export const serverEventSchema = byType({
     changes: array(
       object({
         id: messageIdSchema,
+        entity: optional(storedEntityIdSchema),
         seq: int(positive()),
         status: queueStatusSchema,
         attempts: count(),
@@ -211,7 +262,7 @@ export const serverEventSchema = byType({
     type: literal("lines"),
     lines: array(
       object({
-        entity: entityIdSchema,
+        entity: storedEntityIdSchema,
         pending: count(),
         processing: count(),
         next: array(messageIdSchema, maxLength(LIVE.lineMax)),

@@ -28,6 +28,21 @@ export const LIMITS = {
   priorityMax: 99,
 } as const;
 
+/**
+ * Entities as participants (E7 mentions, E8 scenes, E9 context scope). The room resolves mentions
+ * when it stores a message; a client's claim is never trusted.
+ */
+export const SCENES = {
+  /** Entities one message may address; further mentions are shown but address nobody. */
+  maxAddressed: 3,
+  /** AI-triggered turns after a human message, unless the room sets its own (0 turns scenes off). */
+  turnBudgetDefault: 4,
+  turnBudgetMax: 20,
+  /** AI-triggered turns a room allows per hour, unless it sets its own. */
+  hourlyCapDefault: 60,
+  hourlyCapMax: 1000,
+} as const;
+
 /** The room a request names when it names none. */
 export const DEFAULT_ROOM = "global";
 

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { ENTITY_ID_PATTERN, LIMITS, RESERVED_KEYS } from "./constants.ts";
 import { nameLength, nameProblem } from "./names.ts";
 
-export { DEFAULT_ROOM, ENTITY_ID_PATTERN, isEntityId, LIMITS, RESERVED_KEYS } from "./constants.ts";
+export { DEFAULT_ROOM, ENTITY_ID_PATTERN, isEntityId, LIMITS, RESERVED_KEYS, SCENES } from "./constants.ts";
 
 export const messageIdSchema = z
   .string()
@@ -85,21 +85,6 @@ const botParamsSchema = botParamsInputSchema.extend({
    */
   processed: z.boolean().optional(),
 });
-
-/**
- * Entities as participants (E7 mentions, E8 scenes, E9 context scope). The room resolves mentions
- * when it stores a message; a client's claim is never trusted.
- */
-export const SCENES = {
-  /** Entities one message may address; further mentions are shown but address nobody. */
-  maxAddressed: 3,
-  /** AI-triggered turns after a human message, unless the room sets its own (0 turns scenes off). */
-  turnBudgetDefault: 4,
-  turnBudgetMax: 20,
-  /** AI-triggered turns a room allows per hour, unless it sets its own. */
-  hourlyCapDefault: 60,
-  hourlyCapMax: 1000,
-} as const;
 
 /** An `@id` or `@Username` the room matched to an entity it knows (case-insensitive, word boundary). */
 const mentionSchema = z.object({

@@ -98,7 +98,9 @@ test("a failed addressed message shows the reason and Retry asks again (E3)", as
   await chat.send("is anyone there?");
   const { id } = (await posted).postDataJSON() as { id: string };
   const row = chat.item("is anyone there?");
-  await expect(row.locator('[data-queue-state="waiting"]')).toHaveText("waiting for ghost");
+  // Its place in line follows with the room's next `lines` frame (at most LIVE.activityIntervalMs
+  // later), so the marker is read once that has arrived rather than racing it.
+  await expect(row.locator('[data-queue-state="waiting"]')).toHaveText("waiting for ghost· next");
 
   // An operator gives up on it (the same state a bot reaches after its last failed attempt).
   const failed = await request.post(`/api/admin/fail?room=${room}`, {
