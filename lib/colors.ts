@@ -20,10 +20,6 @@ export function parseColor(color: string): Rgb | null {
   return { r, g, b };
 }
 
-export function isWireColor(color: string): boolean {
-  return parseColor(color) !== null;
-}
-
 export function formatColor({ r, g, b }: Rgb): string {
   return [r, g, b].map((c) => String(Math.round(clamp(c, 0, 255))).padStart(3, "0")).join("");
 }
