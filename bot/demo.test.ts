@@ -28,4 +28,13 @@ describe("demo responder", () => {
     );
     expect(reply.text.length).toBeLessThanOrEqual(LIMITS.textMax);
   });
+
+  it("quotes mentions without their @, so a demo reply never addresses an entity and starts no scene (E8)", async () => {
+    const reply = await createDemoResponder().chat(
+      { model: "any", messages: [{ role: "user", content: "@sage @Wren hello, mail me at a@b" }] },
+      new AbortController().signal,
+    );
+    // As the room reads a mention: an @ not preceded by a letter, digit, _ or @ (an address stays).
+    expect(reply.text).toContain('You said: "sage Wren hello, mail me at a@b"');
+  });
 });

@@ -21,7 +21,9 @@ export function createDemoResponder(): Responder {
 
 export function demoReply(request: Pick<ChatRequest, "messages">): string {
   const said = request.messages.findLast((m) => m.role === "user")?.content ?? "";
-  const lastLine = said.split("\n").at(-1) ?? "";
+  // Quoted without the @ of a mention: a reply that mentions an entity addresses it (E8), and a
+  // demo that echoes "@sage @wren …" would start a scene of demo replies among the entities.
+  const lastLine = (said.split("\n").at(-1) ?? "").replace(/(^|[^\p{L}\p{N}_@])@(?=[\p{L}\p{N}_])/gu, "$1");
   const quote = Array.from(lastLine).length > 120 ? `${Array.from(lastLine).slice(0, 119).join("")}…` : lastLine;
   return `[demo] This is a demo reply from the bot's built-in responder, not an AI model. You said: "${quote}". ${HOW_TO_CONNECT}`;
 }
