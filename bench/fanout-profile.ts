@@ -5,6 +5,8 @@
 // time. Prints a report; bench/RESULTS.md quotes it in the "fanout" section.
 //   node bench/fanout-profile.ts            (room side; FANOUT_PROFILE_SIDE=baseline for the floor)
 //   FANOUT_PROFILE_AFTER_SECONDS=70 node bench/fanout-profile.ts   (then idle CPU per 5 s, sockets open)
+
+import { clientAddressFor } from "../tests/support/client-address.ts";
 import { FanoutViewer } from "./lib/fanout-viewer.ts";
 import { cpuMsBetween } from "./lib/process-cpu.ts";
 import { REPO_ROOT } from "./lib/setup.ts";
@@ -73,7 +75,10 @@ try {
   const room = `prof-${Date.now().toString(36)}`;
   const url = SIDE === "room" ? `${ws}/api/live?room=${room}` : `${ws}/api/_bench/fanout/live?room=${room}`;
   let delivered = 0;
-  const viewers = Array.from({ length: VIEWERS }, () => new FanoutViewer(url, () => delivered++));
+  const viewers = Array.from(
+    { length: VIEWERS },
+    (_, i) => new FanoutViewer(url, () => delivered++, clientAddressFor(`viewer-${i}`)),
+  );
   for (let i = 0; i < viewers.length; i += 100) await Promise.all(viewers.slice(i, i + 100).map((v) => v.open()));
   await new Promise((r) => setTimeout(r, 1000));
 

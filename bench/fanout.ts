@@ -5,6 +5,7 @@
 //   node bench/fanout.ts                                   (as recorded; about 6 minutes)
 //   FANOUT_ROUNDS=1 FANOUT_VIEWERS=200 FANOUT_SECONDS=10 node bench/fanout.ts   (a quick check)
 import { loadavg } from "node:os";
+import { clientAddressFor } from "../tests/support/client-address.ts";
 import { sleep } from "../tests/support/waiting.ts";
 import { deliveryCheck, FanoutViewer } from "./lib/fanout-viewer.ts";
 import { interleavedRound } from "./lib/interleaved.ts";
@@ -103,7 +104,7 @@ async function phase(w: RunningWorker, side: Side, viewers: number, round: numbe
     const sent = postedAt.get(id);
     if (sent !== undefined) latencies.push(at - sent);
   };
-  const subs = Array.from({ length: viewers }, () => new FanoutViewer(url, seen));
+  const subs = Array.from({ length: viewers }, (_, i) => new FanoutViewer(url, seen, clientAddressFor(`viewer-${i}`)));
   // In batches, so a thousand upgrades do not all queue at once.
   for (let i = 0; i < subs.length; i += CONNECT_BATCH)
     await Promise.all(subs.slice(i, i + CONNECT_BATCH).map((s) => s.open()));

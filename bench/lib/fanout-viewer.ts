@@ -1,4 +1,5 @@
 import { KEEP_ALIVE, KeepAlive } from "../../lib/keep-alive.ts";
+import { webSocketAs } from "../../tests/support/client-address.ts";
 import { LIVE } from "../../types/live.ts";
 
 /**
@@ -23,7 +24,12 @@ export class FanoutViewer {
   private readonly url: string;
   private readonly onMessage: (id: string, receivedAt: number) => void;
 
-  constructor(url: string, onMessage: (id: string, receivedAt: number) => void) {
+  /** `address`: the client address the Worker sees (each viewer its own, as real pages are). */
+  constructor(
+    url: string,
+    onMessage: (id: string, receivedAt: number) => void,
+    private readonly address: string,
+  ) {
     this.url = url;
     this.onMessage = onMessage;
   }
@@ -31,7 +37,7 @@ export class FanoutViewer {
   /** Resolves once the socket is open (the server accepted it), rejects if it fails first. */
   open(): Promise<void> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(this.url);
+      const ws = webSocketAs(this.url, this.address);
       this.ws = ws;
       this.keepAlive = new KeepAlive({
         idleMs: KEEP_ALIVE.idleMs,

@@ -6,6 +6,7 @@
 import { KeepAlive } from "../../lib/keep-alive.ts";
 import { LIVE, type ServerEvent, serverEventSchema } from "../../types/live.ts";
 import type { Message } from "../../types/message.ts";
+import { clientAddressFor, webSocketAs } from "./client-address.ts";
 
 export interface SubscriberStats {
   /** Accepted seqs, in the order they arrived (strictly increasing by construction). */
@@ -45,14 +46,6 @@ export interface LiveSubscriberOptions {
    * sockets one address may hold (LIVE.maxSocketsPerAddress).
    */
   clientAddress?: string;
-}
-
-/** A stable, distinct IPv4 address in 10.0.0.0/8 for a subscriber's name. */
-function addressFor(name: string): string {
-  let h = 2166136261;
-  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 16777619);
-  h >>>= 8;
-  return `10.${(h >> 16) & 255}.${(h >> 8) & 255}.${h & 255}`;
 }
 
 export class LiveSubscriber {
@@ -135,9 +128,7 @@ export class LiveSubscriber {
     if (this.stopped) return;
     let ws: WebSocket;
     try {
-      // Node's WebSocket (undici) takes request headers as a non-standard init option.
-      const headers = { "cf-connecting-ip": this.options.clientAddress ?? addressFor(this.options.name) };
-      ws = new WebSocket(this.url(), { headers } as unknown as string[]);
+      ws = webSocketAs(this.url(), this.options.clientAddress ?? clientAddressFor(this.options.name));
     } catch {
       this.scheduleReconnect();
       return;
