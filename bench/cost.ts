@@ -3,6 +3,7 @@
 // beside the predecessor's KV design. Prints the sheet and rewrites its section of docs/COST.md.
 import { join } from "node:path";
 import { KEEP_ALIVE } from "../lib/keep-alive.ts";
+import { clientAddressFor, webSocketAs } from "../tests/support/client-address.ts";
 import { sleep } from "../tests/support/waiting.ts";
 import type { Message, Stats } from "../types/index.ts";
 import { parseServerTiming } from "../workers/metrics.ts";
@@ -182,7 +183,9 @@ async function runRoom(
     const from = (JSON.parse(first.body) as { cursor: number }).cursor;
     const mine = { from, seqs: new Set<number>() };
     live.viewers.push(mine);
-    const ws = new WebSocket(`${http.origin.replace(/^http/, "ws")}/api/live?${q}&cursor=${from}`);
+    // Each viewer a client of its own, as real pages are (the room caps sockets per address).
+    const url = `${http.origin.replace(/^http/, "ws")}/api/live?${q}&cursor=${from}`;
+    const ws = webSocketAs(url, clientAddressFor(`cost-viewer-${room}-${index}`));
     live.connects++;
     ws.addEventListener("message", (event) => {
       live.frames++;
