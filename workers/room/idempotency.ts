@@ -34,6 +34,9 @@ export function contentDifference(input: MessageInput, stored: Message): string 
   if ((input.replyTo ?? null) !== (stored.replyTo ?? null)) return "replyTo";
   const asked = input.botParams;
   const held = stored.botParams;
+  // A message that named no entity but mentioned one holds the first mention's botParams (E7):
+  // the room derived them from the text, which is already the same, so a retry is the same post.
+  if (!asked && held && stored.mentions?.some((m) => m.addressed && m.entity === held.entity)) return null;
   if (!asked || !held) return asked || held ? "botParams" : null;
   if (asked.entity !== held.entity) return "botParams.entity";
   if ((asked.priority ?? LIMITS.priorityDefault) !== held.priority) return "botParams.priority";

@@ -40,6 +40,27 @@ const setScene = (room: string, body: unknown, token: string | null = ADMIN_TOKE
   call("PUT", `/api/admin/scene?room=${room}`, { body, token: token ?? undefined });
 
 describe("mentions (E7)", () => {
+  it("a retried post of a mention-addressed message is the same post: 200 with the stored message, one job each", async () => {
+    const room = freshRoom("mention-retry");
+    await present(room);
+    const first = await call<Message>("POST", `/api/comments?room=${room}`, {
+      body: { id: "retried", text: "@sage @wren hello again", username: "Ann", color: "100150200" },
+    });
+    expect(first.status).toBe(201);
+    // The outbox resends the same body under the same id after a lost answer.
+    const again = await call<Message>("POST", `/api/comments?room=${room}`, {
+      body: { id: "retried", text: "@sage @wren hello again", username: "Ann", color: "100150200" },
+    });
+    expect(again.status).toBe(200);
+    expect(again.body.jobs?.map((j) => j.entity)).toEqual(["sage", "wren"]);
+    // Another text under that id is still a conflict.
+    const other = await call("POST", `/api/comments?room=${room}`, {
+      body: { id: "retried", text: "@sage something else", username: "Ann", color: "100150200" },
+    });
+    expect(other.status).toBe(409);
+    expect((await allMessages(room)).filter((m) => m.id === "retried")).toHaveLength(1);
+  });
+
   it("@sage @wren hello gets exactly one reply from each entity, both replying to the message", async () => {
     const room = freshRoom("mention");
     await present(room);
