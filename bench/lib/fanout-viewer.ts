@@ -24,14 +24,13 @@ export class FanoutViewer {
   private readonly url: string;
   private readonly onMessage: (id: string, receivedAt: number) => void;
 
-  /** `address`: the client address the Worker sees (each viewer its own, as real pages are). */
-  constructor(
-    url: string,
-    onMessage: (id: string, receivedAt: number) => void,
-    private readonly address: string,
-  ) {
+  /** The client address the Worker sees (each viewer its own, as real pages are). */
+  private readonly address: string;
+
+  constructor(url: string, onMessage: (id: string, receivedAt: number) => void, address: string) {
     this.url = url;
     this.onMessage = onMessage;
+    this.address = address;
   }
 
   /** Resolves once the socket is open (the server accepted it), rejects if it fails first. */
