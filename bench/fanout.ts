@@ -7,6 +7,7 @@
 import { loadavg } from "node:os";
 import { clientAddressFor } from "../tests/support/client-address.ts";
 import { sleep } from "../tests/support/waiting.ts";
+import { LIVE } from "../types/constants.ts";
 import { deliveryCheck, FanoutViewer } from "./lib/fanout-viewer.ts";
 import { interleavedRound } from "./lib/interleaved.ts";
 import { type CpuReading, cpuMsBetween } from "./lib/process-cpu.ts";
@@ -118,7 +119,10 @@ async function phase(w: RunningWorker, side: Side, viewers: number, round: numbe
     });
     poster = ready;
   }
-  await sleep(1_000);
+  // Joins are traffic too: the room tells its viewers the new count (one coalesced `activity`
+  // frame per LIVE.activityIntervalMs while sockets arrive, C12). Idle starts once the last of
+  // those has gone out, so the window measures a room where nothing happens.
+  await sleep(LIVE.activityIntervalMs + 1_000);
 
   const idle = await window(w, () => sleep(IDLE_SECONDS * 1000));
 
@@ -249,7 +253,7 @@ function render(rows: Phase[]): string {
     "",
     `Measured ${measuredAt()} UTC with \`node bench/fanout.ts\` (part of \`npm run bench\`) on ${machine()}; load average (1/5/15 min) ${loadBefore.map((l) => l.toFixed(2)).join(" / ")} before, ${loadAfter.map((l) => l.toFixed(2)).join(" / ")} after (the machine is shared with other work); ${((Date.now() - started) / 1000).toFixed(0)} s in all. One bench Worker (\`${worker.command}\`).`,
     "",
-    `${ROUNDS} rounds; in each, for ${VIEWERS.join(" and ")} viewers, the room and the baseline each get a phase in a fresh room, who goes first rotating (bench/lib/interleaved.ts). A phase: V WebSocket viewers connect (bench/lib/fanout-viewer.ts, the same light client on both sides, keeping alive as the app does), ${IDLE_SECONDS} s idle (reported per 30 s), then one poster at ${RATE_PER_SECOND} msg/s for ${SECONDS} s over HTTP POST (\`/api/comments\` for the room; \`/api/_bench/fanout/post\` for the baseline, so both pay the same Worker hop and Durable Object call), until every viewer has every message. The baseline (workers/bench/fanout-baseline.ts) writes one SQLite row and sends one frame in the room's \`messages\` envelope with the fields a viewer renders (id, seq, timestamp, text, username, color, message-type) to every socket; no validation beyond a shape check, no queue, filter, snapshot or alarm. CPU is that of the workerd processes over the window (the runtime that serves in production); "group" adds wrangler's dev proxy. Figures are medians over rounds; ratios are room ÷ baseline paired per round, then the median. Viewers negotiated: ${extensions}; frame sizes are as the server sent them (before deflate).`,
+    `${ROUNDS} rounds; in each, for ${VIEWERS.join(" and ")} viewers, the room and the baseline each get a phase in a fresh room, who goes first rotating (bench/lib/interleaved.ts). A phase: V WebSocket viewers connect (bench/lib/fanout-viewer.ts, the same light client on both sides, keeping alive as the app does), a settle of one activity interval plus 1 s (the last coalesced viewer-count frame of the joins goes out), ${IDLE_SECONDS} s idle (reported per 30 s), then one poster at ${RATE_PER_SECOND} msg/s for ${SECONDS} s over HTTP POST (\`/api/comments\` for the room; \`/api/_bench/fanout/post\` for the baseline, so both pay the same Worker hop and Durable Object call), until every viewer has every message. The baseline (workers/bench/fanout-baseline.ts) writes one SQLite row and sends one frame in the room's \`messages\` envelope with the fields a viewer renders (id, seq, timestamp, text, username, color, message-type) to every socket; no validation beyond a shape check, no queue, filter, snapshot or alarm. CPU is that of the workerd processes over the window (the runtime that serves in production); "group" adds wrangler's dev proxy. Figures are medians over rounds; ratios are room ÷ baseline paired per round, then the median. Viewers negotiated: ${extensions}; frame sizes are as the server sent them (before deflate).`,
     "",
     `| figure | ${A} | ${B} | ${A} ÷ ${B} |`,
     "| --- | ---: | ---: | ---: |",
