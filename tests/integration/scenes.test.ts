@@ -56,6 +56,18 @@ function expectOncePerJob(replies: Message[]) {
   expect(new Set(keys).size, keys.join(", ")).toBe(keys.length);
 }
 
+/** Waits until the room knows Sage and Wren by name (the bot's first poll presented them). */
+async function entitiesKnown(room: string): Promise<void> {
+  await waitFor(
+    "entities known",
+    async () => {
+      const res = await fetch(`${world.worker.url}/api/entities?room=${room}`);
+      const body = (await res.json()) as { entities: { id: string; username?: string }[] };
+      return ["sage", "wren"].every((id) => body.entities.some((e) => e.id === id && e.username));
+    },
+    15_000,
+  );
+}
 describe("mentions across processes (E7)", () => {
   it("`@sage @wren hello` posted over the API gets exactly one reply from each entity, both replying to it", async () => {
     world.fake = await startFakeLlm();
@@ -116,15 +128,7 @@ describe("scenes across processes (E8, E9)", () => {
       concurrency: 2,
       entitiesFile: writeEntities([sage, wren] as TestEntity[]),
     });
-    await waitFor(
-      "entities known",
-      async () => {
-        const res = await fetch(`${world.worker.url}/api/entities?room=${room}`);
-        const body = (await res.json()) as { entities: { id: string; username?: string }[] };
-        return ["sage", "wren"].every((id) => body.entities.some((e) => e.id === id && e.username));
-      },
-      15_000,
-    );
+    await entitiesKnown(room);
     await post(world.worker.url, room, { id: "h1", text: "@sage what do birds dream of?" });
     const scene = await waitFor(
       "the scene to pause",
@@ -181,15 +185,7 @@ describe("scenes across processes (E8, E9)", () => {
     const file = writeEntities([sage, wren] as TestEntity[]);
     const common = { api: world.worker.url, room, llm: world.fake.url, leaseSeconds: 5, entitiesFile: file };
     const victim = startBot({ ...common, workerId: "victim" });
-    await waitFor(
-      "entities known",
-      async () => {
-        const res = await fetch(`${world.worker.url}/api/entities?room=${room}`);
-        const body = (await res.json()) as { entities: { id: string; username?: string }[] };
-        return ["sage", "wren"].every((id) => body.entities.some((e) => e.id === id && e.username));
-      },
-      15_000,
-    );
+    await entitiesKnown(room);
     await post(world.worker.url, room, { id: "k1", text: "@sage tell a story" });
     // Kill it while it works on the second turn (its lease is held, its LLM call in flight).
     await waitFor("the first turn", async () => (await aiReplies(room)).length >= 1, 20_000);
