@@ -7,9 +7,7 @@
 // the "Web app" section of bench/RESULTS.md.
 //   npm run build && node bench/app-perf.ts
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { availableParallelism, cpus } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "@playwright/test";
 import {
   allRowsPage,
@@ -22,12 +20,11 @@ import {
 } from "./lib/app-baseline.ts";
 import { HttpClient } from "./lib/http-client.ts";
 import { writeSection } from "./lib/results-file.ts";
+import { localToken, machine, measuredAt, REPO_ROOT, RESULTS_PATH } from "./lib/setup.ts";
 import { median, quantile } from "./lib/stats.ts";
 import { startWorker } from "./lib/worker-process.ts";
 
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
-const outDir = join(repoRoot, "out");
-const resultsPath = join(repoRoot, "bench", "RESULTS.md");
+const outDir = join(REPO_ROOT, "out");
 const MESSAGES = 10_000;
 const SEED_CONNECTIONS = 16;
 /** Cold loads of each page (app and bare baseline), interleaved in pairs. */
@@ -44,7 +41,7 @@ const MAX_SCROLL_FRAMES = 3_000;
 const BARE_FIRST_SCREEN = { file: "__bench-baseline.html", path: "/__bench-baseline" };
 const BARE_ALL_ROWS = { file: "__bench-baseline-rows.html", path: "/__bench-baseline-rows" };
 const BARE_FILES = [BARE_FIRST_SCREEN.file, BARE_ALL_ROWS.file].map((f) => join(outDir, f));
-const BOT_TOKEN = /^BOT_TOKEN=(.*)$/m.exec(readFileSync(join(repoRoot, ".dev.vars"), "utf8"))?.[1]?.trim() ?? "";
+const BOT_TOKEN = localToken("BOT_TOKEN");
 
 /** The JS-shipping baseline: of the build's pages other than the app's, the one that ships the least. */
 function smallestPageJs(): ShippedJs {
@@ -321,7 +318,7 @@ const removeBarePages = () => {
 };
 process.once("exit", removeBarePages);
 const started = Date.now();
-const worker = await startWorker(repoRoot, { RATE_LIMIT_PER_MINUTE: "100000000", POST_FLOOD_GUARD: "0" });
+const worker = await startWorker(REPO_ROOT, { RATE_LIMIT_PER_MINUTE: "100000000", POST_FLOOD_GUARD: "0" });
 let browser: Browser | null = null;
 try {
   const seedMs = await seed(new HttpClient(worker.origin, SEED_CONNECTIONS));
@@ -404,7 +401,6 @@ try {
     `scroll p95 frame: app ${appScroll.p95FrameMs.toFixed(1)} ms, bare ${bareScroll.p95FrameMs.toFixed(1)} ms, ${times(p95Ratio)}`,
   );
 
-  const cpu = cpus()[0]?.model.trim() ?? "unknown CPU";
   const verdict =
     appScroll.longTasks === 0
       ? `**met** (median run${appScroll.longTasksPerRun.some((n) => n > 0) ? "; see the per-run counts and the bare page's" : ""})`
@@ -412,11 +408,11 @@ try {
   const scrollCell = (s: ScrollSummary) =>
     `long tasks > ${LONG_TASK_LIMIT_MS} ms per run: ${s.longTasksPerRun.join(", ")} (median ${s.longTasks}; longest ${ms(s.longestTaskMs)}); p95 frame ${s.p95FrameMs.toFixed(1)} ms, slowest ${s.slowestFrameMs.toFixed(1)} ms; ${s.frames} frames, ${(s.durationMs / 1000).toFixed(1)} s`;
   writeSection(
-    resultsPath,
+    RESULTS_PATH,
     "app-bench",
     `## Web app
 
-Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC with \`npm run build && node bench/app-perf.ts\` on ${process.platform} ${process.arch}, nproc ${availableParallelism()} (${cpu}), Node ${process.version}, Debian Chromium (headless, ${VIEWPORT.width}×${VIEWPORT.height}), against the real Worker on 127.0.0.1 (\`${worker.command}\`) serving \`out/\` and a room of ${count(MESSAGES)} messages; the whole run took ${((Date.now() - started) / 1000).toFixed(0)} s.
+Measured ${measuredAt()} UTC with \`npm run build && node bench/app-perf.ts\` on ${machine()}, Debian Chromium (headless, ${VIEWPORT.width}×${VIEWPORT.height}), against the real Worker on 127.0.0.1 (\`${worker.command}\`) serving \`out/\` and a room of ${count(MESSAGES)} messages; the whole run took ${((Date.now() - started) / 1000).toFixed(0)} s.
 
 Each figure has a baseline measured in the same run, on the same browser and Worker. The bare pages are plain HTML with an inline stylesheet and no script, written into \`out/\` for the run (and deleted after) so the Worker serves them as static assets like the app: \`${BARE_FIRST_SCREEN.path}\` holds the ${firstScreen.rows.length} message rows of the app's first screen (names, texts and colors copied from the app's DOM), \`${BARE_ALL_ROWS.path}\` all ${count(MESSAGES)} seeded messages as plain rows, every one in the DOM, in a scroller as tall as the app's (${firstScreen.scrollerHeightPx} px). A ratio is the median of the per-pair ratios (app ÷ baseline; 1.00 would be no cost over the bare page, higher is slower or bigger).
 
@@ -430,7 +426,7 @@ Each figure has a baseline measured in the same run, on the same browser and Wor
 
 Rows in the DOM at the end of the scroll: app ${appScroll.rendered} (the list is virtualised: only the visible rows and a few above and below exist), bare page ${count(bareScroll.rendered)}.`,
   );
-  console.log(`wrote the "Web app" section of ${resultsPath} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  console.log(`wrote the "Web app" section of ${RESULTS_PATH} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
 } finally {
   removeBarePages();
   await browser?.close();

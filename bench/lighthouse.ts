@@ -1,14 +1,4 @@
-// Lighthouse on a phone: the chat page (a room of 200 messages) beside the framework's own floor,
-// the build's `/404.html` (what Next.js + React cost with no app code), in the same run. Mobile
-// profile (Lighthouse's default: Moto G class screen, simulated slow 4G, 4x CPU slowdown), 5 runs
-// of each, interleaved with bench/lib/interleaved.ts so both see the same moments of a shared
-// machine. Starts the real Worker (serving out/ and the API) on fresh state, seeds the room, and
-// rewrites the "Lighthouse" section of bench/RESULTS.md.
-//   npm run build && node bench/lighthouse.ts
-import { readFileSync } from "node:fs";
-import { availableParallelism, cpus, loadavg } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { loadavg } from "node:os";
 import { chromium, devices } from "@playwright/test";
 import * as chromeLauncher from "chrome-launcher";
 import lighthouse from "lighthouse";
@@ -16,16 +6,15 @@ import { FIRST_PAINT_ELEMENT_ID } from "../types/page.ts";
 import { seedMessage } from "./lib/app-baseline.ts";
 import { type Burst, interleavedRound } from "./lib/interleaved.ts";
 import { writeSection } from "./lib/results-file.ts";
+import { localToken, machine, measuredAt, REPO_ROOT, RESULTS_PATH } from "./lib/setup.ts";
 import { median } from "./lib/stats.ts";
 import { startWorker } from "./lib/worker-process.ts";
 
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
-const resultsPath = join(repoRoot, "bench", "RESULTS.md");
 const MESSAGES = 200;
 const RUNS = 5;
 const ROOM = "bench-lighthouse";
 const CHROME_PATH = process.env.CHROME_PATH ?? "/usr/bin/chromium";
-const BOT_TOKEN = /^BOT_TOKEN=(.*)$/m.exec(readFileSync(join(repoRoot, ".dev.vars"), "utf8"))?.[1]?.trim() ?? "";
+const BOT_TOKEN = localToken("BOT_TOKEN");
 const CATEGORIES = ["performance", "accessibility", "best-practices", "seo"] as const;
 
 interface Run {
@@ -130,7 +119,7 @@ async function audit(url: string, port: number): Promise<Run> {
 
 const started = Date.now();
 const loadBefore = loadavg()[0] ?? 0;
-const worker = await startWorker(repoRoot, { RATE_LIMIT_PER_MINUTE: "100000000", POST_FLOOD_GUARD: "0" });
+const worker = await startWorker(REPO_ROOT, { RATE_LIMIT_PER_MINUTE: "100000000", POST_FLOOD_GUARD: "0" });
 const chrome = await chromeLauncher.launch({
   chromePath: CHROME_PATH,
   chromeFlags: ["--headless=new", "--no-sandbox", "--disable-gpu"],
@@ -172,7 +161,6 @@ const perfGap = med(app, (r) => r.scores.performance) - med(floor, (r) => r.scor
 const tbtRatio = ratio((r) => Math.max(r.tbtMs, 1));
 const others = ["accessibility", "best-practices", "seo"] as const;
 const appOthers = others.map((c) => med(app, (r) => r.scores[c]));
-const cpu = cpus()[0]?.model ?? "unknown CPU";
 
 const rows: [string, (r: Run) => number, number, string][] = [
   ["performance score", (r) => r.scores.performance, 0, ""],
@@ -202,7 +190,7 @@ const failed = [...new Set(app.flatMap((r) => r.failedAudits))];
 
 const section = `## Lighthouse (mobile)
 
-Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC with \`npm run build && node bench/lighthouse.ts\` (part of \`npm run bench\`) on linux x64, nproc ${availableParallelism()} (${cpu}), Node ${process.version}, Lighthouse 12 with Debian Chromium (headless); 1-min load average ${loadBefore.toFixed(2)} before, ${(loadavg()[0] ?? 0).toFixed(2)} after (the machine is shared with other work); the run took ${Math.round((Date.now() - started) / 1000)} s.
+Measured ${measuredAt()} UTC with \`npm run build && node bench/lighthouse.ts\` (part of \`npm run bench\`) on ${machine()}, Lighthouse 12 with Debian Chromium (headless); 1-min load average ${loadBefore.toFixed(2)} before, ${(loadavg()[0] ?? 0).toFixed(2)} after (the machine is shared with other work); the run took ${Math.round((Date.now() - started) / 1000)} s.
 
 Lighthouse's default mobile profile (simulated slow 4G, 4x CPU slowdown) against the real Worker on 127.0.0.1 (\`${worker.command}\`), the chat page \`/?room=${ROOM}\` with ${MESSAGES} messages (first-paint rows from the room's snapshot) and the build's \`/404.html\`, the framework floor. ${RUNS} runs of each after a discarded warm-up, interleaved (bench/lib/interleaved.ts, the starting page rotated each round); medians, and each ratio the median of the per-round ratios (chat ÷ floor). Absolute figures move with the machine's load; the same-run gap and ratios are the point.
 
@@ -216,5 +204,5 @@ Per run (chat page): performance ${app.map((r) => r.scores.performance).join(", 
 
 LCP element (chat page), as the page's own LargestContentfulPaint entries name it on a Moto G4 viewport (the last entry; \`#${FIRST_PAINT_ELEMENT_ID}\` is the Worker's static first-paint rows): ${lcpFromPage.replace(/`/g, "'")}. As Lighthouse reports it: ${lcpElements.map((e) => `\`${e.replace(/`/g, "'").slice(0, 160)}\``).join("; ")}. Back/forward cache failures Lighthouse saw: ${bfcache.length ? bfcache.join("; ") : "none"}. Binary audits failed on the chat page: ${failed.length ? failed.join(", ") : "none"}.
 `;
-writeSection(resultsPath, "lighthouse-bench", section);
+writeSection(RESULTS_PATH, "lighthouse-bench", section);
 console.log(section);
