@@ -191,6 +191,10 @@ describe("lib/wire.ts mirrors types/", () => {
       { type: "hello", head: 4, cursor: 2, drafts: [draft], entities: [{ id: "echo", lastPolledAt: 1 }] },
       { type: "messages", messages: [message()], cursor: 3 },
       { type: "messages", messages: [message()], cursor: -1 },
+      // A broadcast leaves out a cursor that is its last message's seq; an empty page cannot.
+      { type: "messages", messages: [message()] },
+      { type: "messages", messages: [], cursor: 3 },
+      { type: "messages", messages: [] },
       {
         type: "queue",
         changes: [{ id: "m1", seq: 1, status: "processing", attempts: 1, error: null, leaseExpiresAt: 9 }],

@@ -224,12 +224,19 @@ export const serverEventSchema = byType({
     drafts: withDefault(array(draftSchema), []),
     entities: withDefault(array(entitySeenSchema), []),
   }),
-  messages: object({
-    type: literal("messages"),
-    messages: array(messageSchema),
-    cursor: count(),
-    hasMore: withDefault(boolean(), false),
-  }),
+  messages: map(
+    object(
+      {
+        type: literal("messages"),
+        messages: array(messageSchema),
+        cursor: optional(count()),
+        hasMore: withDefault(boolean(), false),
+      },
+      (e) => (e.cursor !== undefined || e.messages.length > 0 ? null : "cursor is required when messages is empty"),
+    ),
+    // Left out when it is the last message's seq (types/live.ts).
+    (e) => ({ ...e, cursor: e.cursor ?? (e.messages.at(-1)?.seq as number) }),
+  ),
   queue: object({
     type: literal("queue"),
     changes: array(

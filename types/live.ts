@@ -106,15 +106,24 @@ const helloEventSchema = z.object({
   drafts: z.array(draftSchema).default([]),
   entities: z.array(entitySeenSchema).default([]),
 });
-const messagesEventSchema = z.object({
-  type: z.literal("messages"),
-  /** Ascending by seq; only messages this socket's filter shows. */
-  messages: z.array(messageSchema),
-  /** Every seq up to here has been considered for this socket: resume from it. */
-  cursor: z.number().int().min(0),
-  /** Catch-up stopped at its page limit: send `resume` with `cursor` for the rest. */
-  hasMore: z.boolean().default(false),
-});
+const messagesEventSchema = z
+  .object({
+    type: z.literal("messages"),
+    /** Ascending by seq; only messages this socket's filter shows. */
+    messages: z.array(messageSchema),
+    /**
+     * Every seq up to here has been considered for this socket: resume from it. Omitted when it is
+     * the last message's seq (as in most broadcasts), since every viewer gets every frame.
+     */
+    cursor: z.number().int().min(0).optional(),
+    /** Catch-up stopped at its page limit: send `resume` with `cursor` for the rest. Omitted when false. */
+    hasMore: z.boolean().default(false),
+  })
+  .refine((e) => e.cursor !== undefined || e.messages.length > 0, {
+    message: "cursor is required when messages is empty",
+    path: ["cursor"],
+  })
+  .transform((e) => ({ ...e, cursor: e.cursor ?? (e.messages.at(-1)?.seq as number) }));
 const queueEventSchema = z.object({ type: z.literal("queue"), changes: z.array(queueChangeSchema) });
 const presenceEventSchema = z.object({ type: z.literal("presence"), entities: z.array(entitySeenSchema) });
 const draftEventSchema = z.object({ type: z.literal("draft"), draft: draftSchema });
@@ -176,3 +185,5 @@ export const serverEventSchema = z.discriminatedUnion("type", [
   pongEventSchema,
 ]);
 export type ServerEvent = z.infer<typeof serverEventSchema>;
+/** A frame as the room writes it: defaults and derivable fields may be left out (see `messages`). */
+export type ServerFrame = z.input<typeof serverEventSchema>;

@@ -14,7 +14,7 @@ import {
   type Message,
   publicMessage,
   type QueueChange,
-  type ServerEvent,
+  type ServerFrame,
 } from "../../types";
 import { FrameLimiter } from "./frame-limiter";
 import { type AuthorOf, filterKey, shows } from "./live-filter";
@@ -192,7 +192,7 @@ export class LiveHub {
     const visible = messages.map(publicMessage);
     this.fanOut((filter) => {
       const shown = visible.filter((m) => shows(filter, m, this.source.authorOf));
-      return shown.length ? { type: "messages", messages: shown, cursor, hasMore: false } : null;
+      return shown.length ? messagesFrame(shown, cursor, false) : null;
     });
   }
 
@@ -319,7 +319,7 @@ export class LiveHub {
       // budget); the next resume is told why, once the client asks for the rest.
       const last = !page.hasMore || n === LIVE.catchUpPages || spent;
       if (shown.length > 0 || last) {
-        this.send(ws, { type: "messages", messages: shown, cursor: at, hasMore: last && page.hasMore });
+        this.send(ws, messagesFrame(shown, at, last && page.hasMore));
       }
       if (last) {
         // Stopped early: hold this socket's broadcasts until it resumes, or a newer message would
@@ -332,7 +332,7 @@ export class LiveHub {
   }
 
   /** Builds each distinct filter's frame once and sends it to every socket with that filter. */
-  private fanOut(frameFor: (filter: LiveFilter) => ServerEvent | null): void {
+  private fanOut(frameFor: (filter: LiveFilter) => ServerFrame | null): void {
     const frames = new Map<string, string | null>();
     for (const ws of this.ctx.getWebSockets()) {
       const { filter, paused, key } = this.subscription(ws);
@@ -400,7 +400,7 @@ export class LiveHub {
     };
   }
 
-  private send(ws: WebSocket, event: ServerEvent): void {
+  private send(ws: WebSocket, event: ServerFrame): void {
     this.sendRaw(ws, JSON.stringify(event));
   }
 
@@ -446,5 +446,19 @@ function queueChange(m: Message): QueueChange {
     attempts: bp?.attempts ?? 0,
     error: bp?.error ?? null,
     leaseExpiresAt: bp?.leaseExpiresAt ?? null,
+  };
+}
+
+/**
+ * A `messages` frame with nothing a viewer can work out for itself: `cursor` only when it is not
+ * the last message's seq (a filtered socket's, or a catch-up's page that showed none), `hasMore`
+ * only when true. Every viewer receives every broadcast, so each byte counts once per socket.
+ */
+function messagesFrame(messages: Message[], cursor: number, hasMore: boolean): ServerFrame {
+  return {
+    type: "messages",
+    messages,
+    ...(messages.at(-1)?.seq === cursor ? {} : { cursor }),
+    ...(hasMore ? { hasMore } : {}),
   };
 }

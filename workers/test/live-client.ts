@@ -7,11 +7,14 @@ import { type ServerEvent, serverEventSchema } from "../../types";
  */
 export class LiveClient {
   readonly events: ServerEvent[] = [];
+  /** Every frame's text as the room sent it, before the protocol's defaults filled it in. */
+  readonly raw: string[] = [];
   closed: { code: number; reason: string } | null = null;
   private waiters: (() => void)[] = [];
 
   private constructor(readonly ws: WebSocket) {
     ws.addEventListener("message", (e) => {
+      this.raw.push(String(e.data));
       const parsed = serverEventSchema.safeParse(JSON.parse(String(e.data)));
       if (!parsed.success) throw new Error(`server frame outside the protocol: ${String(e.data)}`);
       this.events.push(parsed.data);

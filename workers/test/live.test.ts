@@ -120,6 +120,28 @@ describe("live route", () => {
   });
 });
 
+describe("live frame size", () => {
+  it("a messages frame leaves out what a viewer can work out: hasMore when false, a cursor that is its last seq", async () => {
+    const room = freshRoom("live");
+    const live = await LiveClient.open(room, "cursor=0");
+    await live.until(() => live.of("hello").length === 1, "hello");
+    await postMessage(room, { id: "plain", username: "Alice", color: "100100100" });
+    await live.until(() => live.messages.length === 1, "the broadcast");
+    const sent = JSON.parse(live.raw.find((f) => f.includes('"plain"')) ?? "{}");
+    expect(Object.keys(sent).sort()).toEqual(["messages", "type"]);
+    // Decoded, the protocol fills both in: resume from the last seq, nothing more to fetch.
+    expect(live.of("messages").at(-1)).toMatchObject({ cursor: sent.messages[0].seq, hasMore: false });
+
+    // A filtered catch-up whose last considered message is hidden still says how far it read.
+    await postMessage(room, { id: "hidden", username: "Carol" });
+    const filtered = await LiveClient.open(room, `cursor=0&u=${encodeURIComponent("Alice:100100100")}`);
+    await filtered.until(() => filtered.of("messages").length === 1, "the filtered catch-up");
+    expect(filtered.messages.map((m) => m.id)).toEqual(["plain"]);
+    expect(JSON.parse(filtered.raw.find((f) => f.includes('"messages"')) ?? "{}").cursor).toBe(2);
+    for (const c of [live, filtered]) c.close();
+  });
+});
+
 describe("live resume", () => {
   it("a socket that reconnects with its cursor gets exactly what it missed, once, in order", async () => {
     const room = freshRoom("live");
