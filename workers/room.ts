@@ -25,12 +25,13 @@ import type { RoomResult } from "./errors";
 import { RoomBase } from "./room/base";
 import { readContext } from "./room/context";
 import type { PendingQuery } from "./room/front/queue";
-import { addressTag, LIVE_PARAMS_HEADER } from "./room/live";
+import { LIVE_PARAMS_HEADER } from "./room/live";
 import type { PageFilter } from "./room/messages";
 import type { Claim } from "./room/queue";
 import type { ModerationOutcome } from "./room/removals";
 import { assertMessageInScope } from "./room/scope";
 import { roomStats } from "./room/stats";
+import { addressTag } from "./room/subscriptions";
 import type { SnapshotDelta } from "./snapshot";
 
 /**

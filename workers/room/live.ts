@@ -3,38 +3,26 @@ import {
   type CommentsPage,
   clientFrameSchema,
   type Draft,
-  distinctUserFilters,
   type EntitySeen,
   LIVE,
   LIVE_CLOSE,
   LIVE_ERROR,
   type Line,
   type LiveFilter,
-  liveFilterSchema,
   type Message,
   publicMessage,
-  type QueueChange,
   type ServerFrame,
 } from "../../types";
 import { FrameLimiter } from "./frame-limiter";
-import { type AuthorOf, filterKey, shows } from "./live-filter";
+import { type AuthorOf, shows } from "./live-filter";
+import { messagesFrame, queueChanges } from "./live-frames";
 import { Presence } from "./presence";
 import { ResumeBudget } from "./resume-budget";
+import { Subscriptions } from "./subscriptions";
 import type { Typist } from "./typists";
 
 /** Carries the live route's validated parameters from the Worker to the Room. */
 export const LIVE_PARAMS_HEADER = "x-sww-live";
-
-/**
- * The hibernation tag of one client address's sockets: a hash (tags are listed by the runtime;
- * the address itself stays in the attachment, for mutes), and so `getWebSockets(tag)` counts them without a scan of every socket
- * (tags survive hibernation with the socket).
- */
-export async function addressTag(address: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`live-address:${address}`));
-  const hex = [...new Uint8Array(digest).slice(0, 16)].map((b) => b.toString(16).padStart(2, "0")).join("");
-  return `addr:${hex}`;
-}
 
 /** What the hub reads from the room: the committed history and the room's live state. */
 export interface LiveSource {
@@ -55,18 +43,6 @@ export interface LiveSource {
   muted(who: Typist & { address: string | null }): boolean;
 }
 
-/** What each socket remembers across hibernation (its attachment, at most 2 KB). */
-interface Subscription {
-  v: 1;
-  /** Stable across wake-ups (the runtime hands us a new WebSocket object each time). */
-  id: string;
-  filter: LiveFilter;
-  /** A bounded catch-up stopped early: broadcasts wait for the client's next resume. */
-  paused?: boolean;
-  /** The client address the Worker saw (for mutes on typing frames). */
-  address?: string;
-}
-
 /**
  * The room's subscribers: hibernatable WebSockets accepted by the Durable Object. The hub sends
  * each socket what its filter shows — new messages after their commit, queue transitions, drafts,
@@ -78,8 +54,8 @@ export class LiveHub {
   private readonly limiter = new FrameLimiter(LIVE.framesPerSecond, LIVE.burst);
   /** Rows each socket's catch-ups may re-read (keyed by subscription id, like the limiter). */
   private readonly resumeBudget = new ResumeBudget(LIVE.resumeRowsBurst, LIVE.resumeRowsPerMinute);
-  /** Decoded attachments of the sockets this instance has seen (see subscription()). */
-  private readonly decoded = new WeakMap<WebSocket, Subscription & { key: string }>();
+  /** Each socket's filter and identity, kept in its attachment (workers/room/subscriptions.ts). */
+  private readonly subscriptions = new Subscriptions();
   /** Viewer count, typists and lines: coalesced aggregates, the same frame for every socket. */
   private readonly presence: Presence;
 
@@ -123,7 +99,7 @@ export class LiveHub {
       return client;
     }
     this.ctx.acceptWebSocket(server, [tag]);
-    this.subscribe(server, crypto.randomUUID(), filter, false, address);
+    this.subscriptions.write(server, { id: crypto.randomUUID(), filter, address });
     const head = this.source.head();
     this.send(server, {
       type: "hello",
@@ -144,7 +120,7 @@ export class LiveHub {
 
   /** The socket closed: the count drops and its typist goes (both with the next activity flush). */
   closed(ws: WebSocket): void {
-    this.presence.closed(this.subscription(ws).id);
+    this.presence.closed(this.subscriptions.of(ws).id);
   }
 
   /** The queue moved (a post to an entity, a claim, an answer…): every line is sent again, coalesced. */
@@ -165,7 +141,7 @@ export class LiveHub {
     if (size > LIVE.maxClientFrameBytes) {
       return { close: LIVE_CLOSE.frameTooLarge, reason: `frame over ${LIVE.maxClientFrameBytes / 1024} KB` };
     }
-    if (!this.limiter.take(this.subscription(ws).id, this.now())) {
+    if (!this.limiter.take(this.subscriptions.of(ws).id, this.now())) {
       return { close: LIVE_CLOSE.flooding, reason: `more than ${LIVE.framesPerSecond} frames a second` };
     }
     if (typeof data !== "string") return { close: LIVE_CLOSE.invalidFrame, reason: "frames must be JSON text" };
@@ -250,12 +226,11 @@ export class LiveHub {
         this.resume(ws, frame.cursor);
         return;
       case "filter": {
-        const { id, paused, address } = this.subscription(ws);
-        this.subscribe(ws, id, frame.filter, paused, address);
+        this.subscriptions.write(ws, { ...this.subscriptions.of(ws), filter: frame.filter });
         return;
       }
       case "typing": {
-        const { id, address } = this.subscription(ws);
+        const { id, address } = this.subscriptions.of(ws);
         if (this.presence.typing(id, address ?? null, frame) === "muted") {
           this.send(ws, {
             type: "error",
@@ -297,7 +272,7 @@ export class LiveHub {
       });
       return;
     }
-    const subscription = this.subscription(ws);
+    const subscription = this.subscriptions.of(ws);
     if (cursor < head && this.resumeBudget.available(subscription.id, this.now()) < PAGE_ROWS) {
       // Nothing read: the client has re-read too much lately (a reconnect spends only its gap).
       this.send(ws, {
@@ -325,7 +300,7 @@ export class LiveHub {
         // Stopped early: hold this socket's broadcasts until it resumes, or a newer message would
         // reach it before the ones between `at` and the head, and its cursor would skip them.
         const paused = page.hasMore;
-        if (paused !== Boolean(subscription.paused)) this.setPaused(ws, subscription, paused);
+        if (paused !== Boolean(subscription.paused)) this.subscriptions.write(ws, { ...subscription, paused });
         return;
       }
     }
@@ -335,7 +310,7 @@ export class LiveHub {
   private fanOut(frameFor: (filter: LiveFilter) => ServerFrame | null): void {
     const frames = new Map<string, string | null>();
     for (const ws of this.ctx.getWebSockets()) {
-      const { filter, paused, key } = this.subscription(ws);
+      const { filter, paused, key } = this.subscriptions.of(ws);
       // Mid catch-up: its next resume brings these too, in order.
       if (paused) continue;
       let frame = frames.get(key);
@@ -346,58 +321,6 @@ export class LiveHub {
       }
       if (frame !== null) this.sendRaw(ws, frame);
     }
-  }
-
-  private subscribe(ws: WebSocket, id: string, filter: LiveFilter, paused = false, address?: string): void {
-    // Each pair once (a `filter` frame may repeat one): the same view has the same key and frame.
-    const distinct = { channel: filter.channel, users: distinctUserFilters(filter.users) };
-    const subscription: Subscription = {
-      v: 1,
-      id,
-      filter: distinct,
-      ...(paused ? { paused } : {}),
-      ...(address ? { address } : {}),
-    };
-    ws.serializeAttachment(subscription);
-    this.remember(ws, subscription);
-  }
-
-  private setPaused(ws: WebSocket, subscription: Subscription, paused: boolean): void {
-    this.subscribe(ws, subscription.id, subscription.filter, paused, subscription.address);
-  }
-
-  /**
-   * The socket's subscription. While the object stays in memory the runtime hands us the same
-   * WebSocket objects, so the decoded attachment is kept beside each one (a broadcast to N sockets
-   * then decodes nothing); after hibernation the objects are new, the map is empty, and each
-   * socket's attachment is decoded once on first use. Every write goes through subscribe(), which
-   * updates both, so the two never disagree.
-   */
-  private subscription(ws: WebSocket): Subscription & { key: string } {
-    const known = this.decoded.get(ws);
-    if (known) return known;
-    return this.remember(ws, this.decode(ws.deserializeAttachment() as Partial<Subscription> | null));
-  }
-
-  private remember(ws: WebSocket, subscription: Subscription): Subscription & { key: string } {
-    const entry = { ...subscription, key: filterKey(subscription.filter) };
-    this.decoded.set(ws, entry);
-    return entry;
-  }
-
-  private decode(stored: Partial<Subscription> | null): Subscription {
-    // Written only by subscribe() from a validated filter: a shape check is enough.
-    if (stored?.v === 1 && typeof stored.id === "string" && stored.filter && Array.isArray(stored.filter.users)) {
-      return stored as Subscription;
-    }
-    const filter = liveFilterSchema.safeParse(stored?.filter ?? {});
-    return {
-      v: 1,
-      id: typeof stored?.id === "string" ? stored.id : "unknown",
-      filter: filter.success ? filter.data : { channel: "ALL", users: [] },
-      paused: stored?.paused === true,
-      ...(typeof stored?.address === "string" ? { address: stored.address } : {}),
-    };
   }
 
   private send(ws: WebSocket, event: ServerFrame): void {
@@ -423,42 +346,3 @@ export class LiveHub {
 
 /** Rows one catch-up page may read: the page, and the row past it that says hasMore. */
 const PAGE_ROWS = LIVE.catchUpPage + 1;
-/** One change per job of a message with several (each naming its entity), else the message's only one. */
-function queueChanges(m: Message): QueueChange[] {
-  if (!m.jobs || m.jobs.length < 2) return [queueChange(m)];
-  return m.jobs.map((job) => ({
-    id: m.id,
-    entity: job.entity,
-    seq: m.seq,
-    status: job.status,
-    attempts: job.attempts,
-    error: job.error,
-    leaseExpiresAt: job.entity === m.botParams?.entity ? (m.botParams?.leaseExpiresAt ?? null) : null,
-  }));
-}
-
-function queueChange(m: Message): QueueChange {
-  const bp = m.botParams;
-  return {
-    id: m.id,
-    seq: m.seq,
-    status: bp?.status ?? "complete",
-    attempts: bp?.attempts ?? 0,
-    error: bp?.error ?? null,
-    leaseExpiresAt: bp?.leaseExpiresAt ?? null,
-  };
-}
-
-/**
- * A `messages` frame with nothing a viewer can work out for itself: `cursor` only when it is not
- * the last message's seq (a filtered socket's, or a catch-up's page that showed none), `hasMore`
- * only when true. Every viewer receives every broadcast, so each byte counts once per socket.
- */
-function messagesFrame(messages: Message[], cursor: number, hasMore: boolean): ServerFrame {
-  return {
-    type: "messages",
-    messages,
-    ...(messages.at(-1)?.seq === cursor ? {} : { cursor }),
-    ...(hasMore ? { hasMore } : {}),
-  };
-}
