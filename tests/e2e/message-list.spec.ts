@@ -8,7 +8,7 @@ const READER = { username: "Reader", color: "255220180" };
 test("scrolling to the top loads older history and keeps the view steady (C2, C3)", async ({ page, request }) => {
   const room = uniqueRoom("history");
   for (let i = 1; i <= 260; i++) await postHuman(request, room, { ...WRITER, text: `line ${i}` });
-  // The page's first window is the KV snapshot (written at most once a second): wait until it
+  // The page's first window is the KV snapshot (written by the room's alarm, every 5 s while posts keep coming): wait until it
   // covers the last post, so the window is exactly the newest 200 and older history is left to load.
   await expect
     .poll(async () => (await (await request.get(`/api/comments?room=${room}&cached=1`)).json()).cursor)

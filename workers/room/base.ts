@@ -315,7 +315,7 @@ export abstract class RoomBase extends DurableObject<Bindings> {
 
   /** Something visible changed: the snapshot needs rewriting (coalesced by the alarm). */
   protected changed(): void {
-    this.snapshot.markDirty();
+    this.snapshot.markDirty(this.clock.now());
     this.scheduleAlarm();
   }
 

@@ -170,7 +170,7 @@ describe("request 2: the old bot answers without replyTo, then PATCHes processed
     expect(listed.timing.kv_read).toBe(1);
     expect(unanswered(listed.body.comments)).toEqual([]);
     expect(listed.body.comments.map((m) => m.id)).toEqual(["quick", "quick-answer"]);
-    // The snapshot is rewritten at most once a second, so it is still behind: the read corrected it.
+    // The snapshot is rewritten by the room's alarm, not at each post, so it is still behind: the read corrected it.
     const snapshot = snapshotSchema.parse(JSON.parse((await env.SNAPSHOTS.get(snapshotKey(room))) ?? "null"));
     expect(snapshot.comments.find((m) => m.id === "quick")?.botParams?.status).toBe("pending");
   });

@@ -1,21 +1,16 @@
-import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { type AuditEntry, type CommentsPage, type Message, MODERATION, type Mute } from "../../types";
 import type { Room } from "../room";
 import { snapshotKey, snapshotSchema } from "../snapshot";
 import { ADMIN_TOKEN, allMessages, BOT_TOKEN, call, claimNext, freshRoom, human, postMessage } from "./client";
-import { advanceRoomClock } from "./room-time";
+import { flushSnapshot } from "./room-time";
 
 const stubFor = (room: string) => env.ROOM.get(env.ROOM.idFromName(room)) as unknown as DurableObjectStub<Room>;
 const admin = (room: string, route: string, body?: unknown) =>
   call("POST", `/api/admin/${route}?room=${room}`, { body, token: ADMIN_TOKEN });
 const page = (room: string, query: string) => call<CommentsPage>("GET", `/api/comments?room=${room}&${query}`);
-
-async function flushSnapshot(room: string) {
-  await advanceRoomClock(room, 1_100);
-  await runDurableObjectAlarm(stubFor(room));
-}
 
 describe("removing a message", () => {
   it("leaves a tombstone that keeps seq and id; a poll from before it gets the tombstone in order, nothing missing", async () => {

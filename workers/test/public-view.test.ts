@@ -1,11 +1,10 @@
-import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { INITIAL_WINDOW_ELEMENT_ID, initialWindowSchema, type Message, PUBLIC_FAILURE_REASONS } from "../../types";
 import { snapshotKey, snapshotSchema } from "../snapshot";
 import { ADMIN_TOKEN, BOT_TOKEN, call, claimNext, freshRoom, postMessage } from "./client";
 import { LiveClient } from "./live-client";
-import { advanceRoomClock } from "./room-time";
+import { flushSnapshot } from "./room-time";
 
 // A bot's lease names its host and process (`claimedBy`), and a raw failure can carry internal
 // addresses: only admin and bot callers read them. Everyone else gets `claimedBy: null` and a
@@ -62,8 +61,7 @@ async function everyRead(room: string, token?: string): Promise<[string, Message
 }
 
 async function writeSnapshot(room: string): Promise<void> {
-  await advanceRoomClock(room, 1_100);
-  await runDurableObjectAlarm(env.ROOM.get(env.ROOM.idFromName(room)));
+  await flushSnapshot(room);
   const stored = snapshotSchema.parse(JSON.parse((await env.SNAPSHOTS.get(snapshotKey(room))) ?? "null"));
   // The snapshot is stored whole (admins and bots read the recent window from it too).
   expectWhole(stored.comments, "the KV snapshot as stored");

@@ -1,11 +1,11 @@
-import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { CommentsPage, Message } from "../../types";
 import type { Room } from "../room";
 import { snapshotKey, snapshotSchema } from "../snapshot";
 import { allMessages, BOT_TOKEN, call, claimNext, freshRoom, postMessage } from "./client";
-import { advanceRoomClock } from "./room-time";
+import { flushSnapshot } from "./room-time";
 
 const stubFor = (room: string) => env.ROOM.get(env.ROOM.idFromName(room)) as unknown as DurableObjectStub<Room>;
 
@@ -14,12 +14,6 @@ async function recent(room: string, limit = 200) {
     "GET",
     `/api/comments?room=${room}&limit=${limit}`,
   );
-}
-
-/** Moves the room past the coalescing interval, then runs the room's alarm (which writes a due snapshot). */
-async function flushSnapshot(room: string) {
-  await advanceRoomClock(room, 1_100);
-  await runDurableObjectAlarm(stubFor(room));
 }
 
 async function truthTail(room: string, limit: number) {
