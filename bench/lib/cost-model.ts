@@ -2,6 +2,7 @@
  * The cost sheet: measured storage work per operation → a month at a given load, per line item,
  * for this design (WebSocket or polling viewers) and for the predecessor's KV design. Pure.
  */
+import { SNAPSHOT_BUSY_INTERVAL_MS } from "../../workers/room/snapshot-cadence.ts";
 import { PRICES } from "../prices.ts";
 
 export const MINUTES_PER_MONTH = 30 * 24 * 60;
@@ -84,11 +85,17 @@ export interface Sheet {
   perMillionMessages: number;
 }
 
-/** KV takes one write per second per key: the room's coalesced snapshot writes at this rate. */
+/**
+ * The room's coalesced snapshot writes (workers/room/snapshot-writer.ts): a change within the busy
+ * interval of the last write waits for that interval; a later one is written at once (it is past
+ * KV's one-write-a-second limit already).
+ */
 export function snapshotWritesPerSecond(changesPerSecond: number): number {
   if (changesPerSecond <= 0) return 0;
-  // After a write the next one waits for both the 1 s interval and a change: E[max(1, X)], X ~ Exp(λ).
-  return 1 / (1 + Math.exp(-changesPerSecond) / changesPerSecond);
+  // After a write at 0 the next change comes at X ~ Exp(λ): the next write is at 5 s if X < 5,
+  // else at X. Mean cycle: 5 (1 − e^(−5λ)) + e^(−5λ) (5 + 1/λ) = 5 + e^(−5λ) / λ.
+  const busySeconds = SNAPSHOT_BUSY_INTERVAL_MS / 1000;
+  return 1 / (busySeconds + Math.exp(-busySeconds * changesPerSecond) / changesPerSecond);
 }
 
 function sheet(design: string, load: Load, items: LineItem[]): Sheet {
