@@ -185,7 +185,7 @@ export function projectSheet(m: Measured, load: Load, a: Assumptions, delivery: 
       P.durableObjects.sqliteGbMonth,
     ),
     item("KV reads (window snapshot)", api.kvReads, "reads", P.kv.read),
-    item("KV writes (snapshot, ≤ 1/s/room)", api.kvWrites + snapshots, "writes", P.kv.write),
+    item("KV writes (snapshot: ≤ 1 per 5 s per busy room)", api.kvWrites + snapshots, "writes", P.kv.write),
     item("R2 writes (one segment per 1,000 settled messages)", archived / ARCHIVE.segmentSize, "writes", P.r2.classA),
     item("R2 storage (archived history, gzip)", (archived * ARCHIVE.r2BytesPerMessage) / 1e9, "GB-month", P.r2.gbMonth),
   ];
