@@ -2,7 +2,7 @@
 
 import { useCallback, useState } from "react";
 import useSWR from "swr";
-import { ApiError } from "@/lib/api";
+import { ApiError } from "@/lib/client/core";
 import type { MonitorApi } from "@/lib/monitor";
 import type { BotTokenInfo, EntityScope } from "@/types";
 

@@ -2,7 +2,8 @@
 
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import useSWR, { type SWRConfiguration } from "swr";
-import { ApiError, type ChatApi } from "@/lib/api";
+import type { ChatApi } from "@/lib/api";
+import { ApiError } from "@/lib/client/core";
 import { MessageFeed } from "@/lib/feed";
 import { type ServerQuery, serverQueryKey } from "@/lib/filters";
 import type { Identity } from "@/lib/hash-state";

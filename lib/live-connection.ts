@@ -1,6 +1,7 @@
 import ReconnectingWebSocket from "partysocket/ws";
 import type { ClientFrame, LiveFilter, ServerEvent } from "../types";
 import { LIVE, LIVE_CLOSE } from "../types/constants";
+import { filterQuery, socketUrl } from "./client/core";
 import { KeepAlive } from "./keep-alive";
 import { serverEventSchema } from "./wire";
 
@@ -120,16 +121,9 @@ export class LiveConnection {
   }
 
   private url(): string {
-    const url = new URL("/api/live", this.options.origin);
-    url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
-    if (this.options.room) url.searchParams.set("room", this.options.room);
-    url.searchParams.set("cursor", String(this.options.cursor()));
-    const rev = this.options.rev?.();
-    if (rev !== undefined) url.searchParams.set("rev", String(rev));
-    const { channel, users } = this.options.filter;
-    if (channel !== "ALL") url.searchParams.set("type", channel);
-    if (users.length) url.searchParams.set("u", users.map((u) => `${u.username}:${u.color}`).join("+"));
-    return url.toString();
+    const { options } = this;
+    const query = { cursor: options.cursor(), rev: options.rev?.(), ...filterQuery(options.filter) };
+    return socketUrl(options.origin, query, options.room);
   }
 
   private receive(data: unknown): void {

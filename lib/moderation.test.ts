@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MODERATION } from "../types";
-import { ApiError } from "./api";
+import { ApiError } from "./client/core";
 import { auditLine, auditTargetLabel, canRestore, moderationErrorText, targetLabel } from "./moderation";
 import { msg } from "./test-messages";
 

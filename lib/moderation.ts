@@ -1,4 +1,3 @@
-import type { z } from "zod";
 import {
   type AuditEntry,
   auditResponseSchema,
@@ -14,7 +13,8 @@ import {
   mutesResponseSchema,
   unmuteResponseSchema,
 } from "../types";
-import { ApiError, requestOk } from "./api";
+import { AuthorizedApi } from "./client/authorized";
+import { ApiError } from "./client/core";
 
 /** Moderation in the monitor (O9): labels and calls, no React. */
 
@@ -76,70 +76,47 @@ export function moderationErrorText(what: string, error: unknown): string {
 }
 
 /** The admin-token calls of moderation, on the page's own origin. */
-export class ModerationApi {
-  private readonly room: string;
-  private readonly baseUrl: string;
-  private readonly fetchImpl: typeof fetch;
-
+export class ModerationApi extends AuthorizedApi {
   constructor(options: { room: string; baseUrl?: string; fetchImpl?: typeof fetch }) {
-    this.room = options.room;
-    this.baseUrl = options.baseUrl ?? "";
-    this.fetchImpl = options.fetchImpl ?? ((input, init) => fetch(input, init));
+    // The default room is the server's default: its URLs carry no `room`.
+    super({
+      room: options.room === DEFAULT_ROOM ? undefined : options.room,
+      baseUrl: options.baseUrl,
+      fetch: options.fetchImpl,
+      noStore: true,
+    });
   }
 
   /** The newest messages, tombstones included (so a removal can be undone from the list). */
   async recent(limit = RECENT_FOR_MODERATION): Promise<Message[]> {
-    const page = await this.call("GET", `/api/comments?limit=${limit}`, {}, commentsPageSchema);
+    const page = await this.request("GET", "/api/comments", { query: { limit } }, commentsPageSchema);
     return [...page.comments].reverse();
   }
 
   async remove(token: string, messageId: string, reason: string): Promise<Message> {
     const body = reason.trim() ? { messageId, reason: reason.trim() } : { messageId };
-    return (await this.call("POST", "/api/admin/remove", { token, body }, moderationResultSchema)).message;
+    return (await this.request("POST", "/api/admin/remove", { token, body }, moderationResultSchema)).message;
   }
 
   async restore(token: string, messageId: string): Promise<Message> {
-    return (await this.call("POST", "/api/admin/restore", { token, body: { messageId } }, moderationResultSchema))
+    return (await this.request("POST", "/api/admin/restore", { token, body: { messageId } }, moderationResultSchema))
       .message;
   }
 
   async mute(token: string, target: MuteRequestTarget, minutes: number, reason: string): Promise<Mute> {
     const body = { target, minutes, reason: reason.trim() };
-    return (await this.call("POST", "/api/admin/mute", { token, body }, muteResponseSchema)).mute;
+    return (await this.request("POST", "/api/admin/mute", { token, body }, muteResponseSchema)).mute;
   }
 
   async unmute(token: string, target: MuteTarget): Promise<void> {
-    await this.call("POST", "/api/admin/unmute", { token, body: { target } }, unmuteResponseSchema);
+    await this.request("POST", "/api/admin/unmute", { token, body: { target } }, unmuteResponseSchema);
   }
 
   async mutes(token: string): Promise<Mute[]> {
-    return (await this.call("GET", "/api/admin/mutes", { token }, mutesResponseSchema)).mutes;
+    return (await this.request("GET", "/api/admin/mutes", { token }, mutesResponseSchema)).mutes;
   }
 
   async audit(token: string, limit = 100): Promise<AuditEntry[]> {
-    return (await this.call("GET", `/api/admin/audit?limit=${limit}`, { token }, auditResponseSchema)).entries;
-  }
-
-  private url(path: string): string {
-    const sep = path.includes("?") ? "&" : "?";
-    return `${this.baseUrl}${path}${this.room === DEFAULT_ROOM ? "" : `${sep}room=${encodeURIComponent(this.room)}`}`;
-  }
-
-  private async call<T extends z.ZodType>(
-    method: "GET" | "POST",
-    path: string,
-    opts: { token?: string; body?: unknown },
-    schema: T,
-  ): Promise<z.infer<T>> {
-    const headers: Record<string, string> = { Accept: "application/json" };
-    if (opts.token?.trim()) headers.Authorization = `Bearer ${opts.token.trim()}`;
-    if (opts.body !== undefined) headers["Content-Type"] = "application/json";
-    const response = await requestOk(this.fetchImpl, this.url(path), {
-      method,
-      headers,
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-      cache: "no-store",
-    });
-    return schema.parse(await response.json());
+    return (await this.request("GET", "/api/admin/audit", { token, query: { limit } }, auditResponseSchema)).entries;
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ApiError } from "./api";
+import { ApiError } from "./client/core";
 import { MonitorApi, parseSceneForm, sceneErrorText } from "./monitor";
 
 describe("scene limits form (E8)", () => {

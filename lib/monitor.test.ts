@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isAdminStats, type Message, type Stats } from "../types";
-import { ApiError } from "./api";
+import { ApiError } from "./client/core";
 import {
   actionDoneText,
   actionErrorText,
@@ -325,11 +325,13 @@ describe("MonitorApi", () => {
     expect(new Headers(calls[0]?.init.headers).get("Authorization")).toBe("Bearer admin");
   });
 
-  it("leaves the global room implicit and keeps other query parameters", () => {
-    expect(new MonitorApi({ room: "global" }).url("/api/stats")).toBe("/api/stats");
-    expect(new MonitorApi({ room: "ops" }).url("/api/queue/pending?limit=5")).toBe(
-      "/api/queue/pending?limit=5&room=ops",
-    );
+  it("leaves the global room implicit and keeps other query parameters", async () => {
+    const global = recorder(200, stats());
+    await new MonitorApi({ room: "global", fetchImpl: global.fetchImpl }).stats();
+    expect(global.calls[0]?.url).toBe("/api/stats");
+    const ops = recorder(200, { pending: [] });
+    await new MonitorApi({ room: "ops", fetchImpl: ops.fetchImpl }).pending("admin", 5);
+    expect(ops.calls[0]?.url).toBe("/api/queue/pending?limit=5&room=ops");
   });
 
   it("sends the admin token as a bearer header and the message id as JSON", async () => {

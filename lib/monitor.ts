@@ -1,4 +1,3 @@
-import type { z } from "zod";
 import {
   ALL_ENTITIES,
   adminResultSchema,
@@ -23,7 +22,8 @@ import {
   type Stats,
   sceneSettingsSchema,
 } from "../types";
-import { ApiError, requestOk } from "./api";
+import { AuthorizedApi } from "./client/authorized";
+import { ApiError } from "./client/core";
 import { SERVED_WITHIN_MS } from "./presence";
 
 /** O1/O3: the queue monitor's numbers, labels and calls. Pure except MonitorApi (injectable fetch). */
@@ -354,18 +354,16 @@ export interface MonitorApiOptions {
   fetchImpl?: typeof fetch;
 }
 
-/** `POST /api/admin/requeue` and `/api/admin/fail`. */
-
 /** The monitor's calls on the page's own origin: stats (public counts, admin detail), entities, the queue (admin). */
-export class MonitorApi {
-  private readonly room: string;
-  private readonly baseUrl: string;
-  private readonly fetchImpl: typeof fetch;
+export class MonitorApi extends AuthorizedApi {
+  /** The same calls without `room`, for the routes that are not per room (the named bot tokens). */
+  private readonly everywhere: AuthorizedApi;
 
   constructor(options: MonitorApiOptions) {
-    this.room = options.room;
-    this.baseUrl = options.baseUrl ?? "";
-    this.fetchImpl = options.fetchImpl ?? ((input, init) => fetch(input, init));
+    const shared = { baseUrl: options.baseUrl, fetch: options.fetchImpl, noStore: true };
+    // The default room is the server's default: its URLs carry no `room`.
+    super({ ...shared, room: options.room === DEFAULT_ROOM ? undefined : options.room });
+    this.everywhere = new AuthorizedApi(shared);
   }
 
   /**
@@ -374,85 +372,60 @@ export class MonitorApi {
    * answers, so a wrong token just gets the public one).
    */
   stats(options: { minutes?: number; token?: string } = {}): Promise<Stats | PublicStats> {
-    const path = options.minutes === undefined ? "/api/stats" : `/api/stats?minutes=${options.minutes}`;
-    return this.call("GET", path, { token: options.token }, anyStatsSchema);
+    return this.request(
+      "GET",
+      "/api/stats",
+      { token: options.token, query: { minutes: options.minutes } },
+      anyStatsSchema,
+    );
   }
 
   async entities(): Promise<EntitySeen[]> {
-    return (await this.call("GET", "/api/entities", {}, entitiesResponseSchema)).entities;
+    return (await this.request("GET", "/api/entities", {}, entitiesResponseSchema)).entities;
   }
 
   /** Waiting messages. No workerId or entity: looking must not count as a bot polling. */
   async pending(token: string, limit = 50): Promise<Message[]> {
-    return (await this.call("GET", `/api/queue/pending?limit=${limit}`, { token }, pendingResponseSchema)).pending;
+    return (await this.request("GET", "/api/queue/pending", { token, query: { limit } }, pendingResponseSchema))
+      .pending;
   }
 
+  /** `POST /api/admin/requeue`. */
   async requeue(token: string, messageId: string): Promise<Message> {
-    const body = await this.call("POST", "/api/admin/requeue", { token, body: { messageId } }, adminResultSchema);
-    return body.message;
+    return (await this.request("POST", "/api/admin/requeue", { token, body: { messageId } }, adminResultSchema))
+      .message;
   }
 
+  /** `POST /api/admin/fail`, with the operator's reason when there is one. */
   async fail(token: string, messageId: string, reason?: string): Promise<Message> {
-    const body = await this.call(
-      "POST",
-      "/api/admin/fail",
-      { token, body: reason?.trim() ? { messageId, error: reason.trim() } : { messageId } },
-      adminResultSchema,
-    );
-    return body.message;
+    const body = reason?.trim() ? { messageId, error: reason.trim() } : { messageId };
+    return (await this.request("POST", "/api/admin/fail", { token, body }, adminResultSchema)).message;
   }
 
   /** Named bot tokens are global, not per room. */
   async tokens(token: string): Promise<BotTokenInfo[]> {
-    return (await this.call("GET", "/api/admin/tokens", { token, global: true }, botTokenListSchema)).tokens;
+    return (await this.everywhere.request("GET", "/api/admin/tokens", { token }, botTokenListSchema)).tokens;
   }
 
   /** Resolves to the new secret, which the server shows this once. */
-  async createToken(
-    token: string,
-    name: string,
-    entities: EntityScope,
-  ): Promise<{ token: string; info: BotTokenInfo }> {
+  createToken(token: string, name: string, entities: EntityScope): Promise<{ token: string; info: BotTokenInfo }> {
     const body = { name, entities };
-    return this.call("POST", "/api/admin/tokens", { token, body, global: true }, createdBotTokenSchema);
+    return this.everywhere.request("POST", "/api/admin/tokens", { token, body }, createdBotTokenSchema);
   }
 
   async revokeToken(token: string, name: string): Promise<BotTokenInfo> {
     const body = { name };
-    return (await this.call("POST", "/api/admin/tokens/revoke", { token, body, global: true }, revokedBotTokenSchema))
+    return (await this.everywhere.request("POST", "/api/admin/tokens/revoke", { token, body }, revokedBotTokenSchema))
       .info;
   }
 
   /** E8: the room's scene limits (admin token). */
   scene(token: string): Promise<SceneSettings> {
-    return this.call("GET", "/api/admin/scene", { token }, sceneSettingsSchema);
+    return this.request("GET", "/api/admin/scene", { token }, sceneSettingsSchema);
   }
 
   setScene(token: string, settings: SceneSettings): Promise<SceneSettings> {
-    return this.call("PUT", "/api/admin/scene", { token, body: settings }, sceneSettingsSchema);
-  }
-
-  url(path: string): string {
-    const sep = path.includes("?") ? "&" : "?";
-    return `${this.baseUrl}${path}${this.room === DEFAULT_ROOM ? "" : `${sep}room=${encodeURIComponent(this.room)}`}`;
-  }
-
-  private async call<T extends z.ZodType>(
-    method: "GET" | "POST" | "PUT",
-    path: string,
-    opts: { token?: string; body?: unknown; global?: boolean },
-    schema: T,
-  ): Promise<z.infer<T>> {
-    const headers: Record<string, string> = { Accept: "application/json" };
-    if (opts.token?.trim()) headers.Authorization = `Bearer ${opts.token.trim()}`;
-    if (opts.body !== undefined) headers["Content-Type"] = "application/json";
-    const response = await requestOk(this.fetchImpl, opts.global ? `${this.baseUrl}${path}` : this.url(path), {
-      method,
-      headers,
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-      cache: "no-store",
-    });
-    return schema.parse(await response.json());
+    return this.request("PUT", "/api/admin/scene", { token, body: settings }, sceneSettingsSchema);
   }
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Message, MessageInput } from "../types";
-import { ApiError } from "./api";
+import { ApiError } from "./client/core";
 import { CONFLICT_ERROR, Outbox, type OutboxStore, RETRY, retryDelay } from "./outbox";
 import { msg } from "./test-messages";
 

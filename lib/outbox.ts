@@ -1,5 +1,5 @@
 import type { Message, MessageInput } from "../types";
-import { ApiError } from "./api";
+import { ApiError } from "./client/core";
 import * as z from "./decode";
 import { newMessageId, optimisticMessage } from "./outgoing";
 import { messageInputSchema } from "./wire";

@@ -4,6 +4,7 @@ import type { z } from "zod";
 import * as full from "../types";
 import type { Infer, Schema } from "./decode";
 import * as mini from "./wire";
+import { apiErrorBodySchema } from "./wire";
 
 // The browser's schemas (lib/wire.ts, built with lib/decode.ts) against the Worker's and the
 // bot's zod schemas (types/): the same types, the same verdicts and outputs on the same inputs
@@ -19,7 +20,7 @@ const pairs: [string, FullSchema, Schema<unknown>][] = [
   ["initial window", full.initialWindowSchema, mini.initialWindowSchema],
   ["server event", full.serverEventSchema, mini.serverEventSchema],
   ["message input", full.messageInputSchema, mini.messageInputSchema],
-  ["error body", full.apiErrorSchema.partial({ code: true }), mini.apiErrorBodySchema],
+  ["error body", full.apiErrorSchema.omit({ issues: true }).partial({ code: true }), apiErrorBodySchema],
   ["username", full.usernameSchema, mini.usernameSchema],
   ["AI username", full.aiUsernameSchema, mini.aiUsernameSchema],
   ["color", full.colorSchema, mini.colorSchema],

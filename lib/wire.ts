@@ -1,5 +1,5 @@
-import { ENTITY_ID_PATTERN, ERROR_STATUS, LIMITS, LIVE, RESERVED_KEYS } from "../types/constants";
-import { nameLength, nameProblem, normalizeName } from "../types/names";
+import { ENTITY_ID_PATTERN, ERROR_STATUS, LIMITS, LIVE, RESERVED_KEYS } from "../types/constants.ts";
+import { nameLength, nameProblem, normalizeName } from "../types/names.ts";
 import {
   array,
   atLeast,
@@ -22,9 +22,8 @@ import {
   refine,
   type Schema,
   string,
-  unknown,
   withDefault,
-} from "./decode";
+} from "./decode.ts";
 
 /**
  * The wire as the browser checks it: the same rules as the types/ zod schemas the Worker and the
@@ -195,11 +194,13 @@ const entitySeenSchema = object({
 });
 export const entitiesResponseSchema = object({ entities: array(entitySeenSchema) });
 
-/** An error body; `code` optional because a proxy or an older server may leave it out. */
+/**
+ * An error body as every client reads it (lib/client/core.ts): `code` optional because a proxy or
+ * an older server may leave it out; `issues` is not read, as no caller shows them.
+ */
 export const apiErrorBodySchema = object({
   error: string(),
   code: optional(enumOf(Object.keys(ERROR_STATUS) as ErrorCode[])),
-  issues: optional(array(unknown())),
 });
 
 export const initialWindowSchema = object({ room: roomSchema, page: commentsPageSchema });

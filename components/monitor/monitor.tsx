@@ -7,7 +7,7 @@ import { useModeration } from "@/hooks/use-moderation";
 import { useMonitorActions, useMonitorData } from "@/hooks/use-monitor";
 import { useNow } from "@/hooks/use-now";
 import { useSceneSettings } from "@/hooks/use-scene-settings";
-import { ApiError } from "@/lib/api";
+import { ApiError } from "@/lib/client/core";
 import {
   botRows,
   entityRows,
