@@ -1,7 +1,7 @@
 "use client";
 
+import { type ConnectionState, CROWDED_MESSAGE } from "@/lib/connection-state";
 import type { Channel } from "@/lib/hash-state";
-import { type ConnectionState, CROWDED_MESSAGE } from "@/lib/live-connection";
 import type { EntityPresence } from "@/lib/presence";
 import type { Line } from "@/types";
 import { EntityPicker } from "./entity-picker";

@@ -2,9 +2,10 @@
 
 import { useEffect, useRef, useState } from "react";
 import { useSWRConfig } from "swr";
+import type { ConnectionState } from "@/lib/connection-state";
 import type { MessageFeed } from "@/lib/feed";
 import type { ServerQuery } from "@/lib/filters";
-import type { ConnectionState, LiveConnection } from "@/lib/live-connection";
+import type { LiveConnection } from "@/lib/live-connection";
 import type { ClientFrame, Message, ServerEvent } from "@/types";
 import { LIVE_ERROR } from "@/types/constants";
 

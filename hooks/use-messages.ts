@@ -4,11 +4,11 @@ import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore
 import useSWR, { type SWRConfiguration } from "swr";
 import type { ChatApi } from "@/lib/api";
 import { ApiError } from "@/lib/client/core";
+import type { ConnectionState } from "@/lib/connection-state";
 import { MessageFeed } from "@/lib/feed";
 import { type ServerQuery, serverQueryKey } from "@/lib/filters";
 import type { Identity } from "@/lib/hash-state";
 import { readInitialWindow } from "@/lib/initial-window";
-import type { ConnectionState } from "@/lib/live-connection";
 import { EMPTY_WINDOW, type MessageWindow, visibleMessages } from "@/lib/message-window";
 import { type LocalSend, localOutboxStore, Outbox } from "@/lib/outbox";
 import { isMine } from "@/lib/outgoing";
