@@ -1,6 +1,6 @@
 "use client";
 
-import { cssRgb, rgbOf } from "@/lib/colors";
+import { cssRgb, rgbOf } from "@/lib/shared/colors";
 import { DeferredTrigger, useDeferredOpen, useMenus } from "./deferred-menu";
 
 const triggerClass =

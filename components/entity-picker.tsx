@@ -1,6 +1,6 @@
 "use client";
 
-import type { EntityPresence } from "@/lib/presence";
+import type { EntityPresence } from "@/lib/shared/presence";
 import type { Line } from "@/types";
 import { ChevronDown } from "./chevron-down";
 import { DeferredTrigger, useDeferredOpen, useMenus } from "./deferred-menu";

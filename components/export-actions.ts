@@ -7,7 +7,7 @@ import type { ExportKind } from "./title-menu";
 
 /**
  * X2: runs a title-menu item on the messages currently displayed (after filters, oldest first):
- * the text comes from lib/exports, the clipboard or a download happens here.
+ * the text comes from lib/chat/exports, the clipboard or a download happens here.
  */
 export function useExportActions(displayed: readonly Message[], title: string, notify: (text: string) => void) {
   return useCallback(
@@ -28,7 +28,7 @@ export function useExportActions(displayed: readonly Message[], title: string, n
       }
       const n = `${displayed.length} message${displayed.length === 1 ? "" : "s"}`;
       // The export formats load with the menus (components/menus.tsx), not with the page.
-      void import("@/lib/exports").then((x) => {
+      void import("@/lib/chat/exports").then((x) => {
         switch (kind) {
           case "copy-all":
             copy(x.copyAllText(displayed, ctx), `Copied ${n}`);

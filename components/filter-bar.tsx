@@ -1,9 +1,9 @@
 "use client";
 
 import type { Notifications } from "@/hooks/use-notifications";
-import type { Chip } from "@/lib/chips";
-import { textColor } from "@/lib/colors";
-import type { SoundName } from "@/lib/sounds";
+import type { Chip } from "@/lib/chat/chips";
+import type { SoundName } from "@/lib/chat/sounds";
+import { textColor } from "@/lib/shared/colors";
 import { DeferredTrigger, useDeferredOpen, useMenus } from "./deferred-menu";
 
 interface Props {

@@ -1,7 +1,7 @@
 "use client";
 
 import { createContext, useContext } from "react";
-import type { DraftPhase } from "@/lib/line-state";
+import type { DraftPhase } from "@/lib/chat/line-state";
 import type { Line } from "@/types";
 
 /** Each entity's line and the drafts being written, for the queue markers of every row. */

@@ -1,14 +1,14 @@
 "use client";
 
 import { useMemo } from "react";
-import { type HashState, sameUser } from "@/lib/hash-state";
-import { readRanges } from "@/lib/seq-filter";
+import { type HashState, sameUser } from "@/lib/chat/hash-state";
+import { readRanges } from "@/lib/chat/seq-filter";
 import type { Message } from "@/types";
 import { copyText, downloadText } from "./browser-io";
 import type { MessageActions } from "./message-menu";
 
 // The export formats load with the menus that use them (components/menus.tsx), not with the page.
-const exportsModule = () => import("@/lib/exports");
+const exportsModule = () => import("@/lib/chat/exports");
 
 type UpdateHash = (change: (state: HashState) => HashState) => void;
 

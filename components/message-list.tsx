@@ -7,7 +7,7 @@ import { useLongPress } from "@/hooks/use-long-press";
 import type { ChatMessage } from "@/hooks/use-messages";
 import { useNow } from "@/hooks/use-now";
 import { useStickToBottom } from "@/hooks/use-stick-to-bottom";
-import type { ShownDraft } from "@/lib/drafts";
+import type { ShownDraft } from "@/lib/chat/drafts";
 import { keyboardContextMenus, loadMenus, type MenuPoint, useMenus } from "./deferred-menu";
 import { DraftRow } from "./draft-row";
 import type { MessageActions } from "./message-menu";

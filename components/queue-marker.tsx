@@ -1,6 +1,6 @@
 import type { ChatMessage } from "@/hooks/use-messages";
-import { jobViews } from "@/lib/jobs";
-import { lineState } from "@/lib/line-state";
+import { jobViews } from "@/lib/chat/jobs";
+import { lineState } from "@/lib/chat/line-state";
 import { JobMarkers } from "./job-markers";
 import { useLineView } from "./line-context";
 

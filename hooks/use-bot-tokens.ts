@@ -3,7 +3,7 @@
 import { useCallback, useState } from "react";
 import useSWR from "swr";
 import { ApiError } from "@/lib/client/core";
-import type { MonitorApi } from "@/lib/monitor";
+import type { MonitorApi } from "@/lib/monitor/monitor";
 import type { BotTokenInfo, EntityScope } from "@/types";
 
 export interface BotTokens {

@@ -2,17 +2,17 @@
 
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import useSWR, { type SWRConfiguration } from "swr";
-import type { ChatApi } from "@/lib/api";
+import type { ChatApi } from "@/lib/chat/api";
+import type { ConnectionState } from "@/lib/chat/connection-state";
+import { MessageFeed } from "@/lib/chat/feed";
+import { type ServerQuery, serverQueryKey } from "@/lib/chat/filters";
+import type { Identity } from "@/lib/chat/hash-state";
+import { readInitialWindow } from "@/lib/chat/initial-window";
+import { EMPTY_WINDOW, type MessageWindow, visibleMessages } from "@/lib/chat/message-window";
+import { type LocalSend, localOutboxStore, Outbox } from "@/lib/chat/outbox";
+import { isMine } from "@/lib/chat/outgoing";
+import { POLL, pollInterval } from "@/lib/chat/poll-schedule";
 import { ApiError } from "@/lib/client/core";
-import type { ConnectionState } from "@/lib/connection-state";
-import { MessageFeed } from "@/lib/feed";
-import { type ServerQuery, serverQueryKey } from "@/lib/filters";
-import type { Identity } from "@/lib/hash-state";
-import { readInitialWindow } from "@/lib/initial-window";
-import { EMPTY_WINDOW, type MessageWindow, visibleMessages } from "@/lib/message-window";
-import { type LocalSend, localOutboxStore, Outbox } from "@/lib/outbox";
-import { isMine } from "@/lib/outgoing";
-import { POLL, pollInterval } from "@/lib/poll-schedule";
 import type { ClientFrame, Message, MessageInput, ServerEvent } from "@/types";
 import { useActivity } from "./use-activity";
 import { useLive } from "./use-live";

@@ -19,9 +19,9 @@ import {
   storageMeasuring,
   storageRows,
   tokenProblem,
-} from "@/lib/monitor";
-import { RANGE_MINUTES, type SeriesRange } from "@/lib/monitor-series";
-import { tintVariables } from "@/lib/tint";
+} from "@/lib/monitor/monitor";
+import { RANGE_MINUTES, type SeriesRange } from "@/lib/monitor/series";
+import { tintVariables } from "@/lib/shared/tint";
 import { isAdminStats } from "@/types";
 import { Archive } from "./archive";
 import { BotTokensPanel } from "./bot-tokens";

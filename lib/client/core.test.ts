@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as full from "../../types";
-import { entitiesResponseSchema } from "../wire";
+import { entitiesResponseSchema } from "../shared/wire";
 import { AuthorizedApi } from "./authorized";
 import {
   ApiError,

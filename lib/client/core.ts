@@ -1,16 +1,16 @@
 import type { ErrorCode } from "../../types/errors.ts";
-import { apiErrorBodySchema } from "../wire.ts";
+import { apiErrorBodySchema } from "../shared/wire.ts";
 import type { paths } from "./api-paths.ts";
 
 /**
  * The one HTTP client of the comments API, for every side that calls it: the chat page
- * (lib/api.ts), the monitor (lib/monitor.ts, lib/moderation.ts) and the bot (bot/api-client.ts).
+ * (lib/chat/api.ts), the monitor (lib/monitor/monitor.ts, lib/moderation/moderation.ts) and the bot (bot/api-client.ts).
  * Paths, queries, bodies and success answers are typed by lib/client/api-paths.ts, generated from
  * the Worker's own route declarations (O8), so a call the server does not declare, or a body it
  * does not take, fails the type check. Here and only here are URLs built and error bodies read.
  *
  * Answers are still checked at run time, by the decoder each call passes: the chat page's zod-free
- * ones (lib/wire.ts), zod's (types/) for the monitor and the bot. This file imports no zod and no
+ * ones (lib/shared/wire.ts), zod's (types/) for the monitor and the bot. This file imports no zod and no
  * TypeScript-only syntax: the chat page bundles it and Node runs it by type stripping (the bot).
  */
 
@@ -71,7 +71,7 @@ export function refusedToken(error: unknown): error is ApiError {
   return error instanceof ApiError && (error.code === "unauthorized" || error.code === "forbidden");
 }
 
-/** Anything that checks an answer and returns it typed: a lib/decode.ts schema or a zod one. */
+/** Anything that checks an answer and returns it typed: a lib/shared/decode.ts schema or a zod one. */
 export interface Decoder<T> {
   parse(value: unknown): T;
 }

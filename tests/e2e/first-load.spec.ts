@@ -5,8 +5,8 @@ import { shippedJs } from "../../bench/lib/app-baseline.ts";
 
 /**
  * What the chat page's first load ships (docs/ARCHITECTURE.md, "What the chat page ships"): the
- * scripts `out/index.html` references hold neither zod (the page checks bodies with lib/wire.ts)
- * nor partysocket (lib/live-connection.ts loads after the first screen, hooks/use-live.ts). A
+ * scripts `out/index.html` references hold neither zod (the page checks bodies with lib/shared/wire.ts)
+ * nor partysocket (lib/chat/live-connection.ts loads after the first screen, hooks/use-live.ts). A
  * static import of either from anything on the first screen fails here. Each marker is checked
  * to be in the build at all, so a renamed library cannot pass this by accident.
  */
