@@ -11,6 +11,7 @@ import { useLocalStorage } from "@/hooks/use-local-storage";
 import { type ChatMessage, useMessages } from "@/hooks/use-messages";
 import { useNotifications } from "@/hooks/use-notifications";
 import { usePresence, useTypingFrames } from "@/hooks/use-presence";
+import { useToast } from "@/hooks/use-toast";
 import { ChatApi } from "@/lib/chat/api";
 import { type Chip, chipsOf } from "@/lib/chat/chips";
 import { titleForDomain } from "@/lib/chat/domains";
@@ -20,14 +21,14 @@ import { buildOutgoing, checkDraft, newMessageId } from "@/lib/chat/outgoing";
 import { tintVariables } from "@/lib/shared/tint";
 import type { ClientFrame, ServerEvent } from "@/types";
 import { DEFAULT_ROOM, FIRST_PAINT_ELEMENT_ID } from "@/types/constants";
+import { useExportActions } from "../hooks/use-export-actions";
+import { LineContext, type LineView } from "../hooks/use-line-view.ts";
+import { addRequiredWord, useMessageActions } from "../hooks/use-message-actions";
 import { Composer } from "./composer";
-import { useExportActions } from "./export-actions";
 import { FilterBar } from "./filter-bar";
 import { Header } from "./header";
-import { LineContext, type LineView } from "./line-context";
-import { addRequiredWord, useMessageActions } from "./message-actions";
 import { MessageList } from "./message-list";
-import { Toast, useToast } from "./toast";
+import { Toast } from "./toast";
 import { TypingIndicator } from "./typing-indicator";
 
 /**

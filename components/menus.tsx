@@ -2,12 +2,13 @@
 
 import * as DropdownMenu from "@radix-ui/react-dropdown-menu";
 import { Fragment, type ReactNode, useEffect, useRef, useState } from "react";
+import type { OpenedBy } from "@/hooks/use-menus";
 import { readLabel } from "@/lib/chat/seq-filter";
 import { SOUNDS, type SoundName } from "@/lib/chat/sounds";
 import { colorGrid, cssRgb, rgbOf, textColor } from "@/lib/shared/colors";
 import type { Message } from "@/types";
 import { ChevronDown } from "./chevron-down";
-import type { MenuPoint, OpenedBy } from "./deferred-menu";
+import type { MenuPoint } from "./deferred-menu";
 import {
   type EntityPickerProps,
   EntityTriggerFace,

@@ -1,6 +1,7 @@
 "use client";
 
 import { type CSSProperties, type ReactNode, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
+import { useAdminToken } from "@/hooks/use-admin-token";
 import { useBotTokens } from "@/hooks/use-bot-tokens";
 import { useLocalStorage } from "@/hooks/use-local-storage";
 import { useModeration } from "@/hooks/use-moderation";
@@ -36,7 +37,7 @@ import { NoticeBar } from "./notice";
 import { SceneSettingsPanel } from "./scene-settings";
 import { Storage } from "./storage";
 import { Summary } from "./summary";
-import { TokenField, type TokenState, useAdminToken } from "./token-field";
+import { TokenField, type TokenState } from "./token-field";
 import { Waiting } from "./waiting";
 
 const noSubscribe = () => () => {};

@@ -2,8 +2,8 @@
 
 import { useCallback } from "react";
 import type { Message } from "@/types";
-import { copyText, downloadText } from "./browser-io";
-import type { ExportKind } from "./title-menu";
+import { copyText, downloadText } from "../components/browser-io";
+import type { ExportKind } from "../components/title-menu";
 
 /**
  * X2: runs a title-menu item on the messages currently displayed (after filters, oldest first):

@@ -4,8 +4,8 @@ import { useMemo } from "react";
 import { type HashState, sameUser } from "@/lib/chat/hash-state";
 import { readRanges } from "@/lib/chat/seq-filter";
 import type { Message } from "@/types";
-import { copyText, downloadText } from "./browser-io";
-import type { MessageActions } from "./message-menu";
+import { copyText, downloadText } from "../components/browser-io";
+import type { MessageActions } from "../components/message-menu";
 
 // The export formats load with the menus that use them (components/menus.tsx), not with the page.
 const exportsModule = () => import("@/lib/chat/exports");
