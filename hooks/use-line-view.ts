@@ -1,7 +1,7 @@
 "use client";
 
 import { createContext, useContext } from "react";
-import type { DraftPhase } from "@/lib/chat/line-state";
+import type { DraftProgress } from "@/lib/chat/line-state";
 import type { Line } from "@/types";
 
 /** Each entity's line and the drafts being written, for the queue markers of every row. */
@@ -9,7 +9,7 @@ export interface LineView {
   /** Lines and drafts come by push only: a polling page says "answering" without knowing which phase. */
   live: boolean;
   lines: ReadonlyMap<string, Line>;
-  drafts: ReadonlyMap<string, DraftPhase>;
+  drafts: ReadonlyMap<string, DraftProgress>;
 }
 
 const NONE: LineView = { live: false, lines: new Map(), drafts: new Map() };

@@ -8,7 +8,7 @@ import { MessageFeed } from "@/lib/chat/feed";
 import { type ServerQuery, serverQueryKey } from "@/lib/chat/filters";
 import type { Identity } from "@/lib/chat/hash-state";
 import { readInitialWindow } from "@/lib/chat/initial-window";
-import { EMPTY_WINDOW, type MessageWindow, visibleMessages } from "@/lib/chat/message-window";
+import { EMPTY_WINDOW, type MessageWindow, withoutTombstones } from "@/lib/chat/message-window";
 import { type LocalSend, localOutboxStore, Outbox } from "@/lib/chat/outbox";
 import { isMine } from "@/lib/chat/outgoing";
 import { POLL, pollInterval } from "@/lib/chat/poll-schedule";
@@ -178,7 +178,7 @@ export function useMessages({ api, room, query, me, onArrived, onLiveEvent, live
   const messages = useMemo(() => {
     // A removed message of mine is still "stored": its tombstone must not bring back my local copy.
     const stored = new Set(current.messages.map((m) => m.id));
-    const shown = visibleMessages(current.messages);
+    const shown = withoutTombstones(current.messages);
     const pending: ChatMessage[] = sends
       .filter((s) => !stored.has(s.input.id ?? ""))
       .map((s) => ({ ...s.message, send: { state: s.state, error: s.error } }));

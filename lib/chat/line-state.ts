@@ -4,7 +4,7 @@ import type { Line, Message } from "../../types";
 export type LineState = { kind: "waiting"; ahead: number | null } | { kind: "thinking" } | { kind: "writing" } | null;
 
 /** What the page knows of a draft answering a message. */
-export interface DraftPhase {
+export interface DraftProgress {
   text: string;
   phase?: "thinking";
 }
@@ -18,7 +18,7 @@ export interface DraftPhase {
 export function lineState(
   message: Pick<Message, "id" | "botParams">,
   lines: ReadonlyMap<string, Line>,
-  draft: DraftPhase | undefined,
+  draft: DraftProgress | undefined,
 ): LineState {
   const bp = message.botParams;
   if (!bp) return null;

@@ -52,7 +52,7 @@ export function replaceChanged(held: readonly Message[], updated: readonly Messa
 }
 
 /** What a page shows: a tombstone (a removed message) keeps its place in the window but is never drawn or exported. */
-export function visibleMessages<T extends Message>(messages: readonly T[]): T[] {
+export function withoutTombstones<T extends Message>(messages: readonly T[]): T[] {
   return messages.some((m) => m.removed) ? messages.filter((m) => !m.removed) : (messages as T[]);
 }
 
