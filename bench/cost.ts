@@ -2,7 +2,7 @@
 // request (Server-Timing) and of the rooms' alarms (/api/stats), and prices a month at three loads
 // beside the predecessor's KV design. Prints the sheet and rewrites its section of docs/COST.md.
 import { join } from "node:path";
-import { KEEP_ALIVE } from "../lib/keep-alive.ts";
+import { KEEP_ALIVE } from "../lib/chat/keep-alive.ts";
 import { clientAddressFor, webSocketAs } from "../tests/support/client-address.ts";
 import { sleep } from "../tests/support/waiting.ts";
 import type { Message, Stats } from "../types/index.ts";

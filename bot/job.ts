@@ -1,6 +1,6 @@
 import type { Message, ReadRecord } from "../types/message.ts";
 import { type Lease, PROGRESS } from "../types/queue.ts";
-import { type ApiClient, ApiError } from "./api-client.ts";
+import { type ApiClient, leaseLost, transient } from "./api-client.ts";
 import { type BackoffPolicy, backoffDelay, sleep } from "./backoff.ts";
 import type { Entity } from "./config/entities.ts";
 import { type Identity, replyIdentity } from "./identity.ts";
@@ -163,7 +163,7 @@ export async function runJob(job: ClaimedJob, ctx: JobContext): Promise<Outcome>
       }
     }
   } catch (error) {
-    if (error instanceof ApiError && error.leaseLost) {
+    if (leaseLost(error)) {
       return end("lost", `${error.message} (this worker's result was discarded)`);
     }
     // The API stayed unreachable: hand the message back if we can; otherwise its lease expires.
@@ -294,8 +294,7 @@ async function withApiRetries<T>(call: () => Promise<T>, ctx: JobContext, lost: 
     try {
       return await call();
     } catch (error) {
-      const transient = error instanceof ApiError && error.transient;
-      if (!transient || attempt + 1 >= attempts || lost.aborted) throw error;
+      if (!transient(error) || attempt + 1 >= attempts || lost.aborted) throw error;
       ctx.log.warn("api", `${(error as Error).message}; retrying`);
       await sleep(backoffDelay(attempt, ctx.backoff), AbortSignal.any([lost, ctx.abortAll]));
     }

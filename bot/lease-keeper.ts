@@ -1,5 +1,5 @@
 import type { ApiClient } from "./api-client.ts";
-import { ApiError } from "./api-client.ts";
+import { leaseLost } from "./api-client.ts";
 import type { Logger } from "./log.ts";
 
 export interface LeaseKeeper {
@@ -34,7 +34,7 @@ export function keepLeaseAlive(
       schedule(intervalMs);
     } catch (error) {
       if (stopped) return;
-      if (error instanceof ApiError && error.leaseLost) {
+      if (leaseLost(error)) {
         lost.abort(new Error(error.message));
         return;
       }

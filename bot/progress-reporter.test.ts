@@ -122,14 +122,14 @@ describe("progress reporter", () => {
   });
 
   it("a lost lease (409) ends the job and sends nothing more; another refusal is only logged", async () => {
-    let answer: Promise<unknown> = Promise.reject(new ApiError("rate_limited", "too fast", 429));
+    let answer: Promise<unknown> = Promise.reject(new ApiError("rate_limited", "too fast", { status: 429 }));
     answer.catch(() => {});
     const { time, sent, lost, warnings, reporter } = setup(() => answer);
     reporter.update("a");
     await flush();
     expect(lost).toEqual([]);
     expect(warnings.join("\n")).toContain("too fast");
-    answer = Promise.reject(new ApiError("lease_lost", "lease lost", 409));
+    answer = Promise.reject(new ApiError("lease_lost", "lease lost", { status: 409 }));
     answer.catch(() => {});
     await time.advance(200);
     reporter.update("ab");

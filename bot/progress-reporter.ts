@@ -1,4 +1,4 @@
-import { ApiError } from "./api-client.ts";
+import { leaseLost } from "./api-client.ts";
 import type { Logger } from "./log.ts";
 
 /**
@@ -79,7 +79,7 @@ export function createProgressReporter<View = string>(options: ProgressReporterO
         inFlight = false;
         lastAnsweredAt = now();
         if (stopped) return;
-        if (error instanceof ApiError && error.leaseLost) {
+        if (leaseLost(error)) {
           stopped = true;
           options.onLost(error.message);
           return;

@@ -1,4 +1,4 @@
-import { type ApiClient, ApiError } from "./api-client.ts";
+import { type ApiClient, refusedToken } from "./api-client.ts";
 import { backoffDelay, sleep } from "./backoff.ts";
 import type { EntityStore } from "./config/entity-store.ts";
 import type { BotConfig } from "./config/options.ts";
@@ -100,7 +100,7 @@ export function createBot(deps: BotDeps): Bot {
       apiFailures.count = 0;
     } catch (error) {
       if (stopping.signal.aborted) return true;
-      if (error instanceof ApiError && error.refusedToken) {
+      if (refusedToken(error)) {
         log.error("api", `${error.message}. Check --token / BOT_TOKEN.`);
         return false;
       }

@@ -1,7 +1,8 @@
 "use client";
 
-import { cssRgb, rgbOf } from "@/lib/colors";
-import { DeferredTrigger, useDeferredOpen, useMenus } from "./deferred-menu";
+import { useDeferredOpen, useMenus } from "@/hooks/use-menus";
+import { cssRgb, rgbOf } from "@/lib/shared/colors";
+import { DeferredTrigger } from "./deferred-menu";
 
 const triggerClass =
   "grid size-9 shrink-0 place-items-center rounded-md border border-(--tint-line) hover:bg-(--tint-faint) focus-visible:outline-2 focus-visible:outline-(--tint-strong)";

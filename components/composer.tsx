@@ -2,8 +2,8 @@
 
 import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from "react";
 import { useMentionAutocomplete } from "@/hooks/use-mention-autocomplete";
-import { checkDraft, usernameHint } from "@/lib/outgoing";
-import type { EntityPresence } from "@/lib/presence";
+import { checkDraft, usernameHint } from "@/lib/chat/outgoing";
+import type { EntityPresence } from "@/lib/shared/presence";
 import { LIMITS } from "@/types/constants";
 import { ColorPicker } from "./color-picker";
 import { MentionCombobox } from "./mention-combobox";

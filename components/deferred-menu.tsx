@@ -1,59 +1,16 @@
 "use client";
 
-import { type ButtonHTMLAttributes, useState, useSyncExternalStore } from "react";
+import type { ButtonHTMLAttributes } from "react";
+import { loadMenus, type OpenedBy } from "@/hooks/use-menus";
 
 /**
  * The menus (Radix, with its positioning and focus helpers: ~70 KiB of script) load on first
  * use, not with the page: until then each menu's trigger is this plain button, which looks and
  * announces the same (`aria-haspopup="menu"`). Pressing it (pointer down, or Enter, Space or
  * ArrowDown, as Radix's own trigger) loads components/menus.tsx and puts the real menu in its
- * place, open. Hovering or focusing it starts the load early.
+ * place, open. Hovering or focusing it starts the load early. The loader and its hooks are
+ * hooks/use-menus.ts.
  */
-
-type Menus = typeof import("./menus");
-/** How a menu was first opened: from the keyboard its first item takes focus, as Radix does. */
-export type OpenedBy = "pointer" | "keyboard";
-
-let menus: Menus | null = null;
-let loading: Promise<Menus> | null = null;
-const listeners = new Set<() => void>();
-
-export function loadMenus(): Promise<Menus> {
-  loading ??= import("./menus").then((m) => {
-    menus = m;
-    for (const l of listeners) l();
-    return m;
-  });
-  return loading;
-}
-
-const subscribe = (l: () => void) => {
-  listeners.add(l);
-  return () => listeners.delete(l);
-};
-
-/** The menus module once loaded (every deferred menu re-renders then), else null. */
-export function useMenus(): Menus | null {
-  return useSyncExternalStore(
-    subscribe,
-    () => menus,
-    () => null,
-  );
-}
-
-/**
- * For one deferred menu: null until its trigger is pressed, then how it was opened (the real
- * menu then renders, open). `open` runs at once when the module is already here, so the real
- * menu mounts inside the same key or pointer event.
- */
-export function useDeferredOpen(): [OpenedBy | null, (by: OpenedBy) => void] {
-  const [opened, setOpened] = useState<OpenedBy | null>(null);
-  const open = (by: OpenedBy) => {
-    if (menus) setOpened(by);
-    else void loadMenus().then(() => setOpened(by));
-  };
-  return [opened, open];
-}
 
 const OPEN_KEYS = new Set(["Enter", " ", "ArrowDown"]);
 

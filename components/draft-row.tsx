@@ -1,8 +1,8 @@
 "use client";
 
 import { memo } from "react";
-import { textColor, usernameColor } from "@/lib/colors";
-import { isThinking, type ShownDraft } from "@/lib/drafts";
+import { isThinking, type ShownDraft } from "@/lib/chat/drafts";
+import { textColor, usernameColor } from "@/lib/shared/colors";
 import { MessageText } from "./message-text";
 
 /**

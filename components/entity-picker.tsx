@@ -1,9 +1,10 @@
 "use client";
 
-import type { EntityPresence } from "@/lib/presence";
+import { useDeferredOpen, useMenus } from "@/hooks/use-menus";
+import type { EntityPresence } from "@/lib/shared/presence";
 import type { Line } from "@/types";
 import { ChevronDown } from "./chevron-down";
-import { DeferredTrigger, useDeferredOpen, useMenus } from "./deferred-menu";
+import { DeferredTrigger } from "./deferred-menu";
 
 export interface EntityPickerProps {
   entities: EntityPresence[];

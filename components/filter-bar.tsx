@@ -1,10 +1,11 @@
 "use client";
 
+import { useDeferredOpen, useMenus } from "@/hooks/use-menus";
 import type { Notifications } from "@/hooks/use-notifications";
-import type { Chip } from "@/lib/chips";
-import { textColor } from "@/lib/colors";
-import type { SoundName } from "@/lib/sounds";
-import { DeferredTrigger, useDeferredOpen, useMenus } from "./deferred-menu";
+import type { Chip } from "@/lib/chat/chips";
+import type { SoundName } from "@/lib/chat/sounds";
+import { textColor } from "@/lib/shared/colors";
+import { DeferredTrigger } from "./deferred-menu";
 
 interface Props {
   chips: Chip[];

@@ -1,8 +1,8 @@
 "use client";
 
-import type { Channel } from "@/lib/hash-state";
-import { type ConnectionState, CROWDED_MESSAGE } from "@/lib/live-connection";
-import type { EntityPresence } from "@/lib/presence";
+import { type ConnectionState, CROWDED_MESSAGE } from "@/lib/chat/connection-state";
+import type { Channel } from "@/lib/chat/hash-state";
+import type { EntityPresence } from "@/lib/shared/presence";
 import type { Line } from "@/types";
 import { EntityPicker } from "./entity-picker";
 import { type ExportKind, TitleContextMenu, TitleMenuButton } from "./title-menu";

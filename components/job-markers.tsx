@@ -1,4 +1,4 @@
-import type { JobView } from "@/lib/jobs";
+import type { JobView } from "@/lib/chat/jobs";
 
 const base = "flex items-center gap-1 rounded px-1.5 py-px";
 

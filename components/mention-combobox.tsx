@@ -1,7 +1,7 @@
 "use client";
 
 import type { MentionAutocomplete } from "@/hooks/use-mention-autocomplete";
-import { textColor } from "@/lib/colors";
+import { textColor } from "@/lib/shared/colors";
 
 /**
  * E7: the entities `@` can mention, as the message box's listbox popup. It opens above the

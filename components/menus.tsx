@@ -2,12 +2,13 @@
 
 import * as DropdownMenu from "@radix-ui/react-dropdown-menu";
 import { Fragment, type ReactNode, useEffect, useRef, useState } from "react";
-import { colorGrid, cssRgb, rgbOf, textColor } from "@/lib/colors";
-import { readLabel } from "@/lib/seq-filter";
-import { SOUNDS, type SoundName } from "@/lib/sounds";
+import type { OpenedBy } from "@/hooks/use-menus";
+import { readLabel } from "@/lib/chat/seq-filter";
+import { SOUNDS, type SoundName } from "@/lib/chat/sounds";
+import { colorGrid, cssRgb, rgbOf, textColor } from "@/lib/shared/colors";
 import type { Message } from "@/types";
 import { ChevronDown } from "./chevron-down";
-import type { MenuPoint, OpenedBy } from "./deferred-menu";
+import type { MenuPoint } from "./deferred-menu";
 import {
   type EntityPickerProps,
   EntityTriggerFace,
@@ -27,7 +28,7 @@ import { EXPORT_ITEMS, type ExportKind, titleTriggerClass } from "./title-menu";
  */
 
 // The exports run from a menu item: fetch them while the person reads the menu.
-void import("@/lib/exports");
+void import("@/lib/chat/exports");
 
 /**
  * Radix gives a menu opened from the keyboard focus on its first item; a menu mounted open by a

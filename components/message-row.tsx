@@ -2,10 +2,10 @@
 
 import { memo, useRef } from "react";
 import type { ChatMessage } from "@/hooks/use-messages";
-import { textColor, usernameColor } from "@/lib/colors";
-import { pausedText } from "@/lib/mentions";
-import { wordAt } from "@/lib/text-tokens";
-import { formatLocal, relativeTime } from "@/lib/time";
+import { pausedText } from "@/lib/chat/mentions";
+import { wordAt } from "@/lib/chat/text-tokens";
+import { textColor, usernameColor } from "@/lib/shared/colors";
+import { formatLocal, relativeTime } from "@/lib/shared/time";
 import { type MessageActions, MessageActionsButton } from "./message-menu";
 import { MessageText } from "./message-text";
 import { QueueMarker } from "./queue-marker";

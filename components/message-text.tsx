@@ -1,7 +1,7 @@
 import { memo, useMemo } from "react";
-import { textColor } from "@/lib/colors";
-import { unaddressedReason } from "@/lib/mentions";
-import { tokenize } from "@/lib/text-tokens";
+import { unaddressedReason } from "@/lib/chat/mentions";
+import { tokenize } from "@/lib/chat/text-tokens";
+import { textColor } from "@/lib/shared/colors";
 import type { Message } from "@/types";
 
 /** What a stored message adds to its text: the mentions and why any of them asked nobody. */

@@ -1,8 +1,8 @@
 import type { ChatMessage } from "@/hooks/use-messages";
-import { jobViews } from "@/lib/jobs";
-import { lineState } from "@/lib/line-state";
+import { jobViews } from "@/lib/chat/jobs";
+import { lineState } from "@/lib/chat/line-state";
+import { useLineView } from "../hooks/use-line-view.ts";
 import { JobMarkers } from "./job-markers";
-import { useLineView } from "./line-context";
 
 export type MarkerState = "sending" | "retrying" | "not-sent" | "waiting" | "answering" | "failed" | "answered";
 

@@ -1,8 +1,9 @@
 "use client";
 
 import { type ReactNode, useState } from "react";
+import { loadMenus, useDeferredOpen, useMenus } from "@/hooks/use-menus";
 import { ChevronDown } from "./chevron-down";
-import { DeferredTrigger, loadMenus, type MenuPoint, useDeferredOpen, useMenus } from "./deferred-menu";
+import { DeferredTrigger, type MenuPoint } from "./deferred-menu";
 
 export type ExportKind = "copy-all" | "copy-verbose" | "save-all" | "copy-link" | "json" | "markdown";
 

@@ -1,8 +1,8 @@
 "use client";
 
-import { usernameColor } from "@/lib/colors";
-import type { Identity } from "@/lib/hash-state";
-import { typingLine } from "@/lib/typing";
+import type { Identity } from "@/lib/chat/hash-state";
+import { typingLine } from "@/lib/chat/typing";
+import { usernameColor } from "@/lib/shared/colors";
 import type { ServerEvent } from "@/types";
 
 /**

@@ -1,7 +1,7 @@
 "use client";
 
 import { type RefObject, useEffect, useRef, useState } from "react";
-import { POLL, type PollMode, pollMode } from "@/lib/poll-schedule";
+import { POLL, type PollMode, pollMode } from "@/lib/chat/poll-schedule";
 
 const ACTIVITY_EVENTS = ["pointerdown", "keydown", "wheel", "touchstart", "focus"] as const;
 

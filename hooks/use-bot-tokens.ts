@@ -2,8 +2,8 @@
 
 import { useCallback, useState } from "react";
 import useSWR from "swr";
-import { ApiError } from "@/lib/api";
-import type { MonitorApi } from "@/lib/monitor";
+import { ApiError } from "@/lib/client/core";
+import type { MonitorApi } from "@/lib/monitor/monitor";
 import type { BotTokenInfo, EntityScope } from "@/types";
 
 export interface BotTokens {

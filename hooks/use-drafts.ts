@@ -1,7 +1,14 @@
 "use client";
 
 import { type Dispatch, type SetStateAction, useCallback, useEffect, useMemo, useState } from "react";
-import { applyDraftEvent, type Drafts, NO_DRAFTS, pruneAnswered, type ShownDraft, visibleDrafts } from "@/lib/drafts";
+import {
+  applyDraftEvent,
+  type Drafts,
+  NO_DRAFTS,
+  pruneAnswered,
+  type ShownDraft,
+  visibleDrafts,
+} from "@/lib/chat/drafts";
 import type { Message, ServerEvent } from "@/types";
 
 export interface DraftState {

@@ -1,8 +1,8 @@
 "use client";
 
 import useSWR from "swr";
-import type { ChatApi } from "@/lib/api";
-import { type EntityPresence, entityPresence } from "@/lib/presence";
+import type { ChatApi } from "@/lib/chat/api";
+import { type EntityPresence, entityPresence } from "@/lib/shared/presence";
 
 const REFRESH_MS = 15_000;
 

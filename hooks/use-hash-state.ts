@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useMemo, useSyncExternalStore } from "react";
-import { formatHash, type HashState, parseHash } from "@/lib/hash-state";
+import { formatHash, type HashState, parseHash } from "@/lib/chat/hash-state";
 
 /** Hash changes made with pushState fire no event, so our own writes notify subscribers here. */
 const listeners = new Set<() => void>();

@@ -1,9 +1,9 @@
 "use client";
 
 import { useCallback, useEffect, useMemo } from "react";
-import { randomPleasantColor } from "@/lib/colors";
-import type { HashState, Identity } from "@/lib/hash-state";
-import { colorSchema, usernameSchema } from "@/lib/wire";
+import type { HashState, Identity } from "@/lib/chat/hash-state";
+import { randomPleasantColor } from "@/lib/shared/colors";
+import { colorSchema, usernameSchema } from "@/lib/shared/wire";
 import { LIMITS } from "@/types/constants";
 import { normalizeName } from "@/types/names";
 import { useLocalStorage } from "./use-local-storage";

@@ -2,9 +2,10 @@
 
 import { useEffect, useRef, useState } from "react";
 import { useSWRConfig } from "swr";
-import type { MessageFeed } from "@/lib/feed";
-import type { ServerQuery } from "@/lib/filters";
-import type { ConnectionState, LiveConnection } from "@/lib/live-connection";
+import type { ConnectionState } from "@/lib/chat/connection-state";
+import type { MessageFeed } from "@/lib/chat/feed";
+import type { ServerQuery } from "@/lib/chat/filters";
+import type { LiveConnection } from "@/lib/chat/live-connection";
 import type { ClientFrame, Message, ServerEvent } from "@/types";
 import { LIVE_ERROR } from "@/types/constants";
 
@@ -45,7 +46,7 @@ export function useLive({ feed, room, query, loaded, onArrived, onEvent, frames 
     };
     // The socket's code (partysocket, the keep-alive) loads after the first screen, which the
     // page's embedded window already filled: it is not part of what opening the page costs.
-    void import("@/lib/live-connection").then(({ LiveConnection: Live }) => {
+    void import("@/lib/chat/live-connection").then(({ LiveConnection: Live }) => {
       if (cancelled) return;
       const connection: LiveConnection = new Live({
         origin: window.location.origin,

@@ -11,8 +11,8 @@ import {
   useRef,
   useState,
 } from "react";
-import { insertMention, type MentionOption, mentionAt, mentionOptions } from "@/lib/mentions";
-import type { EntityPresence } from "@/lib/presence";
+import { insertMention, type MentionOption, mentionAt, mentionOptions } from "@/lib/chat/mentions";
+import type { EntityPresence } from "@/lib/shared/presence";
 
 export interface MentionAutocomplete {
   open: boolean;

@@ -2,16 +2,17 @@
 
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import useSWR, { type SWRConfiguration } from "swr";
-import { ApiError, type ChatApi } from "@/lib/api";
-import { MessageFeed } from "@/lib/feed";
-import { type ServerQuery, serverQueryKey } from "@/lib/filters";
-import type { Identity } from "@/lib/hash-state";
-import { readInitialWindow } from "@/lib/initial-window";
-import type { ConnectionState } from "@/lib/live-connection";
-import { EMPTY_WINDOW, type MessageWindow, visibleMessages } from "@/lib/message-window";
-import { type LocalSend, localOutboxStore, Outbox } from "@/lib/outbox";
-import { isMine } from "@/lib/outgoing";
-import { POLL, pollInterval } from "@/lib/poll-schedule";
+import type { ChatApi } from "@/lib/chat/api";
+import type { ConnectionState } from "@/lib/chat/connection-state";
+import { MessageFeed } from "@/lib/chat/feed";
+import { type ServerQuery, serverQueryKey } from "@/lib/chat/filters";
+import type { Identity } from "@/lib/chat/hash-state";
+import { readInitialWindow } from "@/lib/chat/initial-window";
+import { EMPTY_WINDOW, type MessageWindow, withoutTombstones } from "@/lib/chat/message-window";
+import { type LocalSend, localOutboxStore, Outbox } from "@/lib/chat/outbox";
+import { isMine } from "@/lib/chat/outgoing";
+import { POLL, pollInterval } from "@/lib/chat/poll-schedule";
+import { ApiError } from "@/lib/client/core";
 import type { ClientFrame, Message, MessageInput, ServerEvent } from "@/types";
 import { useActivity } from "./use-activity";
 import { useLive } from "./use-live";
@@ -177,7 +178,7 @@ export function useMessages({ api, room, query, me, onArrived, onLiveEvent, live
   const messages = useMemo(() => {
     // A removed message of mine is still "stored": its tombstone must not bring back my local copy.
     const stored = new Set(current.messages.map((m) => m.id));
-    const shown = visibleMessages(current.messages);
+    const shown = withoutTombstones(current.messages);
     const pending: ChatMessage[] = sends
       .filter((s) => !stored.has(s.input.id ?? ""))
       .map((s) => ({ ...s.message, send: { state: s.state, error: s.error } }));

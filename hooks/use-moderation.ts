@@ -2,8 +2,8 @@
 
 import { useCallback, useMemo, useState } from "react";
 import useSWR, { type SWRConfiguration } from "swr";
-import { ModerationApi, moderationErrorText, targetLabel } from "@/lib/moderation";
-import { MONITOR_REFRESH_MS } from "@/lib/monitor";
+import { ModerationApi, moderationErrorText, targetLabel } from "@/lib/moderation/moderation";
+import { MONITOR_REFRESH_MS } from "@/lib/monitor/monitor";
 import type { AuditEntry, Message, Mute, MuteRequestTarget, MuteTarget } from "@/types";
 import { useDebounced } from "./use-debounced";
 import type { MonitorActions } from "./use-monitor";

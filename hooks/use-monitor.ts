@@ -9,7 +9,7 @@ import {
   MONITOR_REFRESH_MS,
   MonitorApi,
   missingTokenText,
-} from "@/lib/monitor";
+} from "@/lib/monitor/monitor";
 import type { EntitySeen, Message, PublicStats, Stats } from "@/types";
 import { useDebounced } from "./use-debounced";
 

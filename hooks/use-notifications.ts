@@ -1,10 +1,10 @@
 "use client";
 
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { type Chip, chipsMatching } from "@/lib/chips";
-import type { Identity } from "@/lib/hash-state";
-import { isMine } from "@/lib/outgoing";
-import { parseSoundSettings, playSound, type SoundName, shouldPlay } from "@/lib/sounds";
+import { type Chip, chipsMatching } from "@/lib/chat/chips";
+import type { Identity } from "@/lib/chat/hash-state";
+import { isMine } from "@/lib/chat/outgoing";
+import { parseSoundSettings, playSound, type SoundName, shouldPlay } from "@/lib/chat/sounds";
 import type { Message } from "@/types";
 import { useLocalStorage } from "./use-local-storage";
 

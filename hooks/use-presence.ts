@@ -1,8 +1,8 @@
 "use client";
 
 import { useCallback, useMemo, useRef, useState } from "react";
-import { TypingSender } from "@/lib/typing";
-import { colorSchema, usernameSchema } from "@/lib/wire";
+import { TypingSender } from "@/lib/chat/typing";
+import { colorSchema, usernameSchema } from "@/lib/shared/wire";
 import type { ClientFrame, Line, ServerEvent } from "@/types";
 
 type Activity = Extract<ServerEvent, { type: "activity" }>;

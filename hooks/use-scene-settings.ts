@@ -2,7 +2,7 @@
 
 import { useCallback, useState } from "react";
 import useSWR from "swr";
-import { type MonitorApi, sceneErrorText } from "@/lib/monitor";
+import { type MonitorApi, sceneErrorText } from "@/lib/monitor/monitor";
 import type { SceneSettings } from "@/types";
 
 export interface SceneSettingsState {

@@ -1,6 +1,6 @@
 /**
  * The wire's plain constants, apart from its zod schemas: the browser imports these without
- * loading zod and the whole schema index (lib/wire.ts holds its own small schemas). Every module
+ * loading zod and the whole schema index (lib/shared/wire.ts holds its own small schemas). Every module
  * of types/ that used to define one re-exports it, so `import { LIMITS } from "../types"` works
  * as before.
  */

@@ -45,12 +45,12 @@ export interface Load {
 }
 
 export interface Assumptions {
-  /** How often the app polls while a person is active (lib/poll-schedule.ts POLL.activeMs). */
+  /** How often the app polls while a person is active (lib/chat/poll-schedule.ts POLL.activeMs). */
   pollSeconds: number;
   /** A viewer reopens the page (window read + connect) this often. */
   sessionMinutes: number;
   /**
-   * A socket pings only after this long without any frame from the room (lib/keep-alive.ts);
+   * A socket pings only after this long without any frame from the room (lib/chat/keep-alive.ts);
    * pings are billed as incoming WebSocket messages, 20:1.
    */
   keepAliveIdleSeconds: number;

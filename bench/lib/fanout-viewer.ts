@@ -1,4 +1,4 @@
-import { KEEP_ALIVE, KeepAlive } from "../../lib/keep-alive.ts";
+import { KEEP_ALIVE, KeepAlive } from "../../lib/chat/keep-alive.ts";
 import { webSocketAs } from "../../tests/support/client-address.ts";
 import { LIVE } from "../../types/live.ts";
 

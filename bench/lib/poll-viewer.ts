@@ -2,7 +2,7 @@ import type { Message } from "../../types/message.ts";
 
 /**
  * A viewer that follows a room the way the app does without a socket: `GET /api/comments?cursor=N`
- * at the active pace (lib/poll-schedule.ts POLL.activeMs), the next poll scheduled after the
+ * at the active pace (lib/chat/poll-schedule.ts POLL.activeMs), the next poll scheduled after the
  * previous one answered (SWR's refreshInterval semantics). Counts every request it makes.
  */
 export class PollViewer {

@@ -1,4 +1,4 @@
-import { archiveFigures, damagedSegmentLines } from "@/lib/monitor-archive";
+import { archiveFigures, damagedSegmentLines } from "@/lib/monitor/archive";
 import type { ArchiveStats } from "@/types";
 import { Empty, Panel } from "./panel";
 

@@ -2,7 +2,7 @@
 
 import { type FormEvent, useState } from "react";
 import type { BotTokens } from "@/hooks/use-bot-tokens";
-import { formatAgo, parseEntityScope, scopeLabel } from "@/lib/monitor";
+import { formatAgo, parseEntityScope, scopeLabel } from "@/lib/monitor/monitor";
 import { actionButtonClass, Empty, failButtonClass, inputClass, Panel, Rows, requeueButtonClass } from "./panel";
 
 /**

@@ -1,4 +1,4 @@
-import { type BotRow, formatAgo, STALE_BOT_MS } from "@/lib/monitor";
+import { type BotRow, formatAgo, STALE_BOT_MS } from "@/lib/monitor/monitor";
 import { Empty, Panel, Rows } from "./panel";
 
 /** O1: every bot that has polled this room, with its last poll; silent for a minute means stale. */

@@ -3,8 +3,8 @@
 import "uplot/dist/uPlot.min.css";
 import { memo, useEffect, useMemo, useRef, useState } from "react";
 import type uPlot from "uplot";
-import { formatCount, formatDuration } from "@/lib/monitor";
-import { RANGE_LABEL, type SeriesColumns, type SeriesRange, seriesColumns, seriesTotals } from "@/lib/monitor-series";
+import { formatCount, formatDuration } from "@/lib/monitor/monitor";
+import { RANGE_LABEL, type SeriesColumns, type SeriesRange, seriesColumns, seriesTotals } from "@/lib/monitor/series";
 import type { Series } from "@/types";
 import { Empty, Panel } from "./panel";
 

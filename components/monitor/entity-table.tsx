@@ -1,5 +1,5 @@
-import { textColor } from "@/lib/colors";
-import { ageNow, type EntityRow, formatCount, formatDuration, needsAttention } from "@/lib/monitor";
+import { ageNow, type EntityRow, formatCount, formatDuration, needsAttention } from "@/lib/monitor/monitor";
+import { textColor } from "@/lib/shared/colors";
 import { Empty, Panel } from "./panel";
 
 const COLUMNS = [

@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import type { MonitorActions } from "@/hooks/use-monitor";
-import { formatExpiry, type LeaseRow } from "@/lib/monitor";
+import { formatExpiry, type LeaseRow } from "@/lib/monitor/monitor";
 import { Empty, EntityTag, failButtonClass, MessageId, Panel, Rows, requeueButtonClass } from "./panel";
 import { ReasonForm } from "./reason-form";
 

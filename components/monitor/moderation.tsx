@@ -2,9 +2,9 @@
 
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import type { ModerationData } from "@/hooks/use-moderation";
-import { textColor } from "@/lib/colors";
-import { auditLine, canRestore, MUTE_CHOICES, moderationErrorText, targetLabel } from "@/lib/moderation";
-import { formatAgo, formatExpiry } from "@/lib/monitor";
+import { auditLine, canRestore, MUTE_CHOICES, moderationErrorText, targetLabel } from "@/lib/moderation/moderation";
+import { formatAgo, formatExpiry } from "@/lib/monitor/monitor";
+import { textColor } from "@/lib/shared/colors";
 import { type Message, MODERATION, type MuteRequestTarget, type MuteTarget } from "@/types";
 import {
   actionButtonClass,

@@ -1,7 +1,7 @@
 "use client";
 
 import { type FormEvent, useEffect, useState } from "react";
-import { chatPath, roomProblem } from "@/lib/monitor";
+import { chatPath, roomProblem } from "@/lib/monitor/monitor";
 import { DEFAULT_ROOM } from "@/types";
 
 export type LiveState = "loading" | "live" | "paused" | "offline";

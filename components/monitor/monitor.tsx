@@ -1,13 +1,14 @@
 "use client";
 
 import { type CSSProperties, type ReactNode, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
+import { useAdminToken } from "@/hooks/use-admin-token";
 import { useBotTokens } from "@/hooks/use-bot-tokens";
 import { useLocalStorage } from "@/hooks/use-local-storage";
 import { useModeration } from "@/hooks/use-moderation";
 import { useMonitorActions, useMonitorData } from "@/hooks/use-monitor";
 import { useNow } from "@/hooks/use-now";
 import { useSceneSettings } from "@/hooks/use-scene-settings";
-import { ApiError } from "@/lib/api";
+import { ApiError } from "@/lib/client/core";
 import {
   botRows,
   entityRows,
@@ -19,9 +20,9 @@ import {
   storageMeasuring,
   storageRows,
   tokenProblem,
-} from "@/lib/monitor";
-import { RANGE_MINUTES, type SeriesRange } from "@/lib/monitor-series";
-import { tintVariables } from "@/lib/tint";
+} from "@/lib/monitor/monitor";
+import { RANGE_MINUTES, type SeriesRange } from "@/lib/monitor/series";
+import { tintVariables } from "@/lib/shared/tint";
 import { isAdminStats } from "@/types";
 import { Archive } from "./archive";
 import { BotTokensPanel } from "./bot-tokens";
@@ -36,7 +37,7 @@ import { NoticeBar } from "./notice";
 import { SceneSettingsPanel } from "./scene-settings";
 import { Storage } from "./storage";
 import { Summary } from "./summary";
-import { TokenField, type TokenState, useAdminToken } from "./token-field";
+import { TokenField, type TokenState } from "./token-field";
 import { Waiting } from "./waiting";
 
 const noSubscribe = () => () => {};

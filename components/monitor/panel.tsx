@@ -1,5 +1,5 @@
 import { type ReactNode, useId } from "react";
-import { textColor } from "@/lib/colors";
+import { textColor } from "@/lib/shared/colors";
 
 /** One titled block of the monitor: a heading, an optional count and aside, then its content. */
 export function Panel({

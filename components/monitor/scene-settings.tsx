@@ -2,7 +2,7 @@
 
 import { type FormEvent, useEffect, useState } from "react";
 import type { SceneSettingsState } from "@/hooks/use-scene-settings";
-import { parseSceneForm } from "@/lib/monitor";
+import { parseSceneForm } from "@/lib/monitor/monitor";
 import { SCENES } from "@/types";
 import { Empty, inputClass, Panel, requeueButtonClass } from "./panel";
 

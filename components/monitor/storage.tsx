@@ -1,4 +1,4 @@
-import { formatCount, formatDuration, formatRate, type StorageRow } from "@/lib/monitor";
+import { formatCount, formatDuration, formatRate, type StorageRow } from "@/lib/monitor/monitor";
 import { Empty, Panel } from "./panel";
 
 /** O1: storage operations per minute (the last full minute), with totals since the room object started. */

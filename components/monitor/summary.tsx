@@ -1,4 +1,4 @@
-import { formatCount, formatDuration, oldestPendingEntity } from "@/lib/monitor";
+import { formatCount, formatDuration, oldestPendingEntity } from "@/lib/monitor/monitor";
 import type { PublicStats } from "@/types";
 
 interface Tile {

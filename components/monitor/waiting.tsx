@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import type { MonitorActions } from "@/hooks/use-monitor";
-import { formatDuration, type PendingRow } from "@/lib/monitor";
+import { formatDuration, type PendingRow } from "@/lib/monitor/monitor";
 import { Empty, EntityTag, failButtonClass, MessageId, Panel, Rows } from "./panel";
 import { ReasonForm } from "./reason-form";
 

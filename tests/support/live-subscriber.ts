@@ -3,7 +3,7 @@
 // drop reconnects with `?cursor=` (backoff with jitter). It records what it accepted, so a test
 // can assert "every message exactly once, in seq order", and what the wire sent that it had to
 // ignore, so a test can see whether the server ever repeated itself.
-import { KeepAlive } from "../../lib/keep-alive.ts";
+import { KeepAlive } from "../../lib/chat/keep-alive.ts";
 import { LIVE, type ServerEvent, serverEventSchema } from "../../types/live.ts";
 import type { Message } from "../../types/message.ts";
 import { clientAddressFor, webSocketAs } from "./client-address.ts";
@@ -38,7 +38,7 @@ export interface LiveSubscriberOptions {
   onAccepted?: (message: Message, receivedAt: number) => void;
   /** No hello within this long: abandon the attempt and reconnect (default 5 s). */
   connectTimeoutMs?: number;
-  /** Keep the socket alive as the app does (lib/keep-alive.ts: ping only after this long without a frame); off when absent. */
+  /** Keep the socket alive as the app does (lib/chat/keep-alive.ts: ping only after this long without a frame); off when absent. */
   keepAliveIdleMs?: number;
   /**
    * The client address the Worker sees (`cf-connecting-ip`, which wrangler dev passes through).

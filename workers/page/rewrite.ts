@@ -1,5 +1,5 @@
-import { textColor, usernameColor } from "../../lib/colors";
-import { relativeTime } from "../../lib/time";
+import { textColor, usernameColor } from "../../lib/shared/colors";
+import { relativeTime } from "../../lib/shared/time";
 import { FIRST_PAINT_ELEMENT_ID, INITIAL_WINDOW_ELEMENT_ID, type InitialWindow, type Message } from "../../types";
 
 /**
