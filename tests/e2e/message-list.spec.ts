@@ -6,6 +6,9 @@ const WRITER = { username: "Writer", color: "180220255" };
 const READER = { username: "Reader", color: "255220180" };
 
 test("scrolling to the top loads older history and keeps the view steady (C2, C3)", async ({ page, request }) => {
+  // Seeding is 260 posts one after another (each awaited, so seq order is line order); beside the
+  // rest of npm test on a loaded 2-core machine that alone ran past the default 30 s.
+  test.setTimeout(60_000);
   const room = uniqueRoom("history");
   for (let i = 1; i <= 260; i++) await postHuman(request, room, { ...WRITER, text: `line ${i}` });
   // The page's first window is the KV snapshot (written by the room's alarm, every 5 s while posts keep coming): wait until it
