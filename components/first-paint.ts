@@ -55,15 +55,21 @@ export function afterFirstPaintLayout(ready: () => void): () => void {
 }
 
 /**
- * The app's list is on screen in the static rows' place: they go. Hidden first (one style change,
- * the browser drops their boxes in its next frame), removed from the document once the page is
- * idle: removing some 300 laid-out nodes from inside the page's start-up work is what costs.
+ * The app's list is on screen in the static rows' place: they go. Hidden at the start of the next
+ * frame (one style change, which that frame's own style pass applies: set now, the list's scroll
+ * handlers would apply it, reading the layout), removed from the document once the page is idle:
+ * removing some 300 laid-out nodes from inside the page's start-up work is what costs.
  */
 export function retireFirstPaint(): void {
   const element = document.getElementById(FIRST_PAINT_ELEMENT_ID);
   if (!element) return;
-  element.style.display = "none";
   const remove = () => element.remove();
-  if (typeof requestIdleCallback === "function") requestIdleCallback(remove, { timeout: 2_000 });
-  else window.setTimeout(remove, 1_000);
+  const hide = () => {
+    element.style.display = "none";
+    if (typeof requestIdleCallback === "function") requestIdleCallback(remove, { timeout: 2_000 });
+    else window.setTimeout(remove, 1_000);
+  };
+  // A hidden tab runs no frames.
+  if (document.visibilityState === "hidden") hide();
+  else requestAnimationFrame(hide);
 }

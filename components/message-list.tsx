@@ -1,7 +1,7 @@
 "use client";
 
 import { measureElement, useVirtualizer, type Virtualizer } from "@tanstack/react-virtual";
-import { startTransition, useCallback, useEffect, useRef, useState } from "react";
+import { memo, startTransition, useCallback, useEffect, useRef, useState } from "react";
 import { useLoadOlder } from "@/hooks/use-load-older";
 import { useLongPress } from "@/hooks/use-long-press";
 import type { ChatMessage } from "@/hooks/use-messages";
@@ -13,6 +13,7 @@ import { DraftRow } from "./draft-row";
 import { firstPaintLayout } from "./first-paint";
 import type { MessageActions } from "./message-menu";
 import { MessageRow } from "./message-row";
+import { estimateRowHeight, rowMetrics } from "./row-estimate";
 
 interface Props {
   messages: ChatMessage[];
@@ -34,9 +35,23 @@ interface Props {
 }
 
 const LONG_PRESS_MS = 500;
-/** A one-line row (20 px line, 3 px above and below): the size of a row not yet laid out. */
-const ROW_ESTIMATE_PX = 26;
+/** A one-line row (its 21 px time column, 3 px above and below). */
+const ROW_ESTIMATE_PX = 27;
 export const FIRST_MESSAGE_MARK = "sww:first-message";
+
+/** Rows rendered above and below the screen, and while the page starts. */
+const OVERSCAN = 10;
+const STARTUP_OVERSCAN = 2;
+
+/** Runs `fn` when the page is idle (or after a second at the latest); returns a cancel function. */
+function whenIdle(fn: () => void): () => void {
+  if (typeof requestIdleCallback !== "function") {
+    const timer = window.setTimeout(fn, 200);
+    return () => window.clearTimeout(timer);
+  }
+  const id = requestIdleCallback(fn, { timeout: 1_000 });
+  return () => cancelIdleCallback(id);
+}
 
 /** The history label's height (`h-8`): where the list starts inside the scroller, known in advance. */
 const HISTORY_LABEL_PX = 32;
@@ -53,7 +68,7 @@ const END_SPACER_PX = 8;
  * list itself, whose first render already has the rows the screen shows at the bottom (their
  * heights from the first paint) and never renders another set of them.
  */
-export function MessageList(props: Props) {
+export const MessageList = memo(function MessageList(props: Props) {
   const [size, setSize] = useState<Size | null>(null);
   const placeholder = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -69,7 +84,7 @@ export function MessageList(props: Props) {
   }, [size]);
   if (!size) return <div ref={placeholder} className="relative min-h-0 flex-1" />;
   return <SizedMessageList {...props} size={size} />;
-}
+});
 
 interface Size {
   width: number;
@@ -115,6 +130,14 @@ function SizedMessageList(props: Props & { size: Size }) {
     return () => observer.disconnect();
   }, []);
 
+  // The first render has only the rows on screen and a couple above; the usual margin of rows
+  // rendered above and below the screen (for fast scrolling) follows once the page is idle.
+  const [overscan, setOverscan] = useState(STARTUP_OVERSCAN);
+  useEffect(() => {
+    if (!attached) return;
+    return whenIdle(() => setOverscan(OVERSCAN));
+  }, [attached]);
+
   // Where the list starts inside the scroller: below the history label. (While the conversation is
   // shorter than the screen it sits lower, at the bottom, but then every row is rendered anyway.)
   const history = hasOlder ? "older" : loaded && messages.length ? "beginning" : null;
@@ -122,15 +145,29 @@ function SizedMessageList(props: Props & { size: Size }) {
 
   // The rows of the first screen start at the heights the Worker's static rows were laid out at
   // (the same box): nothing is measured, corrected and rendered again while the page starts.
+  // Other rows start at a height estimated from their text and the list's width.
   const [heights] = useState(() => firstPaintLayout()?.rowHeights ?? new Map<string, number>());
-  const estimateSize = (index: number) => heights.get(messages[index]?.id ?? "") ?? ROW_ESTIMATE_PX;
+  const [metrics] = useState(() => rowMetrics(size.width));
+  const [estimates] = useState(() => new WeakMap<ChatMessage, number>());
+  const estimateSize = (index: number) => {
+    const message = messages[index];
+    if (!message) return ROW_ESTIMATE_PX;
+    const painted = heights.get(message.id);
+    if (painted !== undefined) return painted;
+    let estimate = estimates.get(message);
+    if (estimate === undefined) {
+      estimate = estimateRowHeight(message, metrics);
+      estimates.set(message, estimate);
+    }
+    return estimate;
+  };
   // A new function would rebuild every row's position on each render (10,000 rows while scrolling).
   const getItemKey = useCallback((index: number) => messages[index]?.id ?? index, [messages]);
   const virtualizer = useVirtualizer({
     count: messages.length,
     getScrollElement: () => (attached ? scrollRef.current : null),
     estimateSize,
-    overscan: 10,
+    overscan,
     scrollMargin: listOffset,
     getItemKey,
     // Before the first layout: the scroller's size, the end of the list, and no row read from the DOM.
