@@ -27,6 +27,8 @@ interface Run {
   unusedJsKiB: number;
   bfcacheFailures: string[];
   failedAudits: string[];
+  /** What the page logged as errors (Lighthouse's `errors-in-console`), so a failure says its cause. */
+  consoleErrors: string[];
 }
 
 async function seed(origin: string): Promise<void> {
@@ -59,6 +61,9 @@ function summarise(lhr: Lhr): Run {
   const node = lcpDetails?.items?.[0]?.items?.[0]?.node;
   const bf = audit("bf-cache")?.details as { items?: { reason?: string }[] } | undefined;
   const unused = audit("unused-javascript")?.details as { overallSavingsBytes?: number } | undefined;
+  const logged = audit("errors-in-console")?.details as
+    | { items?: { source?: string; description?: string; sourceLocation?: { url?: string } }[] }
+    | undefined;
   return {
     scores: Object.fromEntries(
       CATEGORIES.map((c) => [c, Math.round((lhr.categories[c]?.score ?? 0) * 100)]),
@@ -75,6 +80,9 @@ function summarise(lhr: Lhr): Run {
     failedAudits: Object.values(lhr.audits)
       .filter((a) => a.score !== null && a.score < 1 && a.scoreDisplayMode === "binary")
       .map((a) => a.id),
+    consoleErrors: (logged?.items ?? []).map(
+      (i) => `${i.source ?? "?"}: ${(i.description ?? "").replace(/\s+/g, " ").slice(0, 160)}`,
+    ),
   };
 }
 
@@ -187,6 +195,7 @@ const table = rows.map(([label, f, digits, showRatio]) => {
 const lcpElements = [...new Set(app.map((r) => r.lcpElement))];
 const bfcache = [...new Set(app.flatMap((r) => r.bfcacheFailures))];
 const failed = [...new Set(app.flatMap((r) => r.failedAudits))];
+const consoleErrors = [...new Set(app.flatMap((r) => r.consoleErrors))];
 
 const section = `## Lighthouse (mobile)
 
@@ -202,7 +211,7 @@ Targets: performance within 5 points of the floor: ${perfGap >= -5 ? "**met**" :
 
 Per run (chat page): performance ${app.map((r) => r.scores.performance).join(", ")}; TBT ${app.map((r) => fmt(r.tbtMs)).join(", ")} ms. Floor: performance ${floor.map((r) => r.scores.performance).join(", ")}; TBT ${floor.map((r) => fmt(r.tbtMs)).join(", ")} ms.
 
-LCP element (chat page), as the page's own LargestContentfulPaint entries name it on a Moto G4 viewport (the last entry; \`#${FIRST_PAINT_ELEMENT_ID}\` is the Worker's static first-paint rows): ${lcpFromPage.replace(/`/g, "'")}. As Lighthouse reports it: ${lcpElements.map((e) => `\`${e.replace(/`/g, "'").slice(0, 160)}\``).join("; ")}. Back/forward cache failures Lighthouse saw: ${bfcache.length ? bfcache.join("; ") : "none"}. Binary audits failed on the chat page: ${failed.length ? failed.join(", ") : "none"}.
+LCP element (chat page), as the page's own LargestContentfulPaint entries name it on a Moto G4 viewport (the last entry; \`#${FIRST_PAINT_ELEMENT_ID}\` is the Worker's static first-paint rows): ${lcpFromPage.replace(/`/g, "'")}. As Lighthouse reports it: ${lcpElements.map((e) => `\`${e.replace(/`/g, "'").slice(0, 160)}\``).join("; ")}. Back/forward cache failures Lighthouse saw: ${bfcache.length ? bfcache.join("; ") : "none"}. Binary audits failed on the chat page: ${failed.length ? failed.join(", ") : "none"}${consoleErrors.length ? ` (errors in its console: ${consoleErrors.map((e) => `\`${e.replace(/`/g, "'")}\``).join("; ")})` : ""}.
 `;
 writeSection(RESULTS_PATH, "lighthouse-bench", section);
 console.log(section);

@@ -5,7 +5,7 @@ import { useDebounced } from "@/hooks/use-debounced";
 import { useDrafts, useShownDrafts } from "@/hooks/use-drafts";
 import { useEntities } from "@/hooks/use-entities";
 import { useHashState } from "@/hooks/use-hash-state";
-import { useIdentity } from "@/hooks/use-identity";
+import { ensureStoredColor, useIdentity } from "@/hooks/use-identity";
 import { useKeyShortcut } from "@/hooks/use-key-shortcut";
 import { useLocalStorage } from "@/hooks/use-local-storage";
 import { type ChatMessage, useMessages } from "@/hooks/use-messages";
@@ -17,6 +17,7 @@ import { type Chip, chipsOf } from "@/lib/chat/chips";
 import { titleForDomain } from "@/lib/chat/domains";
 import { serverQuery, visibleMessages } from "@/lib/chat/filters";
 import { sameUser } from "@/lib/chat/hash-state";
+import { readInitialWindow } from "@/lib/chat/initial-window";
 import { buildOutgoing, checkDraft, newMessageId } from "@/lib/chat/outgoing";
 import { tintVariables } from "@/lib/shared/tint";
 import type { ClientFrame, ServerEvent } from "@/types";
@@ -26,6 +27,7 @@ import { LineContext, type LineView } from "../hooks/use-line-view.ts";
 import { addRequiredWord, useMessageActions } from "../hooks/use-message-actions";
 import { Composer } from "./composer";
 import { FilterBar } from "./filter-bar";
+import { afterFirstPaintLayout, retireFirstPaint } from "./first-paint";
 import { Header } from "./header";
 import { MessageList } from "./message-list";
 import { Toast } from "./toast";
@@ -35,12 +37,33 @@ import { TypingIndicator } from "./typing-indicator";
  * The page is one client-side view of the URL (hash state, localStorage): render it in the browser
  * only, after hydration, as a transition, so React renders it in slices that leave the main
  * thread free between them (a phone would otherwise block on the whole first render at once).
- * Meanwhile the Worker's static rows (workers/page/rewrite.ts) are on screen.
+ * Meanwhile the Worker's static rows (workers/page/rewrite.ts) are on screen; the view starts
+ * once they have been laid out and measured (components/first-paint.ts).
  */
 export function Chat() {
   const [mounted, setMounted] = useState(false);
-  useEffect(() => startTransition(() => setMounted(true)), []);
+  useEffect(() => {
+    let timer: number | undefined;
+    const cancel = afterFirstPaintLayout(() => {
+      // In a task of its own, what the first render would otherwise do inside its own: check the
+      // embedded window (kept for the feed) and give a first visit its color.
+      timer = window.setTimeout(() => {
+        readInitialWindow(pageRoom());
+        ensureStoredColor();
+        startTransition(() => setMounted(true));
+      });
+    });
+    return () => {
+      cancel();
+      window.clearTimeout(timer);
+    };
+  }, []);
   return mounted ? <ChatView /> : <ChatSkeleton />;
+}
+
+/** The room the URL names (`?room=`), or the default one. */
+function pageRoom(): string {
+  return new URLSearchParams(window.location.search).get("room") ?? DEFAULT_ROOM;
 }
 
 function ChatSkeleton() {
@@ -54,7 +77,7 @@ function ChatSkeleton() {
 }
 
 function ChatView() {
-  const room = useMemo(() => new URLSearchParams(window.location.search).get("room") ?? DEFAULT_ROOM, []);
+  const room = useMemo(pageRoom, []);
   const api = useMemo(() => new ChatApi({ room: room === DEFAULT_ROOM ? undefined : room }), [room]);
   const host = window.location.hostname;
   const title = titleForDomain(host);
@@ -164,10 +187,13 @@ function ChatView() {
   const tint = useMemo(() => tintVariables(id.color) as CSSProperties, [id.color]);
 
   const filtering = hash.filterActive && chips.length > 0;
-  // The Worker painted the newest rows as static markup with the HTML; ours are on screen now.
+  // The Worker painted the newest rows as static markup with the HTML; once the list has the
+  // messages and has taken over its scroller (at the bottom), ours are on screen in their place.
+  const [listShown, setListShown] = useState(false);
+  const onListShown = useCallback(() => setListShown(true), []);
   useEffect(() => {
-    if (feed.loaded) document.getElementById(FIRST_PAINT_ELEMENT_ID)?.remove();
-  }, [feed.loaded]);
+    if (feed.loaded && listShown) retireFirstPaint();
+  }, [feed.loaded, listShown]);
 
   const emptyText = !feed.loaded
     ? ""
@@ -221,6 +247,7 @@ function ChatView() {
           emptyText={emptyText}
           sentCount={sentCount}
           drafts={drafts}
+          onShown={onListShown}
         />
       </LineContext.Provider>
       <div className="relative">

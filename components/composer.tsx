@@ -49,13 +49,14 @@ export function Composer({
   const nameRef = useRef<HTMLInputElement>(null);
   const mention = useMentionAutocomplete({ text, setText, textRef, entities });
 
-  // Grow with the text up to a few lines, then scroll inside.
-  // Re-measured whenever the text changes.
+  // Grow with the text up to a few lines, then scroll inside. Re-measured whenever the text
+  // changes; an empty box is one line, its own height, with nothing to measure (reading the
+  // height would lay the whole page out at once while it starts).
   useEffect(() => {
     const el = textRef.current;
     if (!el) return;
     el.style.height = "auto";
-    el.style.height = `${Math.min(el.scrollHeight, 120)}px`;
+    if (text) el.style.height = `${Math.min(el.scrollHeight, 120)}px`;
   }, [text]);
 
   useEffect(() => {

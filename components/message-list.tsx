@@ -1,7 +1,7 @@
 "use client";
 
-import { useVirtualizer } from "@tanstack/react-virtual";
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
+import { measureElement, useVirtualizer, type Virtualizer } from "@tanstack/react-virtual";
+import { memo, startTransition, useCallback, useEffect, useRef, useState } from "react";
 import { useLoadOlder } from "@/hooks/use-load-older";
 import { useLongPress } from "@/hooks/use-long-press";
 import { loadMenus, useMenus } from "@/hooks/use-menus";
@@ -11,8 +11,10 @@ import { useStickToBottom } from "@/hooks/use-stick-to-bottom";
 import type { ShownDraft } from "@/lib/chat/drafts";
 import { keyboardContextMenus, type MenuPoint } from "./deferred-menu";
 import { DraftRow } from "./draft-row";
+import { firstPaintLayout } from "./first-paint";
 import type { MessageActions } from "./message-menu";
 import { MessageRow } from "./message-row";
+import { estimateRowHeight, rowMetrics } from "./row-estimate";
 
 interface Props {
   messages: ChatMessage[];
@@ -29,46 +31,169 @@ interface Props {
   sentCount: number;
   /** Replies being generated, shown growing below the messages until their stored reply arrives. */
   drafts?: ShownDraft[];
+  /** The list has taken over its scroller (laid out, at the bottom): the static first paint can go. */
+  onShown?: () => void;
 }
 
 const LONG_PRESS_MS = 500;
+/** A one-line row (its 21 px time column, 3 px above and below). */
+const ROW_ESTIMATE_PX = 27;
 export const FIRST_MESSAGE_MARK = "sww:first-message";
+
+/** Rows rendered above and below the screen, and while the page starts. */
+const OVERSCAN = 10;
+const STARTUP_OVERSCAN = 2;
+
+/** Runs `fn` when the page is idle (or after a second at the latest); returns a cancel function. */
+function whenIdle(fn: () => void): () => void {
+  if (typeof requestIdleCallback !== "function") {
+    const timer = window.setTimeout(fn, 200);
+    return () => window.clearTimeout(timer);
+  }
+  const id = requestIdleCallback(fn, { timeout: 1_000 });
+  return () => cancelIdleCallback(id);
+}
+
+/** The history label's height (`h-8`): where the list starts inside the scroller, known in advance. */
+const HISTORY_LABEL_PX = 32;
+/** The spacer below the rows (`h-2`). */
+const END_SPACER_PX = 8;
 
 /**
  * The stream (C1), virtualised so 10,000 messages scroll smoothly. Sticks to the bottom only when
  * already near it (C7, `useStickToBottom`), loads older history at the top keeping the view
  * steady (C3, `useLoadOlder`), and opens the message menu on right-click or a 500 ms long-press (X1).
+ *
+ * It starts in two steps, so that no task of the page's start does much at once: an empty
+ * scroller first, laid out with the rest of the page, which says how tall the list is; then the
+ * list itself, whose first render already has the rows the screen shows at the bottom (their
+ * heights from the first paint) and never renders another set of them.
  */
-export function MessageList(props: Props) {
-  const { messages, loaded, hasOlder, loadingOlder, loadOlder, actions, onWord, onRetry, emptyText, sentCount } = props;
+export const MessageList = memo(function MessageList(props: Props) {
+  const [size, setSize] = useState<Size | null>(null);
+  const placeholder = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const element = placeholder.current;
+    if (size || !element) return;
+    const measure = () => startTransition(() => setSize({ width: element.clientWidth, height: element.clientHeight }));
+    // A hidden tab lays nothing out (no observer call would come): read it at once.
+    if (document.visibilityState === "hidden") return measure();
+    // Read right after the layout that placed it, never forcing one.
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [size]);
+  if (!size) return <div ref={placeholder} className="relative min-h-0 flex-1" />;
+  return <SizedMessageList {...props} size={size} />;
+});
+
+interface Size {
+  width: number;
+  height: number;
+}
+
+function SizedMessageList(props: Props & { size: Size }) {
+  const {
+    messages,
+    loaded,
+    hasOlder,
+    loadingOlder,
+    loadOlder,
+    actions,
+    onWord,
+    onRetry,
+    emptyText,
+    sentCount,
+    onShown,
+    size,
+  } = props;
   const drafts = props.drafts ?? [];
   const scrollRef = useRef<HTMLDivElement>(null);
   const listRef = useRef<HTMLUListElement>(null);
   const now = useNow(20_000);
-  // Where the list starts inside the scroller (below the history label, or lower while the
-  // conversation is shorter than the screen and sits at the bottom like every chat).
-  const [listOffset, setListOffset] = useState(0);
-  useLayoutEffect(() => {
-    const offset = listRef.current?.offsetTop ?? 0;
-    if (offset !== listOffset) setListOffset(offset);
-  });
+
+  // Until the list has been laid out once, the virtualizer is not attached to its scroller: the
+  // first commit then reads no layout (no scroll position, no row height), and the browser lays
+  // the rows out once, in its own frame, under the static first-paint rows. The virtualizer works
+  // meanwhile from the sizes below, scrolled to the end.
+  const [attached, setAttached] = useState(false);
+  const attachedRef = useRef(false);
+  attachedRef.current = attached;
+  useEffect(() => {
+    const list = listRef.current;
+    if (!list) return;
+    if (document.visibilityState === "hidden") return setAttached(true);
+    const observer = new ResizeObserver(() => {
+      observer.disconnect();
+      setAttached(true);
+    });
+    observer.observe(list);
+    return () => observer.disconnect();
+  }, []);
+
+  // The first render has only the rows on screen and a couple above; the usual margin of rows
+  // rendered above and below the screen (for fast scrolling) follows once the page is idle.
+  const [overscan, setOverscan] = useState(STARTUP_OVERSCAN);
+  useEffect(() => {
+    if (!attached) return;
+    return whenIdle(() => setOverscan(OVERSCAN));
+  }, [attached]);
+
+  // Where the list starts inside the scroller: below the history label. (While the conversation is
+  // shorter than the screen it sits lower, at the bottom, but then every row is rendered anyway.)
+  const history = hasOlder ? "older" : loaded && messages.length ? "beginning" : null;
+  const listOffset = history ? HISTORY_LABEL_PX : 0;
+
+  // The rows of the first screen start at the heights the Worker's static rows were laid out at
+  // (the same box): nothing is measured, corrected and rendered again while the page starts.
+  // Other rows start at a height estimated from their text and the list's width.
+  const [heights] = useState(() => firstPaintLayout()?.rowHeights ?? new Map<string, number>());
+  const [metrics] = useState(() => rowMetrics(size.width));
+  const [estimates] = useState(() => new WeakMap<ChatMessage, number>());
+  const estimateSize = (index: number) => {
+    const message = messages[index];
+    if (!message) return ROW_ESTIMATE_PX;
+    const painted = heights.get(message.id);
+    if (painted !== undefined) return painted;
+    let estimate = estimates.get(message);
+    if (estimate === undefined) {
+      estimate = estimateRowHeight(message, metrics);
+      estimates.set(message, estimate);
+    }
+    return estimate;
+  };
+  // A new function would rebuild every row's position on each render (10,000 rows while scrolling).
+  const getItemKey = useCallback((index: number) => messages[index]?.id ?? index, [messages]);
   const virtualizer = useVirtualizer({
     count: messages.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => 26,
-    overscan: 10,
+    getScrollElement: () => (attached ? scrollRef.current : null),
+    estimateSize,
+    overscan,
     scrollMargin: listOffset,
-    getItemKey: (index) => messages[index]?.id ?? index,
+    getItemKey,
+    // Before the first layout: the scroller's size, the end of the list, and no row read from the DOM.
+    initialRect: size,
+    initialOffset: () => {
+      let total = listOffset + END_SPACER_PX;
+      for (let i = 0; i < messages.length; i++) total += estimateSize(i);
+      return Math.max(0, total - size.height);
+    },
+    measureElement: (element, entry, instance) =>
+      entry || attachedRef.current ? measureElement(element, entry, instance) : cachedSize(instance, element),
   });
 
   const { unseen, scrollToEnd, updateNearBottom } = useStickToBottom({
     scrollRef,
     virtualizer,
+    attached,
     count: messages.length,
     lastId: messages.at(-1)?.id,
     sentCount,
     draftLength: drafts.reduce((n, d) => n + d.text.length + 1, 0),
   });
+  useEffect(() => {
+    if (attached) onShown?.();
+  }, [attached, onShown]);
   const maybeLoadOlder = useLoadOlder({
     scrollRef,
     virtualizer,
@@ -140,13 +265,13 @@ export function MessageList(props: Props) {
         className="scroll-area h-full overflow-y-auto overscroll-contain [overflow-anchor:none]"
       >
         <div className="flex min-h-full flex-col justify-end">
-          {hasOlder ? (
-            <div className="px-4 pt-3 pb-1 text-center font-sans text-[11px] text-muted">
-              {loadingOlder ? "Loading older messages…" : "Scroll up for older messages"}
-            </div>
-          ) : loaded && messages.length ? (
-            <div className="px-4 pt-3 pb-1 text-center font-sans text-[11px] text-muted">
-              Beginning of the conversation
+          {history ? (
+            <div className="h-8 shrink-0 px-4 pt-3 pb-1 text-center font-sans text-[11px] leading-4 text-muted">
+              {history === "beginning"
+                ? "Beginning of the conversation"
+                : loadingOlder
+                  ? "Loading older messages…"
+                  : "Scroll up for older messages"}
             </div>
           ) : null}
           <ul
@@ -209,4 +334,10 @@ export function MessageList(props: Props) {
       ) : null}
     </div>
   );
+}
+
+/** A row's size without reading the DOM: as measured before, or as estimated. */
+function cachedSize(instance: Virtualizer<HTMLDivElement, Element>, element: Element): number {
+  const index = instance.indexFromElement(element);
+  return instance.itemSizeCache.get(instance.options.getItemKey(index)) ?? instance.options.estimateSize(index);
 }

@@ -6,7 +6,7 @@ import { randomPleasantColor } from "@/lib/shared/colors";
 import { colorSchema, usernameSchema } from "@/lib/shared/wire";
 import { LIMITS } from "@/types/constants";
 import { normalizeName } from "@/types/names";
-import { useLocalStorage } from "./use-local-storage";
+import { readStoredValue, storeValue, useLocalStorage } from "./use-local-storage";
 
 const USERNAME_KEY = "sww:username";
 const COLOR_KEY = "sww:color";
@@ -19,6 +19,15 @@ export interface IdentityControls {
   setUsername: (username: string) => void;
   setColor: (color: string) => void;
   randomColor: () => void;
+}
+
+/**
+ * C5: a first visit's random color, stored before the page's first render, so that render already
+ * has it (picked by the effect below instead, it would render the whole page a second time).
+ */
+export function ensureStoredColor(): void {
+  const stored = readStoredValue(COLOR_KEY);
+  if (stored === null || !colorSchema.safeParse(stored).success) storeValue(COLOR_KEY, randomPleasantColor());
 }
 
 /**

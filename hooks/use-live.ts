@@ -45,8 +45,10 @@ export function useLive({ feed, room, query, loaded, onArrived, onEvent, frames 
       cancelled = true;
     };
     // The socket's code (partysocket, the keep-alive) loads after the first screen, which the
-    // page's embedded window already filled: it is not part of what opening the page costs.
-    void import("@/lib/chat/live-connection").then(({ LiveConnection: Live }) => {
+    // page's embedded window already filled: it is not part of what opening the page costs. The
+    // socket opens in a task of its own, not in the one that commits the page's first render.
+    const opening = new Promise((resolve) => window.setTimeout(resolve));
+    void Promise.all([import("@/lib/chat/live-connection"), opening]).then(([{ LiveConnection: Live }]) => {
       if (cancelled) return;
       const connection: LiveConnection = new Live({
         origin: window.location.origin,

@@ -47,6 +47,17 @@ export function useLocalStorage(key: string): [string | null, (value: string | n
   return [value, setValue];
 }
 
+/** The stored value, read outside React (before the page's first render). */
+export function readStoredValue(key: string): string | null {
+  return readStorage(key);
+}
+
+/** Stores a value outside React; every component reading the key follows. */
+export function storeValue(key: string, value: string | null): void {
+  writeStorage(key, value);
+  notify(key);
+}
+
 const memory = new Map<string, string>();
 
 function readStorage(key: string): string | null {

@@ -22,11 +22,9 @@ export interface MentionAutocomplete {
   listId: string;
   optionId: (index: number) => string;
   choose: (option: MentionOption) => void;
-  /** The combobox attributes and caret tracking for the message box. */
+  /** The autocomplete attributes and caret tracking for the message box. */
   inputProps: {
-    role: "combobox";
     "aria-autocomplete": "list";
-    "aria-expanded": boolean;
     "aria-controls": string | undefined;
     "aria-activedescendant": string | undefined;
     onSelect: () => void;
@@ -38,8 +36,11 @@ export interface MentionAutocomplete {
 }
 
 /**
- * E7: `@` at a word start in the message box opens the room's entities (WAI-ARIA combobox with a
- * listbox popup, list autocomplete). ArrowDown/ArrowUp move, Enter or Tab insert `@Username `
+ * E7: `@` at a word start in the message box opens the room's entities (a listbox popup, list
+ * autocomplete). The message box stays a textbox: ARIA allows no role on a `<textarea>`, so it is
+ * not a combobox; it says what it completes with `aria-autocomplete`, names the open list with
+ * `aria-controls` (only while it is open, which is also how the open state reads) and the
+ * highlighted option with `aria-activedescendant`, all valid on a textbox. ArrowDown/ArrowUp move, Enter or Tab insert `@Username `
  * (the first option when none is highlighted), Esc closes without changing the text, a tap or
  * click chooses. While it is closed every key does what it did before (Enter sends).
  */
@@ -138,9 +139,7 @@ export function useMentionAutocomplete(options: {
     optionId,
     choose,
     inputProps: {
-      role: "combobox",
       "aria-autocomplete": "list",
-      "aria-expanded": open,
       // Only while the list exists: an id reference must name an element on the page.
       "aria-controls": open ? listId : undefined,
       "aria-activedescendant": active >= 0 ? optionId(active) : undefined,

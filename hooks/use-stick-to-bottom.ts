@@ -8,6 +8,8 @@ const NEAR_BOTTOM_PX = 96;
 interface Options {
   scrollRef: RefObject<HTMLDivElement | null>;
   virtualizer: Virtualizer<HTMLDivElement, Element>;
+  /** The virtualizer follows the scroller: before that, there is no position to keep. */
+  attached: boolean;
   /** How many rows the list has. */
   count: number;
   /** The newest row's id: a change means something arrived at the bottom. */
@@ -34,6 +36,7 @@ export interface StickToBottom {
 export function useStickToBottom({
   scrollRef,
   virtualizer,
+  attached,
   count,
   lastId,
   sentCount,
@@ -63,6 +66,8 @@ export function useStickToBottom({
   // prepended from older history in between are never counted as new.
   const seen = useRef<{ lastId: string | undefined; count: number }>({ lastId: undefined, count: 0 });
   useLayoutEffect(() => {
+    // The first screen's rows count from when the list has a scroller to put them in.
+    if (!attached) return;
     const previous = seen.current;
     seen.current = { lastId, count };
     if (!lastId || lastId === previous.lastId) return;
@@ -72,7 +77,7 @@ export function useStickToBottom({
       const added = count - previous.count;
       if (added > 0) setUnseen((n) => n + added);
     }
-  }, [lastId, count, scrollToEnd]);
+  }, [attached, lastId, count, scrollToEnd]);
 
   // A growing draft stays in view for a reader at the bottom, as new rows do.
   useLayoutEffect(() => {

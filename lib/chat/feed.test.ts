@@ -228,9 +228,41 @@ describe("MessageFeed with push", () => {
       isMine,
       initialPage: { comments: [msg(4), msg(5)], cursor: 5, hasMore: true },
     });
+    // Loaded before any sync: the page's first render already has it.
+    expect(feed.current).toMatchObject({ loaded: true, cursor: 5, hasOlder: true });
+    expect(feed.current.messages.map((m) => m.seq)).toEqual([4, 5]);
     await feed.sync();
     expect(feed.current.messages.map((m) => m.seq)).toEqual([4, 5]);
-    expect(r.requests.filter((q) => q.startsWith("recent"))).toEqual([]);
+    expect(r.requests).toEqual([]);
+    // The next sync polls from the embedded cursor.
+    r.add(msg(6));
+    await feed.sync();
+    expect(r.requests).toEqual(["after:5"]);
+    expect(feed.current.messages.map((m) => m.seq)).toEqual([4, 5, 6]);
+  });
+
+  it("takes the embedded window only for the unfiltered view", async () => {
+    const r = room(5);
+    const feed = new MessageFeed(
+      r,
+      { users: [], channel: "human" },
+      { isMine, initialPage: { comments: [msg(4), msg(5)], cursor: 5, hasMore: true } },
+    );
+    expect(feed.current.loaded).toBe(false);
+    await feed.sync();
+    expect(r.requests).toEqual(["recent"]);
+  });
+
+  it("reloads from the server, not the embedded window, when its cursor cannot be resumed", async () => {
+    const r = room(5);
+    const feed = new MessageFeed(r, query, {
+      isMine,
+      initialPage: { comments: [msg(1), msg(2)], cursor: 2, hasMore: false },
+    });
+    await feed.reload();
+    expect(r.requests).toEqual(["recent"]);
+    expect(feed.current.messages.map((m) => m.seq)).toEqual([3, 4, 5]);
+    expect(feed.current.cursor).toBe(5);
   });
 });
 

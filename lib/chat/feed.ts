@@ -53,10 +53,20 @@ export class MessageFeed {
   /** Messages that arrived by polling in the last sync (not the first page): for sounds and unread. */
   private arrived: Message[] = [];
 
+  /** The window came from the page itself (`initialPage`): the first sync has nothing to fetch. */
+  private primed = false;
+
   constructor(source: FeedSource, query: ServerQuery, options: FeedOptions) {
     this.source = source;
     this.query = query;
     this.options = options;
+    // The page's embedded window is loaded at once, so the first render already shows it: no
+    // empty render in between, and no second render of the whole list once the first sync runs.
+    const initial = this.unfiltered() ? options.initialPage : null;
+    if (initial) {
+      this.window = fromFirstPage(initial);
+      this.primed = true;
+    }
   }
 
   get current(): MessageWindow {
@@ -142,6 +152,8 @@ export class MessageFeed {
    */
   async reload(): Promise<MessageWindow> {
     await this.running;
+    // The embedded window is what could not be resumed: start over from the server's.
+    this.primed = false;
     this.set(EMPTY_WINDOW);
     return this.sync();
   }
@@ -160,6 +172,12 @@ export class MessageFeed {
   }
 
   private async step(): Promise<void> {
+    if (this.primed) {
+      // The first sync of a primed feed is where an unprimed one loads its first page: it asks
+      // nothing either (the live socket or the next poll resumes from the embedded cursor).
+      this.primed = false;
+      return;
+    }
     if (!this.window.loaded) {
       this.set(await this.firstPage());
       return;
@@ -181,8 +199,6 @@ export class MessageFeed {
    * merged in too; its cursor is the one to poll from, since it covers every message up to it.
    */
   private async firstPage(): Promise<MessageWindow> {
-    const unfiltered = this.query.users.length === 0 && this.query.channel === "ALL";
-    if (unfiltered && this.options.initialPage) return fromFirstPage(this.options.initialPage);
     if (this.query.users.length === 0) return fromFirstPage(await this.source.recent(this.query));
     const [history, recent] = await Promise.all([
       this.source.recent(this.query),
@@ -192,6 +208,11 @@ export class MessageFeed {
     // Poll changes from the older of the two revs: replaying a change is harmless, missing one is not.
     const revs = [history.rev, recent.rev].filter((r): r is number => r !== undefined);
     return { ...merged, cursor: recent.cursor, ...(revs.length ? { rev: Math.min(...revs) } : {}) };
+  }
+
+  /** The recent window of the whole room: what the page embeds. */
+  private unfiltered(): boolean {
+    return this.query.users.length === 0 && this.query.channel === "ALL";
   }
 
   /** Cursor polling only brings new messages; queue-state changes of old ones need asking for. */

@@ -39,7 +39,7 @@ test("the chat page carries the CSP and its headers, and sends and receives with
   expect(headers["referrer-policy"]).toBe("strict-origin-when-cross-origin");
 
   await page.getByRole("textbox", { name: "Username" }).fill("Csp");
-  const message = page.getByRole("combobox", { name: "Message" });
+  const message = page.getByRole("textbox", { name: "Message", exact: true });
   await message.fill("sent under a content security policy");
   await message.press("Enter");
   await expect(page.getByRole("list", { name: "Messages" })).toContainText("sent under a content security policy");

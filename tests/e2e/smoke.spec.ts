@@ -9,6 +9,6 @@ test("the Worker serves the app and the API on one origin", async ({ page, reque
   await page.goto("/");
   await expect(page).toHaveTitle(/Say What Want/);
   await expect(page.getByRole("list", { name: "Messages" })).toHaveAttribute("aria-busy", "false");
-  await expect(page.getByRole("combobox", { name: "Message" })).toBeVisible();
+  await expect(page.getByRole("textbox", { name: "Message", exact: true })).toBeVisible();
   expect(errors).toEqual([]);
 });

@@ -69,7 +69,8 @@ export function firstPaintMarkup(comments: readonly Message[], now = Date.now())
     .slice(-FIRST_PAINT_ROWS)
     .map(
       (m, i, all) =>
-        `<li class="${ROW}"><time class="${TIME}">${escapeHtml(relativeTime(m.timestamp, now))}</time>` +
+        // The id lets the app's list start each of these rows at the height laid out here.
+        `<li class="${ROW}" data-id="${escapeHtml(m.id)}"><time class="${TIME}">${escapeHtml(relativeTime(m.timestamp, now))}</time>` +
         // Element Timing marks when the newest row is actually painted (bench/app-perf.ts reads it).
         `<p class="${TEXT}"${i === all.length - 1 ? ` elementtiming="${FIRST_PAINT_ELEMENT_ID}"` : ""}>` +
         `<span class="${NAME}" style="color:${usernameColor(m.color)}">` +

@@ -45,7 +45,7 @@ export class ChatPage {
   constructor(page: Page) {
     this.page = page;
     this.list = page.getByRole("list", { name: "Messages" });
-    this.messageBox = page.getByRole("combobox", { name: "Message" });
+    this.messageBox = page.getByRole("textbox", { name: "Message", exact: true });
     this.usernameBox = page.getByRole("textbox", { name: "Username" });
     this.sendButton = page.getByRole("button", { name: "Send" });
     this.titleMenuButton = page.getByRole("button", { name: "Conversation menu" });
