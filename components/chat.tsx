@@ -21,7 +21,7 @@ import { readInitialWindow } from "@/lib/chat/initial-window";
 import { buildOutgoing, checkDraft, newMessageId } from "@/lib/chat/outgoing";
 import { tintVariables } from "@/lib/shared/tint";
 import type { ClientFrame, ServerEvent } from "@/types";
-import { DEFAULT_ROOM, FIRST_PAINT_ELEMENT_ID } from "@/types/constants";
+import { DEFAULT_ROOM } from "@/types/constants";
 import { useExportActions } from "../hooks/use-export-actions";
 import { LineContext, type LineView } from "../hooks/use-line-view.ts";
 import { addRequiredWord, useMessageActions } from "../hooks/use-message-actions";
