@@ -7,12 +7,13 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
  * file well under one). A file not listed runs after these, in vitest's own order.
  */
 const SLOW_FIRST = [
-  "tests/integration/worker-concurrency.test.ts",
+  "tests/integration/worker-queue-drain.test.ts",
   "tests/integration/bot-crash-safety.test.ts",
-  "tests/integration/bot-outage.test.ts",
   "tests/integration/live-storm.test.ts",
+  "tests/integration/bot-outage.test.ts",
   "tests/integration/bot-replies.test.ts",
   "tests/integration/chaos.test.ts",
+  "tests/integration/worker-concurrency.test.ts",
   "tests/integration/scenes.test.ts",
   "tests/integration/bot-streaming.test.ts",
   "tests/integration/production-bundle.test.ts",
