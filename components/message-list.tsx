@@ -117,8 +117,6 @@ function SizedMessageList(props: Props & { size: Size }) {
   // the rows out once, in its own frame, under the static first-paint rows. The virtualizer works
   // meanwhile from the sizes below, scrolled to the end.
   const [attached, setAttached] = useState(false);
-  const attachedRef = useRef(false);
-  attachedRef.current = attached;
   useEffect(() => {
     const list = listRef.current;
     if (!list) return;
@@ -138,6 +136,14 @@ function SizedMessageList(props: Props & { size: Size }) {
     if (!attached) return;
     return whenIdle(() => setOverscan(OVERSCAN));
   }, [attached]);
+  // A row that mounts is measured from the DOM at once (a forced layout, which later scrolls and
+  // new rows want, so they settle in the same frame) only from then on; until, the rows keep
+  // their first-paint or estimated heights and the ResizeObserver reports any difference right
+  // after the browser's own layout. Set after the commit that raised the overscan.
+  const measureSync = useRef(false);
+  useEffect(() => {
+    if (attached && overscan === OVERSCAN) measureSync.current = true;
+  }, [attached, overscan]);
 
   // Where the list starts inside the scroller: below the history label. (While the conversation is
   // shorter than the screen it sits lower, at the bottom, but then every row is rendered anyway.)
@@ -179,7 +185,7 @@ function SizedMessageList(props: Props & { size: Size }) {
       return Math.max(0, total - size.height);
     },
     measureElement: (element, entry, instance) =>
-      entry || attachedRef.current ? measureElement(element, entry, instance) : cachedSize(instance, element),
+      entry || measureSync.current ? measureElement(element, entry, instance) : cachedSize(instance, element),
   });
 
   const { unseen, scrollToEnd, updateNearBottom } = useStickToBottom({

@@ -8,8 +8,8 @@ import { markerState } from "./queue-marker";
  * most rows: on a phone, a 100-character message takes four lines.
  *
  * The row box (components/message-row.tsx): 20 px lines of 13 px monospace text with 3 px above
- * and below, at least as tall as its time column; the text column is the row's width less px-3 on both sides, the 36 px time column,
- * its 12 px gap and pr-6 (px-4 from the `sm` breakpoint on).
+ * and below, at least as tall as its time column; the text column is the row's width less px-3
+ * on both sides, the 36 px time column, its 12 px gap and pr-6 (px-4 from the `sm` breakpoint on).
  */
 const LINE_PX = 20;
 const ROW_PADDING_PX = 6;
@@ -20,19 +20,24 @@ const TEXT_INSET_SM_PX = TEXT_INSET_PX + 8;
 /** A queue or job marker (`mt-0.5`, a 20 px line), and the scene-paused note (`mt-0.5`, 16 px). */
 const MARKER_PX = 22;
 const PAUSED_PX = 18;
-/** 13 px monospace is about 7.8 px a character: what is used when the font cannot be measured. */
-const FALLBACK_CHAR_PX = 7.8;
+
+/**
+ * One character of the rows' 13 px monospace text. Monospace faces are about 0.6 em wide (DejaVu
+ * Sans Mono, Menlo, JetBrains Mono; Consolas a little less): a constant, because measuring the
+ * font on a canvas cost a phone some 25 ms while the page starts, for an estimate.
+ */
+const CHAR_PX = 7.8;
 
 export interface RowMetrics {
   /** Characters on one line of a row's text column. */
   charsPerLine: number;
 }
 
-/** The metrics for a list `listWidth` wide, measured without laying anything out. */
+/** The metrics for a list `listWidth` wide (nothing is laid out or measured). */
 export function rowMetrics(listWidth: number): RowMetrics {
   const wide = typeof matchMedia === "function" && matchMedia("(min-width: 40rem)").matches;
   const textWidth = listWidth - (wide ? TEXT_INSET_SM_PX : TEXT_INSET_PX);
-  return { charsPerLine: Math.max(1, Math.floor(textWidth / monospaceCharWidth())) };
+  return { charsPerLine: Math.max(1, Math.floor(textWidth / CHAR_PX)) };
 }
 
 /** The row's height as laid out at `metrics` (wrapping at characters, so often a line short). */
@@ -54,28 +59,4 @@ export function estimateRowHeight(message: ChatMessage, metrics: RowMetrics): nu
   if ((message.jobs?.length ?? 0) > 1 || markerState(message)) height += MARKER_PX;
   if (message.scene?.paused) height += PAUSED_PX;
   return height;
-}
-
-/** The rows' font (`--font-mono` in app/globals.css), named here so measuring it reads no style. */
-const MONO_FONT =
-  '13px "JetBrains Mono", ui-monospace, "SFMono-Regular", Menlo, Consolas, "DejaVu Sans Mono", monospace';
-
-let charWidth: number | null = null;
-
-/** One character of the rows' 13 px monospace text, measured on a canvas (no layout involved). */
-function monospaceCharWidth(): number {
-  if (charWidth !== null) return charWidth;
-  charWidth = FALLBACK_CHAR_PX;
-  try {
-    const context = document.createElement("canvas").getContext("2d");
-    if (context) {
-      context.font = MONO_FONT;
-      const sample = "0123456789";
-      const measured = context.measureText(sample).width / sample.length;
-      if (measured > 0) charWidth = measured;
-    }
-  } catch {
-    // No canvas: the fallback stands.
-  }
-  return charWidth;
 }

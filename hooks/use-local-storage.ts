@@ -9,6 +9,22 @@ function notify(key: string) {
 }
 
 /**
+ * Other tabs' changes, for every key through one `storage` listener, added in a task of its own:
+ * adding it costs a browser far more than other listeners (milliseconds on a phone), and each
+ * component reading storage used to add its own while the page's first render committed.
+ */
+let watchingOtherTabs = false;
+function watchOtherTabs() {
+  if (watchingOtherTabs) return;
+  watchingOtherTabs = true;
+  window.setTimeout(() =>
+    window.addEventListener("storage", (event) => {
+      if (event.key !== null) notify(event.key);
+    }),
+  );
+}
+
+/**
  * A string kept in localStorage, shared by every component that reads the same key and kept in
  * step with other tabs. Storage that is unavailable (private mode, quota) degrades to memory.
  */
@@ -21,13 +37,9 @@ export function useLocalStorage(key: string): [string | null, (value: string | n
         listeners.set(key, set);
       }
       set.add(listener);
-      const onStorage = (event: StorageEvent) => {
-        if (event.key === key) listener();
-      };
-      window.addEventListener("storage", onStorage);
+      watchOtherTabs();
       return () => {
         set.delete(listener);
-        window.removeEventListener("storage", onStorage);
       };
     },
     [key],

@@ -52,7 +52,9 @@ export function useMentionAutocomplete(options: {
 }): MentionAutocomplete {
   const { text, setText, textRef, entities } = options;
   const listId = useId();
-  const [caret, setCaret] = useState<number | null>(null);
+  // An empty box's caret is at 0: starting there, the first caret sync (a layout effect) changes
+  // nothing, and the page's first commit does not render the composer again at once.
+  const [caret, setCaret] = useState<number | null>(0);
   const [focused, setFocused] = useState(false);
   // The highlighted option belongs to one query: typing on starts over from none.
   const [highlight, setHighlight] = useState<{ key: string; index: number }>({ key: "", index: -1 });
