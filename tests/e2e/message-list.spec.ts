@@ -11,10 +11,13 @@ test("scrolling to the top loads older history and keeps the view steady (C2, C3
   test.setTimeout(60_000);
   const room = uniqueRoom("history");
   for (let i = 1; i <= 260; i++) await postHuman(request, room, { ...WRITER, text: `line ${i}` });
-  // The page's first window is the KV snapshot (written by the room's alarm, every 5 s while posts keep coming): wait until it
-  // covers the last post, so the window is exactly the newest 200 and older history is left to load.
+  // The page's first window is the KV snapshot, which a busy room's alarm rewrites every 5 s
+  // (workers/room/snapshot-cadence.ts): wait until it covers the last post, so the window is
+  // exactly the newest 200 and older history is left to load.
   await expect
-    .poll(async () => (await (await request.get(`/api/comments?room=${room}&cached=1`)).json()).cursor)
+    .poll(async () => (await (await request.get(`/api/comments?room=${room}&cached=1`)).json()).cursor, {
+      timeout: 15_000,
+    })
     .toBe(260);
   const chat = await openChat(page, { room, identity: READER });
   // The recent window (200) arrives first, newest at the bottom.
