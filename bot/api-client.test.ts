@@ -1,7 +1,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ApiClient, ApiError, createApiClient, leaseLost, transient } from "./api-client.ts";
+import { apiFailure as failure } from "../tests/support/api-failure.ts";
+import { type ApiClient, createApiClient, leaseLost, transient } from "./api-client.ts";
 
 // The bot's calls against a real HTTP server on 127.0.0.1: the room and token on every call, its
 // bounds (the long-poll's wait on top), and log lines that name the call that failed.
@@ -40,15 +41,6 @@ afterAll(async () => {
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
 });
-
-async function failure(call: Promise<unknown>): Promise<ApiError> {
-  const error = await call.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof ApiError)) throw new Error(`expected an ApiError, got ${String(error)}`);
-  return error;
-}
 
 describe("the bot's API client", () => {
   it("long-polls past its call bound by the wait it asked for, and reads a 204 as nothing", async () => {

@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { apiFailure as failure } from "../../tests/support/api-failure.ts";
 import * as full from "../../types";
 import { entitiesResponseSchema } from "../shared/wire";
 import { AuthorizedApi } from "./authorized";
@@ -74,15 +75,6 @@ function last() {
   const request = seen.at(-1);
   if (!request) throw new Error("no request arrived");
   return request;
-}
-
-async function failure(call: Promise<unknown>): Promise<ApiError> {
-  const error = await call.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof ApiError)) throw new Error(`expected an ApiError, got ${String(error)}`);
-  return error;
 }
 
 describe("the client core", () => {
